@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# One-time (idempotent) set-up: system packages (redis-server with TLS, Qt's runtime libraries),
+# the .venv with the project and its test tools. Used by `make run` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+SYSTEM_PACKAGES=(redis-server redis-tools libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 xvfb)
+
+redis_ok() {
+  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || return 1
+  local major
+  major=$(redis-server --version | sed -n 's/.*v=\([0-9]*\)\..*/\1/p')
+  [ "${major:-0}" -ge 7 ] || return 1
+  # A TLS build accepts --tls-port; one without TLS refuses it.
+  redis-server --tls-port 0 --port 0 --test-memory 0 >/dev/null 2>&1 && return 0
+  redis-server --help 2>&1 | grep -q -- '--tls' || ldd "$(command -v redis-server)" 2>/dev/null | grep -q libssl
+}
+
+missing_packages() {
+  command -v dpkg >/dev/null 2>&1 || return 0
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || echo "$pkg"
+  done
+}
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=$(missing_packages)
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "setup: installing system packages: $missing"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+      echo "setup: missing system packages. Run this, then try again:" >&2
+      echo "  sudo apt-get install -y $missing" >&2
+      exit 1
+    fi
+  fi
+fi
+if ! redis_ok; then
+  echo "setup: redis-server >= 7 built with TLS (and redis-cli) is needed. Install it, e.g.:" >&2
+  echo "  sudo apt-get install -y redis-server redis-tools     # Debian/Ubuntu" >&2
+  echo "  brew install redis                                   # macOS" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  log=.venv/pip-install.log
+  echo "setup: installing the project into .venv (log: $log)"
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e '.[test]'; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    echo "setup: pip install failed; the whole log is in $log" >&2
+    exit 1
+  fi
+  touch "$stamp"
+fi

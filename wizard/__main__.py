@@ -1,0 +1,20 @@
+"""Entry point: no arguments opens the wizard; sub-commands run headless (see wizard.cli)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("gui", "open"):
+        from wizard.ui.app import run_gui  # Qt is imported only when the GUI is wanted
+
+        return run_gui(argv[1:])
+    from wizard.cli import run
+
+    return run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Generation of the function app folder and the local functions host that serves it."""

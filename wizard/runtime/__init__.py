@@ -1,0 +1,1 @@
+"""Code that runs inside the generated function app; imports nothing from `wizard`."""

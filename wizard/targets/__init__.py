@@ -1,0 +1,1 @@
+"""Deployment targets: where the plan's steps create real resources (local machine or Azure)."""

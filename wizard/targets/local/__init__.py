@@ -1,0 +1,1 @@
+"""The local target: real redis-server processes and a local functions host on this machine."""
