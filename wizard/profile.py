@@ -7,7 +7,9 @@ It never holds a secret. Types are checked on load; what the values *mean* is ch
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -145,6 +147,14 @@ class ProfileError(Exception):
         self.column = column
 
 
+class ProfileFieldError(ProfileError):
+    """Valid JSON that is not a profile: a field is unknown or of the wrong type (`field` names it)."""
+
+    def __init__(self, field: str, sentence: str):
+        super().__init__(f"{field}: {sentence}" if field else sentence)
+        self.field = field
+
+
 # --- conversion ---------------------------------------------------------------------------
 
 
@@ -170,30 +180,38 @@ def to_dict(obj: Any) -> Any:
 def from_dict(data: Any) -> Profile:
     """A `Profile` from JSON data; raises `ProfileError` naming the field at fault."""
     if not isinstance(data, dict):
-        raise ProfileError("A profile must be a JSON object ({ ... }) at the top level.")
+        raise ProfileFieldError("", "A profile must be a JSON object ({ ... }) at the top level.")
     version = data.get("version", PROFILE_VERSION)
     if version != PROFILE_VERSION:
-        raise ProfileError(
-            f"This profile has version {version!r}; this mlfunc-wizard reads version {PROFILE_VERSION}."
+        raise ProfileFieldError(
+            "version",
+            f"This profile has version {version!r}; this mlfunc-wizard reads version {PROFILE_VERSION}. "
+            "Save it again from a matching mlfunc-wizard, or set \"version\": 1 if it was written by hand.",
         )
     return _build(Profile, data, "")
 
 
 def _build(cls: type, data: Any, path: str) -> Any:
     if not isinstance(data, dict):
-        raise ProfileError(f"{path or 'profile'}: expected an object, got {_json_type(data)}.")
-    hints = typing.get_type_hints(cls)
+        raise ProfileFieldError(path, f"Write an object {{ ... }} here, not {_json_type(data)}.")
+    hints = _type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("transient")}
     unknown = sorted(set(data) - set(known))
     if unknown:
         where = f"{path}.{unknown[0]}" if path else unknown[0]
-        raise ProfileError(
-            f"{where}: unknown field. Check the spelling; the fields here are: {', '.join(known)}."
+        raise ProfileFieldError(
+            where, f"Unknown field; check the spelling (the fields here are: {', '.join(known)})."
         )
     kwargs = {}
     for name, value in data.items():
         kwargs[name] = _convert(hints[name], value, f"{path}.{name}" if path else name)
     return cls(**kwargs)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    # Resolving the string annotations is most of the cost of a load (rules.check runs per keystroke).
+    return typing.get_type_hints(cls)
 
 
 def _convert(hint: Any, value: Any, path: str) -> Any:
@@ -210,23 +228,23 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         return _build(hint, value, path)
     if origin is list:
         if not isinstance(value, list):
-            raise ProfileError(f"{path}: expected a list, got {_json_type(value)}.")
+            raise ProfileFieldError(path, f"Write a list [ ... ] here, not {_json_type(value)}.")
         return [_convert(args[0], v, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise ProfileError(f"{path}: expected an object, got {_json_type(value)}.")
+            raise ProfileFieldError(path, f"Write an object {{ ... }} here, not {_json_type(value)}.")
         return {str(k): _convert(args[1], v, f"{path}.{k}") for k, v in value.items()}
     if hint is bool:
         if not isinstance(value, bool):
-            raise ProfileError(f"{path}: expected true or false, got {_json_type(value)}.")
+            raise ProfileFieldError(path, f"Write true or false here, not {_json_type(value)}.")
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ProfileError(f"{path}: expected a whole number, got {_json_type(value)}.")
+            raise ProfileFieldError(path, f"Write a whole number here (no quotes, no decimals), not {_json_type(value)}.")
         return value
     if hint is str:
         if not isinstance(value, str):
-            raise ProfileError(f"{path}: expected a string, got {_json_type(value)}.")
+            raise ProfileFieldError(path, f"Write a string in double quotes here, not {_json_type(value)}.")
         return value
     raise TypeError(f"unsupported profile type {hint!r} at {path}")  # a bug in this module
 
@@ -273,16 +291,34 @@ def load(path: str | Path) -> Profile:
     except FileNotFoundError:
         raise ProfileError(f"No profile at {path}. Check the path, or save one from the wizard.") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"Cannot read the profile {path}: {exc}.") from None
-    return loads(text, base_dir=path.resolve().parent)
+        raise ProfileError(f"Cannot read the profile {path} ({exc}); check the path and its permissions.") from None
+    try:
+        return loads(text, base_dir=path.resolve().parent)
+    except ProfileError as exc:
+        if exc.line is None:
+            raise
+        # Name the file, so the line and column can be found.
+        raise ProfileError(
+            f"{path}: {exc} Fix the file at that spot (often a missing comma, quote or bracket just before it).",
+            exc.line,
+            exc.column,
+        ) from None
 
 
 def save(profile: Profile, path: str | Path) -> None:
     """Write atomically, so a crash never leaves half a profile."""
     path = Path(path)
+    text = dumps(profile)  # serialise first: a profile that cannot be written leaves the file alone
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(dumps(profile), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())  # the rename must not land before the bytes do
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     profile.base_dir = path.resolve().parent
 
 

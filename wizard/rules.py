@@ -1,11 +1,21 @@
-"""The portal's rules for a profile: one `check()` shared by the GUI pages and the CLI."""
+"""The portal's rules for a profile: one `check()` shared by the GUI pages and the CLI.
+
+Each rule is a small function over the profile that yields `Problem`s naming the dotted field
+path (``tags.<name>`` for a tag) and a sentence that says how to fix it. Facts come from
+AZURE_NOTES.md; the tables below are exported so the GUI offers exactly what the rules accept.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from wizard.profile import Profile
+from wizard import profile as profiles
+from wizard.profile import CacheSettings, Profile
 
 Severity = Literal["error", "warning"]
 
@@ -20,10 +30,842 @@ class Problem:
         return f"{self.severity}: {self.path}: {self.message}"
 
 
+def _error(path: str, message: str) -> Problem:
+    return Problem(path, "error", message)
+
+
+def _warning(path: str, message: str) -> Problem:
+    return Problem(path, "warning", message)
+
+
+# --- facts the GUI shows and the rules enforce ------------------------------------------------
+
+RETIREMENT_DATE = "2028-09-30"
+
+# Azure Cache for Redis (classic): the size is the SKU family letter plus the capacity.
+CLASSIC_SKUS = ("Basic", "Standard", "Premium")
+CLASSIC_CAPACITIES: dict[str, tuple[int, ...]] = {
+    "Basic": tuple(range(0, 7)),  # C0-C6
+    "Standard": tuple(range(0, 7)),  # C0-C6
+    "Premium": tuple(range(1, 6)),  # P1-P5
+}
+CLASSIC_SIZES: dict[str, str] = {
+    "C0": "250 MB", "C1": "1 GB", "C2": "2.5 GB", "C3": "6 GB", "C4": "13 GB", "C5": "26 GB", "C6": "53 GB",
+    "P1": "6 GB", "P2": "13 GB", "P3": "26 GB", "P4": "53 GB", "P5": "120 GB",
+}  # fmt: skip
+
+# Azure Managed Redis: the SKU names the tier and the size (azure-mgmt-redisenterprise 3.x SkuName).
+# Memory per size from Microsoft's tier tables; A4500 is not in the published table, so its
+# figure is the size in its name.
+MANAGED_REDIS_SIZES: dict[str, str] = {
+    "Balanced_B0": "0.5 GB", "Balanced_B1": "1 GB", "Balanced_B3": "3 GB", "Balanced_B5": "6 GB",
+    "Balanced_B10": "12 GB", "Balanced_B20": "24 GB", "Balanced_B50": "60 GB", "Balanced_B100": "120 GB",
+    "Balanced_B150": "180 GB", "Balanced_B250": "240 GB", "Balanced_B350": "360 GB",
+    "Balanced_B500": "480 GB", "Balanced_B700": "720 GB", "Balanced_B1000": "960 GB",
+    "MemoryOptimized_M10": "12 GB", "MemoryOptimized_M20": "24 GB", "MemoryOptimized_M50": "60 GB",
+    "MemoryOptimized_M100": "120 GB", "MemoryOptimized_M150": "180 GB", "MemoryOptimized_M250": "240 GB",
+    "MemoryOptimized_M350": "360 GB", "MemoryOptimized_M500": "480 GB", "MemoryOptimized_M700": "720 GB",
+    "MemoryOptimized_M1000": "960 GB", "MemoryOptimized_M1500": "1440 GB", "MemoryOptimized_M2000": "1920 GB",
+    "ComputeOptimized_X3": "3 GB", "ComputeOptimized_X5": "6 GB", "ComputeOptimized_X10": "12 GB",
+    "ComputeOptimized_X20": "24 GB", "ComputeOptimized_X50": "60 GB", "ComputeOptimized_X100": "120 GB",
+    "ComputeOptimized_X150": "180 GB", "ComputeOptimized_X250": "240 GB", "ComputeOptimized_X350": "360 GB",
+    "ComputeOptimized_X500": "480 GB", "ComputeOptimized_X700": "720 GB",
+    "FlashOptimized_A250": "235 GB", "FlashOptimized_A500": "480 GB", "FlashOptimized_A700": "720 GB",
+    "FlashOptimized_A1000": "960 GB", "FlashOptimized_A1500": "1440 GB", "FlashOptimized_A2000": "1920 GB",
+    "FlashOptimized_A4500": "4500 GB",
+}  # fmt: skip
+MANAGED_REDIS_SKUS = tuple(MANAGED_REDIS_SIZES)
+MANAGED_REDIS_FAMILIES = ("Balanced_B", "MemoryOptimized_M", "ComputeOptimized_X", "FlashOptimized_A")
+
+# Memory per size for display: "C1", "P3" (classic) and the Managed Redis SKU names.
+SKU_SIZES: dict[str, str] = {**CLASSIC_SIZES, **MANAGED_REDIS_SIZES}
+
+CLASSIC_RDB_FREQUENCIES = (15, 30, 60, 360, 720, 1440)
+MANAGED_REDIS_RDB_FREQUENCIES = (60, 360, 720)
+MAX_SHARDS = 30
+MAX_REPLICAS = 3
+ZONES = ("1", "2", "3")
+
+# Function app plans that run containers (Dedicated / Elastic Premium); Consumption and Flex do not.
+PLAN_SKUS = (
+    "B1", "B2", "B3", "S1", "S2", "S3",
+    "P0v3", "P1v3", "P2v3", "P3v3", "P1v2", "P2v2", "P3v2",
+    "EP1", "EP2", "EP3",
+)  # fmt: skip
+NO_CONTAINER_PLANS = {"Y1": "Consumption", "FC1": "Flex Consumption"}
+
+# Fields with a fixed set of values, by dotted path (the GUI fills its combo boxes from this).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "target": ("local", "azure"),
+    "azure.cloud": ("public", "china", "usgov", "custom"),
+    "cache.service": ("managed-redis", "cache-for-redis"),
+    "cache.connectivity": ("public", "private-endpoint", "vnet"),
+    "cache.authentication": ("entra", "access-keys"),
+    "cache.persistence.mode": ("none", "rdb", "aof"),
+    "cache.clustering_policy": ("OSSCluster", "EnterpriseCluster"),
+    "cache.eviction_policy": (
+        "VolatileLRU", "AllKeysLRU", "VolatileLFU", "AllKeysLFU",
+        "VolatileTTL", "VolatileRandom", "AllKeysRandom", "NoEviction",
+    ),  # fmt: skip
+    "model.source": ("sample", "file", "azureml"),
+    "model.sample": ("digits", "digits-heavy"),
+    "function.trigger.type": ("http", "blob", "service-bus-queue"),
+    "function.trigger.auth_level": ("anonymous", "function", "admin"),
+    "function.packaging": ("local", "acr-build", "azureml", "docker"),
+    "function.python_version": ("3.10", "3.11", "3.12", "3.13"),
+}
+CLASSIC_REDIS_VERSIONS = ("6", "latest")
+
+TAG_LIMIT = 50
+TAG_NAME_MAX = 512
+TAG_NAME_MAX_STORAGE = 128
+TAG_VALUE_MAX = 256
+TAG_FORBIDDEN = "<>%&\\?/"
+
+TIMEOUT_MS_MAX = 10_000
+TIMEOUT_MS_SLOW = 1_000
+MANAGED_REDIS_NAME_WITH_REGION_MAX = 63
+MANAGED_REDIS_NAME_SAFE = 45
+
+
+def size_code(cache: CacheSettings) -> str:
+    """The size the portal shows: "C1"/"P2" for Azure Cache for Redis, the SKU for Managed Redis."""
+    if cache.service == "cache-for-redis" and cache.sku in CLASSIC_SKUS:
+        return f"{'P' if cache.sku == 'Premium' else 'C'}{cache.capacity}"
+    return cache.sku
+
+
+def memory_label(cache: CacheSettings) -> str:
+    """Memory of the chosen size, e.g. "1 GB", or "" for an unknown size."""
+    return SKU_SIZES.get(size_code(cache), "")
+
+
+def problems_for(problems: Iterable[Problem], prefix: str) -> list[Problem]:
+    """The problems of one field or group: `prefix` itself and every path under it."""
+    prefix = prefix.rstrip(".")
+    return [p for p in problems if not prefix or p.path == prefix or p.path.startswith((prefix + ".", prefix + "["))]
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]
+
+
+# --- name rules -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """The naming rule of one kind of resource, as the portal states it."""
+
+    what: str  # "The cache name"
+    min_len: int
+    max_len: int
+    chars: str  # regex character class body of the allowed characters
+    chars_text: str  # the same in words
+    edges: str = ""  # class body the first and last character must match ("" = any allowed)
+    edges_text: str = ""
+    no_double_hyphen: bool = False
+    no_trailing_dot: bool = False
+    lowercase_hint: bool = False  # suggest the lowercase spelling when only the case is wrong
+
+    def problem(self, path: str, value: str) -> Problem | None:
+        if not value:
+            return _error(path, f"{self.what} is empty; enter {self.min_len} to {self.max_len} {self.chars_text}.")
+        if not self.min_len <= len(value) <= self.max_len:
+            change = "shorten" if len(value) > self.max_len else "lengthen"
+            return _error(
+                path,
+                f"{self.what} has {len(value)} characters; {change} it to {self.min_len}–{self.max_len} characters.",
+            )
+        bad = sorted({c for c in value if not re.fullmatch(f"[{self.chars}]", c)})
+        if bad:
+            hint = ""
+            if self.lowercase_hint and re.fullmatch(f"[{self.chars}]+", value.lower()):
+                hint = f' such as "{value.lower()}"'
+            return _error(
+                path,
+                f"{self.what} contains {_quote_chars(bad)}; use only {self.chars_text}{hint}.",
+            )
+        if self.edges and not (
+            re.fullmatch(f"[{self.edges}]", value[0]) and re.fullmatch(f"[{self.edges}]", value[-1])
+        ):
+            return _error(
+                path, f"{self.what} must start and end with {self.edges_text}; change the first or last character."
+            )
+        if self.no_double_hyphen and "--" in value:
+            return _error(path, f'{self.what} has two hyphens in a row ("--"); use a single hyphen.')
+        if self.no_trailing_dot and value.endswith("."):
+            return _error(path, f"{self.what} ends with a dot; remove the final dot.")
+        return None
+
+
+def _quote_chars(chars: list[str]) -> str:
+    shown = ", ".join("a space" if c == " " else f'"{c}"' for c in chars[:6])
+    return f"the character{'s' if len(chars) > 1 else ''} {shown}"
+
+
+_ALNUM = "A-Za-z0-9"
+DEPLOYMENT_NAME = NameRule(
+    "The deployment name", 1, 63, _ALNUM + "-", "letters, digits and hyphens",
+    _ALNUM, "a letter or digit", no_double_hyphen=True,
+)  # fmt: skip
+CACHE_NAME = NameRule(
+    "The cache name", 1, 63, _ALNUM + "-", "letters, digits and hyphens",
+    _ALNUM, "a letter or digit", no_double_hyphen=True,
+)  # fmt: skip
+STORAGE_NAME = NameRule(
+    "The storage account name", 3, 24, "a-z0-9", "lowercase letters and digits", lowercase_hint=True
+)
+FUNCTION_APP_NAME = NameRule(
+    "The function app name", 2, 60, _ALNUM + "-", "letters, digits and hyphens", _ALNUM, "a letter or digit"
+)
+RESOURCE_GROUP_NAME = NameRule(
+    "The resource group name", 1, 90, r"\w\-.()", "letters, digits, underscores, hyphens, dots and parentheses",
+    no_trailing_dot=True,
+)  # fmt: skip
+REGISTRY_NAME = NameRule("The container registry name", 5, 50, _ALNUM, "letters and digits")
+CONTAINER_NAME = NameRule(
+    "The blob container name", 3, 63, "a-z0-9-", "lowercase letters, digits and hyphens",
+    "a-z0-9", "a lowercase letter or digit", no_double_hyphen=True, lowercase_hint=True,
+)  # fmt: skip
+QUEUE_NAME = NameRule(
+    "The queue name", 1, 260, _ALNUM + "._/-", "letters, digits, periods, hyphens, underscores and slashes",
+    _ALNUM, "a letter or digit",
+)  # fmt: skip
+WORKSPACE_NAME = NameRule(
+    "The Azure ML workspace name", 3, 33, _ALNUM + "_-", "letters, digits, hyphens and underscores",
+)  # fmt: skip
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_LOCATION = re.compile(r"^[a-z0-9]+$")
+_SUBNET_ID = re.compile(
+    r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$",
+    re.IGNORECASE,
+)
+
+
+def _name(rule: NameRule, path: str, value: str) -> Iterator[Problem]:
+    problem = rule.problem(path, value)
+    if problem:
+        yield problem
+
+
+# --- the rules, in field order ----------------------------------------------------------------
+
+Rule = Callable[[Profile], Iterable[Problem]]
+
+
+def rule_choices(p: Profile) -> Iterator[Problem]:
+    """Every field with a fixed set of values holds one of them."""
+    for path, allowed in CHOICES.items():
+        if path == "function.trigger.auth_level":
+            continue  # only meaningful for HTTP triggers; checked by rule_trigger
+        value = profiles.get_field(p, path)
+        if value not in allowed:
+            yield _error(path, f"The value {value!r} is not one of the choices; use one of: {', '.join(allowed)}.")
+
+
+def rule_deployment_name(p: Profile) -> Iterator[Problem]:
+    # The name is a folder under the data home and appears in default resource names.
+    yield from _name(DEPLOYMENT_NAME, "name", p.name)
+
+
+def rule_azure_account(p: Profile) -> Iterator[Problem]:
+    az = p.azure
+    if p.target == "azure":
+        if not az.subscription_id:
+            yield _error(
+                "azure.subscription_id",
+                "Choose the subscription to deploy into (sign in and pick one, or paste its ID).",
+            )
+        if not az.location:
+            yield _error("azure.location", "Choose the region to deploy into, for example westeurope.")
+    if az.subscription_id and not _GUID.match(az.subscription_id):
+        yield _error(
+            "azure.subscription_id",
+            "The subscription ID is not a GUID; copy it from the portal (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
+        )
+    if az.tenant_id and not _GUID.match(az.tenant_id):
+        yield _error(
+            "azure.tenant_id",
+            "The tenant ID is not a GUID; copy the directory (tenant) ID from the portal or leave it empty.",
+        )
+    if az.location and not _LOCATION.match(az.location):
+        yield _error(
+            "azure.location",
+            f"The region {az.location!r} is not a region name; use the short form in lowercase without spaces, such as westeurope.",
+        )
+    if az.cloud == "custom" and not az.arm_endpoint.startswith("https://"):
+        yield _error("azure.arm_endpoint", "A custom cloud needs its Resource Manager endpoint as an https:// URL.")
+
+
+def rule_resource_group(p: Profile) -> Iterator[Problem]:
+    yield from _name(RESOURCE_GROUP_NAME, "resource_group.name", p.resource_group.name)
+
+
+def rule_tags(p: Profile) -> Iterator[Problem]:
+    if len(p.tags) > TAG_LIMIT:
+        yield _error(
+            "tags",
+            f"There are {len(p.tags)} tags; Azure allows at most {TAG_LIMIT}, so remove {len(p.tags) - TAG_LIMIT}.",
+        )
+    for name, value in p.tags.items():
+        path = f"tags.{name}"
+        if not name.strip():
+            yield _error(path, "A tag has an empty name; give it a name or remove it.")
+            continue
+        bad = sorted({c for c in name if c in TAG_FORBIDDEN})
+        if bad:
+            yield _error(
+                path,
+                f"The tag name contains {_quote_chars(bad)}; tag names cannot contain < > % & \\ ? /, so remove them.",
+            )
+        if len(name) > TAG_NAME_MAX:
+            yield _error(path, f"The tag name has {len(name)} characters; shorten it to at most {TAG_NAME_MAX}.")
+        elif len(name) > TAG_NAME_MAX_STORAGE:
+            yield _error(
+                path,
+                f"The tag name has {len(name)} characters; the storage account takes tag names of at most "
+                f"{TAG_NAME_MAX_STORAGE}, so shorten it.",
+            )
+        if len(value) > TAG_VALUE_MAX:
+            yield _error(path, f"The tag value has {len(value)} characters; shorten it to at most {TAG_VALUE_MAX}.")
+
+
+def rule_cache_service(p: Profile) -> Iterator[Problem]:
+    if p.cache.service == "cache-for-redis":
+        yield _warning(
+            "cache.service",
+            f"Azure Cache for Redis retires on {RETIREMENT_DATE} and new caches may be refused; "
+            "choose Azure Managed Redis (managed-redis) unless you must use the classic service.",
+        )
+
+
+def rule_cache_name(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    problem = CACHE_NAME.problem("cache.name", c.name)
+    if problem:
+        yield problem
+        return
+    if c.service == "managed-redis":
+        region = p.azure.location
+        if len(c.name) + len(region) > MANAGED_REDIS_NAME_WITH_REGION_MAX:
+            yield _error(
+                "cache.name",
+                f"A Managed Redis name and its region ({region}) together may have at most "
+                f"{MANAGED_REDIS_NAME_WITH_REGION_MAX} characters; shorten the name to "
+                f"{MANAGED_REDIS_NAME_WITH_REGION_MAX - len(region)} characters or fewer.",
+            )
+        elif len(c.name) > MANAGED_REDIS_NAME_SAFE:
+            yield _warning(
+                "cache.name",
+                f"Managed Redis names over {MANAGED_REDIS_NAME_SAFE} characters do not fit every region; "
+                f"shorten it to {MANAGED_REDIS_NAME_SAFE} or fewer to keep the profile portable.",
+            )
+
+
+def rule_cache_sku(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    if c.service == "managed-redis":
+        if c.sku not in MANAGED_REDIS_SIZES:
+            hint = " (Basic, Standard and Premium belong to Azure Cache for Redis)" if c.sku in CLASSIC_SKUS else ""
+            yield _error(
+                "cache.sku",
+                f"The SKU {c.sku!r} is not an Azure Managed Redis SKU{hint}; choose one of the families "
+                f"{', '.join(f + '*' for f in MANAGED_REDIS_FAMILIES)}, for example Balanced_B0 or Balanced_B1.",
+            )
+        return
+    if c.service != "cache-for-redis":
+        return  # reported by rule_choices
+    if c.sku not in CLASSIC_SKUS:
+        hint = (
+            " (that is an Azure Managed Redis SKU; set cache.service to managed-redis)"
+            if c.sku in MANAGED_REDIS_SIZES
+            else ""
+        )
+        yield _error(
+            "cache.sku",
+            f"The tier {c.sku!r} is not an Azure Cache for Redis tier{hint}; use one of: Basic, Standard, Premium.",
+        )
+        return
+    allowed = CLASSIC_CAPACITIES[c.sku]
+    if c.capacity not in allowed:
+        letter = "P" if c.sku == "Premium" else "C"
+        yield _error(
+            "cache.capacity",
+            f"{c.sku} has sizes {letter}{allowed[0]}–{letter}{allowed[-1]}; set cache.capacity to "
+            f"{allowed[0]}–{allowed[-1]}.",
+        )
+    if c.sku == "Basic":
+        yield _warning(
+            "cache.sku",
+            "The Basic tier has no replica and no SLA; use Standard or Premium for anything beyond development.",
+        )
+
+
+def _premium_only(p: Profile) -> bool:
+    """True when the profile asks for a classic Basic/Standard cache (Premium-only features are off)."""
+    return p.cache.service == "cache-for-redis" and p.cache.sku in ("Basic", "Standard")
+
+
+def rule_connectivity(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    if c.connectivity == "vnet":
+        if c.service == "managed-redis":
+            yield _error(
+                "cache.connectivity",
+                "Azure Managed Redis has no VNet injection; choose private-endpoint (or public) instead.",
+            )
+        elif _premium_only(p):
+            yield _error(
+                "cache.connectivity",
+                "VNet injection needs the Premium tier; choose private-endpoint, or change cache.sku to Premium.",
+            )
+        elif c.service == "cache-for-redis":
+            yield _warning(
+                "cache.connectivity",
+                "Microsoft recommends a private endpoint over VNet injection; consider private-endpoint.",
+            )
+    if c.connectivity in ("private-endpoint", "vnet"):
+        if p.target == "azure" and not c.subnet_id:
+            yield _error(
+                "cache.subnet_id",
+                f"Connectivity {c.connectivity} needs a subnet; choose the virtual network subnet for the cache.",
+            )
+        if p.target == "local":
+            yield _warning(
+                "cache.connectivity",
+                "The local cache listens on 127.0.0.1 only, so private networking has no effect here; it applies on Azure.",
+            )
+    if c.subnet_id and not _SUBNET_ID.match(c.subnet_id):
+        yield _error(
+            "cache.subnet_id",
+            "The subnet is not a subnet resource ID; use /subscriptions/<id>/resourceGroups/<rg>/providers/"
+            "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>.",
+        )
+
+
+def rule_tls(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    if c.minimum_tls_version != "1.2":
+        yield _error(
+            "cache.minimum_tls_version",
+            f"Minimum TLS {c.minimum_tls_version!r} is not offered; set it to 1.2 (Azure no longer accepts TLS 1.0 or 1.1).",
+        )
+    if not c.non_tls_port:
+        return
+    if c.service == "managed-redis" and p.target != "local":
+        # Managed Redis has no second port: non-TLS switches the database to plain text only.
+        # (The local cache always keeps its TLS port and adds a plain one, like the classic service.)
+        if c.authentication == "entra":
+            yield _error(
+                "cache.non_tls_port",
+                "Microsoft Entra authentication needs TLS, and a non-TLS Managed Redis database speaks plain text "
+                "only; turn the non-TLS option off or use access keys.",
+            )
+        else:
+            yield _warning(
+                "cache.non_tls_port",
+                "A non-TLS Managed Redis database accepts only unencrypted connections, so the access key and your "
+                "data travel in clear text; turn it off unless a client cannot use TLS.",
+            )
+    elif c.authentication == "entra":
+        yield _warning(
+            "cache.non_tls_port",
+            "Microsoft Entra authentication works over TLS only, so the non-TLS port only serves access-key "
+            "clients in clear text; turn the non-TLS port off.",
+        )
+    else:
+        yield _warning(
+            "cache.non_tls_port",
+            "The non-TLS port sends the access key and your data unencrypted; turn it off unless a client cannot "
+            "use TLS.",
+        )
+
+
+def rule_authentication(p: Profile) -> Iterator[Problem]:
+    if p.cache.authentication == "entra" and p.target == "local":
+        yield _warning(
+            "cache.authentication",
+            "The local cache has no Microsoft Entra ID, so it uses access keys; Entra authentication applies on Azure.",
+        )
+
+
+def rule_redis_version(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    if c.service == "cache-for-redis" and c.redis_version not in CLASSIC_REDIS_VERSIONS:
+        yield _error(
+            "cache.redis_version",
+            f"Azure Cache for Redis offers Redis {' or '.join(CLASSIC_REDIS_VERSIONS)} only; set cache.redis_version to 6.",
+        )
+
+
+def rule_clustering_and_replicas(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    if c.service == "managed-redis":
+        # Managed Redis sizes its shards from the SKU and replicates through high availability.
+        if c.shard_count:
+            yield _error(
+                "cache.shard_count",
+                "Azure Managed Redis sets its shards from the SKU; set cache.shard_count to 0 and choose "
+                "cache.clustering_policy (OSSCluster for a cluster-aware client).",
+            )
+        if c.replicas_per_primary:
+            yield _error(
+                "cache.replicas_per_primary",
+                "Azure Managed Redis replicates through high availability; set cache.replicas_per_primary to 0 "
+                "and use cache.high_availability.",
+            )
+        if not c.high_availability:
+            yield _warning(
+                "cache.high_availability",
+                "Without high availability the data is not replicated and there is no SLA; turn it on for production.",
+            )
+        return
+    if c.service != "cache-for-redis":
+        return
+    basic_standard = _premium_only(p)
+    if c.shard_count:
+        if basic_standard:
+            yield _error(
+                "cache.shard_count",
+                "Clustering needs the Premium tier; set cache.shard_count to 0 or change cache.sku to Premium.",
+            )
+        elif not 1 <= c.shard_count <= MAX_SHARDS:
+            yield _error(
+                "cache.shard_count",
+                f"A Premium cache has 1–{MAX_SHARDS} shards; set cache.shard_count in that range (0 = not clustered).",
+            )
+    if c.replicas_per_primary:
+        if basic_standard:
+            yield _error(
+                "cache.replicas_per_primary",
+                "Choosing the replica count needs the Premium tier; set cache.replicas_per_primary to 0 "
+                "(Standard always has one replica) or change cache.sku to Premium.",
+            )
+        elif not 1 <= c.replicas_per_primary <= MAX_REPLICAS:
+            yield _error(
+                "cache.replicas_per_primary",
+                f"A Premium cache has 1–{MAX_REPLICAS} replicas per primary; set cache.replicas_per_primary in that range.",
+            )
+
+
+def rule_zones(p: Profile) -> Iterator[Problem]:
+    zones = p.cache.zones
+    if not zones:
+        return
+    if _premium_only(p):
+        yield _error(
+            "cache.zones", "Availability zones need the Premium tier; clear cache.zones or change cache.sku to Premium."
+        )
+        return
+    bad = [z for z in zones if z not in ZONES]
+    if bad:
+        yield _error("cache.zones", f"Zones are named {', '.join(ZONES)}; remove {', '.join(repr(z) for z in bad)}.")
+    if len(set(zones)) != len(zones):
+        yield _error("cache.zones", "A zone is listed twice; list each zone once.")
+
+
+def rule_persistence(p: Profile) -> Iterator[Problem]:
+    c = p.cache
+    per = c.persistence
+    if per.mode == "none":
+        return
+    if _premium_only(p):
+        yield _error(
+            "cache.persistence.mode",
+            "Data persistence needs the Premium tier; set cache.persistence.mode to none or change cache.sku to Premium.",
+        )
+        return
+    # RDB and AOF are exclusive by construction: mode holds one of them.
+    if per.mode == "rdb":
+        allowed = MANAGED_REDIS_RDB_FREQUENCIES if c.service == "managed-redis" else CLASSIC_RDB_FREQUENCIES
+        if per.rdb_frequency_minutes not in allowed:
+            yield _error(
+                "cache.persistence.rdb_frequency_minutes",
+                f"An RDB backup every {per.rdb_frequency_minutes} minutes is not offered here; use one of "
+                f"{', '.join(map(str, allowed))} minutes.",
+            )
+    if per.mode == "aof" and c.service == "cache-for-redis" and c.replicas_per_primary > 1:
+        yield _error(
+            "cache.persistence.mode",
+            "AOF persistence does not work with more than one replica; use RDB, or set cache.replicas_per_primary to 1.",
+        )
+    if per.storage_account:
+        yield from _name(STORAGE_NAME, "cache.persistence.storage_account", per.storage_account)
+
+
+def rule_model(p: Profile) -> Iterator[Problem]:
+    m = p.model
+    if m.source == "file":
+        if not m.path:
+            yield _error("model.path", "Choose the model file (for example a .pkl or .joblib file).")
+        else:
+            path = p.resolve(m.path)
+            if not path.is_file():
+                yield _error(
+                    "model.path",
+                    f"There is no model file at {path}; check the path (relative paths start at the profile's folder).",
+                )
+    elif m.source == "azureml":
+        if not m.azureml.workspace:
+            yield _error("model.azureml.workspace", "Choose the Azure ML workspace that holds the registered model.")
+        else:
+            yield from _name(WORKSPACE_NAME, "model.azureml.workspace", m.azureml.workspace)
+        if not m.azureml.name:
+            yield _error("model.azureml.name", "Enter the name of the registered model in the workspace.")
+        if m.azureml.subscription_id and not _GUID.match(m.azureml.subscription_id):
+            yield _error(
+                "model.azureml.subscription_id",
+                "The workspace's subscription ID is not a GUID; copy it from the portal or leave it empty to use azure.subscription_id.",
+            )
+    if m.entry_script:
+        script = p.resolve(m.entry_script)
+        if not script.is_file():
+            yield _error(
+                "model.entry_script",
+                f"There is no entry script at {script}; check the path or leave it empty to use the generated one.",
+            )
+        elif script.suffix != ".py":
+            yield _error("model.entry_script", "The entry script must be a Python file (.py) with init() and run().")
+    try:
+        json.dumps(m.sample_input, allow_nan=False)
+    except (TypeError, ValueError):
+        yield _error(
+            "model.sample_input",
+            "The sample input cannot be written as JSON; use plain lists, numbers, strings and objects.",
+        )
+    if m.source != "sample" and m.sample_input is None:
+        yield _warning(
+            "model.sample_input",
+            'There is no sample input, so the smoke test and the test panel have nothing to send; add one such as {"data": [[...]]}.',
+        )
+
+
+def rule_function_names(p: Profile) -> Iterator[Problem]:
+    f = p.function
+    yield from _name(FUNCTION_APP_NAME, "function.app_name", f.app_name)
+    yield from _name(STORAGE_NAME, "function.storage_account", f.storage_account)
+    if f.registry:
+        yield from _name(REGISTRY_NAME, "function.registry", f.registry)
+
+
+def rule_plan(p: Profile) -> Iterator[Problem]:
+    sku = p.function.plan_sku
+    if sku in NO_CONTAINER_PLANS:
+        yield _error(
+            "function.plan_sku",
+            f"The {NO_CONTAINER_PLANS[sku]} plan cannot run a container; choose a Dedicated plan such as B1 or an Elastic Premium plan (EP1).",
+        )
+    elif sku not in PLAN_SKUS:
+        yield _error(
+            "function.plan_sku", f"The plan {sku!r} does not run containers; use one of: {', '.join(PLAN_SKUS)}."
+        )
+
+
+def _blob_path(path: str, value: str | None, role: str) -> Iterator[Problem]:
+    if not value:
+        yield _error(
+            path,
+            f"A blob trigger needs its {role} path as <container>/<pattern>, for example {'inputs/{name}' if role == 'input' else 'outputs/{name}.json'}.",
+        )
+        return
+    container, _, rest = value.partition("/")
+    problem = CONTAINER_NAME.problem(path, container)
+    if problem:
+        yield problem
+    elif not rest:
+        yield _error(path, f"Add a blob name pattern after the container, for example {container}/{{name}}.")
+
+
+def rule_trigger(p: Profile) -> Iterator[Problem]:
+    t = p.function.trigger
+    base = "function.trigger"
+    own = {
+        "http": ("auth_level",),
+        "blob": ("input_path", "output_path"),
+        "service-bus-queue": ("input_queue", "output_queue"),
+    }
+    if t.type not in own:
+        return  # reported by rule_choices
+    if t.type == "http":
+        allowed = CHOICES["function.trigger.auth_level"]
+        if t.auth_level not in allowed:
+            yield _error(
+                f"{base}.auth_level", f"An HTTP trigger needs an auth level; use one of: {', '.join(allowed)}."
+            )
+        elif t.auth_level == "anonymous":
+            yield _warning(
+                f"{base}.auth_level",
+                "Anyone who finds the URL can call an anonymous function; use function unless it is public on purpose.",
+            )
+    elif t.type == "blob":
+        yield from _blob_path(f"{base}.input_path", t.input_path, "input")
+        yield from _blob_path(f"{base}.output_path", t.output_path, "output")
+        if t.input_path and t.output_path and t.input_path.partition("/")[0] == t.output_path.partition("/")[0]:
+            yield _warning(
+                f"{base}.output_path",
+                "The output goes to the container the trigger watches, so each result can trigger the function again; use another container.",
+            )
+    else:
+        for name in ("input_queue", "output_queue"):
+            value = getattr(t, name)
+            if not value:
+                yield _error(
+                    f"{base}.{name}",
+                    f"A Service Bus queue trigger needs its {name.replace('_', ' ')}; enter the queue name.",
+                )
+            else:
+                yield from _name(QUEUE_NAME, f"{base}.{name}", value)
+        if t.input_queue and t.input_queue == t.output_queue:
+            yield _error(
+                f"{base}.output_queue",
+                "The output queue is the input queue, so the function would read its own results; use another queue.",
+            )
+        if p.target != "azure":
+            yield _error(
+                f"{base}.type",
+                "The local target has no Service Bus; choose an http or blob trigger, or deploy to the azure target.",
+            )
+    # Options of another trigger type are ignored; say so, so nobody expects them to work.
+    for name in ("auth_level", "input_path", "output_path", "input_queue", "output_queue"):
+        if (
+            name not in own[t.type]
+            and getattr(t, name) not in (None, "")
+            and not (name == "auth_level" and t.auth_level == "function")
+        ):
+            yield _warning(
+                f"{base}.{name}", f"The option {name} does not apply to a {t.type} trigger and is ignored; remove it."
+            )
+
+
+def rule_packaging(p: Profile) -> Iterator[Problem]:
+    pk = p.function.packaging
+    path = "function.packaging"
+    if p.target == "local" and pk != "local":
+        if pk in CHOICES[path]:
+            yield _error(
+                path,
+                f"The {pk} packaging builds an image for Azure; set function.packaging to local for the local target.",
+            )
+    if p.target == "azure" and pk == "local":
+        yield _error(
+            path,
+            "The local packaging runs only on this computer; for Azure choose acr-build (recommended), docker or azureml.",
+        )
+    if pk == "azureml" and p.model.source != "azureml" and not p.model.azureml.workspace:
+        yield _error(
+            path,
+            "The azureml packaging builds the image in an Azure ML workspace; set model.source to azureml or fill in model.azureml.workspace.",
+        )
+    if pk == "azureml" and p.target == "azure":
+        yield _warning(
+            path,
+            "The Azure ML SDK v1 behind azureml packaging is out of support since 2026-06-30; prefer acr-build.",
+        )
+
+
+def rule_cache_policy(p: Profile) -> Iterator[Problem]:
+    cp = p.cache_policy
+    if cp.ttl_seconds <= 0:
+        yield _error(
+            "cache_policy.ttl_seconds",
+            "Set a time to live above 0 seconds: keys without one are never evicted under volatile-lru and serve stale answers.",
+        )
+    if not cp.key_prefix:
+        yield _error(
+            "cache_policy.key_prefix",
+            "Enter a key prefix such as mlfunc, so the cache keys of this app are easy to find and delete.",
+        )
+    elif len(cp.key_prefix) > 64 or re.search(r"\s", cp.key_prefix):
+        yield _error("cache_policy.key_prefix", "Use a key prefix of at most 64 characters without spaces.")
+    if not 1 <= cp.timeout_ms <= TIMEOUT_MS_MAX:
+        yield _error(
+            "cache_policy.timeout_ms",
+            f"Set the cache timeout between 1 and {TIMEOUT_MS_MAX} ms; the cache sits in the request path and must fail fast.",
+        )
+    elif cp.timeout_ms > TIMEOUT_MS_SLOW:
+        yield _warning(
+            "cache_policy.timeout_ms",
+            f"A cache timeout over {TIMEOUT_MS_SLOW} ms can make a slow cache slower than the model; consider 50–250 ms.",
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    rule_choices,
+    rule_deployment_name,
+    rule_azure_account,
+    rule_resource_group,
+    rule_tags,
+    rule_cache_service,
+    rule_cache_name,
+    rule_cache_sku,
+    rule_connectivity,
+    rule_tls,
+    rule_authentication,
+    rule_redis_version,
+    rule_clustering_and_replicas,
+    rule_zones,
+    rule_persistence,
+    rule_model,
+    rule_function_names,
+    rule_plan,
+    rule_trigger,
+    rule_packaging,
+    rule_cache_policy,
+)
+
+
+def _field_order() -> dict[str, int]:
+    order: dict[str, int] = {}
+
+    def walk(obj: Any, prefix: str) -> None:
+        for f in dataclasses.fields(obj):
+            if f.metadata.get("transient"):
+                continue
+            path = f"{prefix}{f.name}"
+            order.setdefault(path, len(order))
+            value = getattr(obj, f.name)
+            if dataclasses.is_dataclass(value):
+                walk(value, path + ".")
+
+    walk(Profile(), "")
+    return order
+
+
+_FIELD_ORDER = _field_order()
+
+
+def _rank(path: str) -> int:
+    while path:
+        if path in _FIELD_ORDER:
+            return _FIELD_ORDER[path]
+        path = path.rpartition(".")[0]
+    return -1
+
+
+def _type_problem(profile: Profile) -> Problem | None:
+    """A field of the wrong type (a half-edited profile): the rules below would misread it."""
+    try:
+        profiles.from_dict(profiles.to_dict(profile))
+    except profiles.ProfileFieldError as exc:
+        sentence = str(exc).removeprefix(f"{exc.field}: ") if exc.field else str(exc)
+        return _error(exc.field, sentence[:1].upper() + sentence[1:])
+    return None
+
+
 def check(profile: Profile) -> list[Problem]:
     """Every problem of the profile, errors and warnings, in field order."""
-    return []  # filled in by the rules work (issue 2)
-
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == "error"]
+    wrong_type = _type_problem(profile)
+    if wrong_type:
+        return [wrong_type]
+    found: list[Problem] = []
+    for rule in RULES:
+        for problem in rule(profile):
+            if problem not in found:
+                found.append(problem)
+    return sorted(found, key=lambda pr: _rank(pr.path))  # stable: a field's problems keep rule order
