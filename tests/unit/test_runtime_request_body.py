@@ -1,0 +1,68 @@
+"""Request body checks: what is accepted, what gets 400 / 413, and that nothing else ever escapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wizard.runtime.request_body import BadRequest, parse_rows
+
+
+def test_accepts_rows_of_numbers():
+    assert parse_rows(b'{"data": [[1, 2.5], [3, 4]]}', 1000) == [[1, 2.5], [3, 4]]
+
+
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        (b"", "empty"),
+        (b"not json", "not valid JSON"),
+        (b"\xff\xfe", "UTF-8"),
+        (b"[1, 2]", '"data"'),
+        (b'{"rows": [[1]]}', '"data"'),
+        (b'{"data": [[1]], "extra": 1}', "Unexpected field 'extra'"),
+        (b'{"data": []}', "non-empty list of rows"),
+        (b'{"data": [1, 2]}', "wrap a single row"),
+        (b'{"data": [[1, "x"]]}', "data[0][1] must be a finite number"),
+        (b'{"data": [[1, true]]}', "data[0][1] must be a finite number"),
+        (b'{"data": [[NaN]]}', "NaN is not a valid number"),
+        (b'{"data": [[1e999]]}', "finite number"),
+        (b'{"data": [[1, 2], [3]]}', "same length"),
+    ],
+)
+def test_rejects_bad_bodies_with_a_sentence_saying_what_was_expected(body, fragment):
+    with pytest.raises(BadRequest) as caught:
+        parse_rows(body, 1000)
+    assert caught.value.status == 400
+    assert fragment in str(caught.value)
+
+
+def test_rejects_rows_of_the_wrong_width_for_the_model():
+    with pytest.raises(BadRequest, match="must have 64 numbers"):
+        parse_rows(b'{"data": [[1, 2]]}', 1000, expected_width=64)
+
+
+def test_body_over_the_limit_is_413():
+    body = json.dumps({"data": [[0.0] * 100]}).encode()
+    with pytest.raises(BadRequest) as caught:
+        parse_rows(body, len(body) - 1)
+    assert caught.value.status == 413
+    assert "limit" in str(caught.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["data", "x"]), children, max_size=2),
+    max_leaves=12,
+).map(lambda v: json.dumps(v).encode())))
+def test_any_body_is_either_rows_or_bad_request(body):
+    try:
+        rows = parse_rows(body, 10_000)
+    except BadRequest as exc:
+        assert exc.status in (400, 413) and str(exc)
+    else:
+        assert rows and all(isinstance(r, list) and len(r) == len(rows[0]) for r in rows)

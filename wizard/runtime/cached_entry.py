@@ -1,0 +1,162 @@
+"""Cache-aside around the entry script: per-row keys, one MGET, predict only missed rows, one write-back."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from .cache import CacheUnavailable, ResultCache
+from .entry_script import EntryScript
+from .keys import cache_key
+from .single_flight import SingleFlight
+
+log = logging.getLogger(__name__)
+
+HIT, MISS, PARTIAL, BYPASS = "HIT", "MISS", "PARTIAL", "BYPASS"
+
+
+class ModelError(Exception):
+    """run() raised; the original exception is chained (logged server-side, never sent)."""
+
+
+@dataclass
+class Prediction:
+    result: Any  # a list with one answer per input row (or the script's whole answer, see below)
+    cache: str  # HIT | MISS | PARTIAL | BYPASS
+    computed_rows: int = 0
+
+
+def _encode(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), default=_jsonable).encode("utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    # numpy scalars and arrays from a user's run(); AML would serialise them the same way.
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class CachedEntry:
+    """Answers rows from Redis where it can and from the entry script where it must.
+
+    Per-row caching needs run() to answer one item per row, in order (the AML convention of
+    `model.predict(data).tolist()`). When a script answers something else, the answer cannot
+    be split: the whole request goes to run() unchanged and nothing is cached."""
+
+    def __init__(self, script: EntryScript, cache: ResultCache | None, *, key_prefix: str, model_name: str, model_version: str, ttl_seconds: int):
+        self.script = script
+        self.cache = cache
+        self.key_prefix = key_prefix
+        self.model_name = model_name
+        self.model_version = model_version
+        self.ttl_seconds = ttl_seconds
+        self.flights = SingleFlight()
+        self._per_row = True  # turned off once run() shows it does not answer per row
+
+    def key(self, row: list[float]) -> str:
+        return cache_key(self.key_prefix, self.model_name, self.model_version, row)
+
+    def predict(self, rows: list[list[float]]) -> Prediction:
+        if not self._per_row:
+            return Prediction(self._run_whole(rows), BYPASS if self.cache is None else MISS, len(rows))
+        keys = [self.key(row) for row in rows]
+        cached: list[bytes | None] | None = None
+        if self.cache is not None:
+            try:
+                cached = self.cache.get_many(keys)
+            except CacheUnavailable:
+                cached = None
+        found: dict[str, Any] = {}
+        if cached is not None:
+            for key, raw in zip(keys, cached):
+                if raw is not None and key not in found:
+                    try:
+                        found[key] = json.loads(raw)
+                    except ValueError:
+                        log.warning("Ignoring an unreadable cache entry for key %s.", key)
+        missed_keys = list(dict.fromkeys(k for k in keys if k not in found))
+        computed = 0
+        if missed_keys:
+            row_of = dict(zip(keys, rows))
+            fresh, computed = self._compute(missed_keys, row_of, write_back=cached is not None)
+            if fresh is None:  # run() does not answer per row: whole request, uncached
+                return Prediction(self._run_whole(rows), MISS if cached is not None else BYPASS, len(rows))
+            found.update(fresh)
+        if cached is None:
+            status = BYPASS
+        elif not missed_keys:
+            status = HIT
+        elif len(missed_keys) == len(set(keys)):
+            status = MISS
+        else:
+            status = PARTIAL
+        return Prediction([found[k] for k in keys], status, computed)
+
+    def _compute(self, missed_keys: list[str], row_of: dict[str, list[float]], write_back: bool) -> tuple[dict[str, Any] | None, int]:
+        """Answers for the missed keys: computes the keys nobody else is computing, waits for the rest."""
+        claim = self.flights.claim(missed_keys)
+        results: dict[str, Any] = {}
+        computed = 0
+        if claim.own:
+            own_keys = list(claim.own)
+            try:
+                answers = self._run_rows([row_of[k] for k in own_keys])
+            except BaseException as exc:
+                self.flights.fail(claim, exc)
+                raise
+            if answers is None:
+                self.flights.fail(claim, _NotPerRow())
+                return None, 0
+            results.update(zip(own_keys, answers))
+            computed = len(own_keys)
+            if write_back and self.cache is not None:
+                try:
+                    self.cache.set_many({k: _encode(results[k]) for k in own_keys}, self.ttl_seconds)
+                except CacheUnavailable:
+                    pass  # answered anyway; logged by the cache
+            self.flights.resolve(claim, results)
+        for key, flight in claim.waiting.items():
+            try:
+                results[key] = flight.result()
+            except _NotPerRow:
+                return None, computed
+            except BaseException:
+                # The other caller's batch failed; this row may still be fine on its own.
+                answers = self._run_rows([row_of[key]])
+                if answers is None:
+                    return None, computed
+                results[key] = answers[0]
+                computed += 1
+        return results, computed
+
+    def _run_rows(self, rows: list[list[float]]) -> list[Any] | None:
+        try:
+            answer = self.script.run(rows)
+        except Exception as exc:
+            raise ModelError(str(exc)) from exc
+        if isinstance(answer, list) and len(answer) == len(rows):
+            # Round-trip through JSON so a fresh answer looks exactly like a cached one.
+            return json.loads(_encode(answer))
+        log.warning(
+            "run() answered %s for %d row(s), not one item per row; per-row caching is off for this model.",
+            type(answer).__name__,
+            len(rows),
+        )
+        self._per_row = False
+        return None
+
+    def _run_whole(self, rows: list[list[float]]) -> Any:
+        try:
+            answer = self.script.run(rows)
+        except Exception as exc:
+            raise ModelError(str(exc)) from exc
+        return json.loads(_encode(answer))
+
+
+class _NotPerRow(Exception):
+    """Tells callers waiting on a flight that the script's answers cannot be split per row."""

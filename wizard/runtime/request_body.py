@@ -1,0 +1,79 @@
+"""Parses and checks a scoring request body: {"data": [[numbers...], ...]}."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+EXPECTED = 'a JSON object {"data": [[number, ...], ...]} with one list of numbers per row'
+
+
+class BadRequest(Exception):
+    """The body is not what the app accepts; the message says what was expected."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def _reject_constant(name: str) -> Any:
+    raise BadRequest(f"{name} is not a valid number in JSON; send {EXPECTED}.")
+
+
+def parse_rows(body: bytes | str, max_bytes: int, expected_width: int | None = None) -> list[list[float]]:
+    """The rows of a request, or BadRequest (400 shape / 413 size)."""
+    raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+    if len(raw) > max_bytes:
+        raise BadRequest(f"The request body is {len(raw)} bytes; the limit is {max_bytes} bytes. Send fewer rows per request.", 413)
+    if not raw.strip():
+        raise BadRequest(f"The request body is empty; send {EXPECTED}.")
+    try:
+        text = raw.decode("utf-8")
+        payload = json.loads(text, parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise BadRequest(f"The request body is not UTF-8 text; send {EXPECTED}.") from None
+    except RecursionError:
+        raise BadRequest(f"The request body is nested too deeply; send {EXPECTED}.") from None
+    except ValueError as exc:
+        if isinstance(exc, BadRequest):
+            raise
+        raise BadRequest(f"The request body is not valid JSON ({exc}); send {EXPECTED}.") from None
+    return check_payload(payload, expected_width)
+
+
+def _finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def check_payload(payload: Any, expected_width: int | None = None) -> list[list[float]]:
+    if not isinstance(payload, dict) or "data" not in payload:
+        raise BadRequest(f"Expected {EXPECTED}; the body has no \"data\" field.")
+    extra = sorted(k for k in payload if k != "data")
+    if extra:
+        raise BadRequest(f"Unexpected field {extra[0]!r}; send only {EXPECTED}.")
+    data = payload["data"]
+    if not isinstance(data, list) or not data:
+        raise BadRequest(f"\"data\" must be a non-empty list of rows; send {EXPECTED}.")
+    rows: list[list[float]] = []
+    width = None
+    for i, row in enumerate(data):
+        if not isinstance(row, list) or not row:
+            hint = " (wrap a single row in another list: [[...]])" if isinstance(row, (int, float)) else ""
+            raise BadRequest(f"data[{i}] must be a non-empty list of numbers{hint}; send {EXPECTED}.")
+        for j, value in enumerate(row):
+            if not _finite_number(value):
+                raise BadRequest(f"data[{i}][{j}] must be a finite number; send {EXPECTED}.")
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise BadRequest(f"data[{i}] has {len(row)} numbers but data[0] has {width}; every row needs the same length.")
+        rows.append(row)
+    if expected_width is not None and width != expected_width:
+        raise BadRequest(f"Each row must have {expected_width} numbers for this model; data[0] has {width}.")
+    return rows

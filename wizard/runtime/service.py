@@ -1,0 +1,174 @@
+"""The scoring service behind every trigger: loads the entry script once, answers HTTP, blob and queue input."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .breaker import CircuitBreaker
+from .cache import ResultCache
+from .cached_entry import BYPASS, CachedEntry, ModelError, Prediction
+from .entry_script import EntryScript, default_model_dir
+from .request_body import BadRequest, parse_rows
+from .settings import RuntimeSettings, read_manifest
+
+log = logging.getLogger(__name__)
+
+EXPECTED_SHAPE = '{"data": [[number, ...], ...]}'
+
+
+@dataclass
+class Answer:
+    """A transport-neutral reply: HTTP status, JSON body and headers."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    rendered: str | None = field(default=None, repr=False)  # the body as JSON text, when already rendered
+
+    def json(self) -> str:
+        if self.rendered is None:
+            self.rendered = json.dumps(self.body, separators=(",", ":"))
+        return self.rendered
+
+
+class ScoringService:
+    """One per process (module scope in function_app.py), shared by all invocations and threads."""
+
+    def __init__(self, app_dir: Path, settings: RuntimeSettings | None = None, script: EntryScript | None = None, cache: ResultCache | None = None):
+        self.app_dir = Path(app_dir)
+        self.settings = settings or RuntimeSettings.from_env(app_dir=self.app_dir)
+        self._script = script
+        self._entry: CachedEntry | None = None
+        self._load_lock = threading.Lock()
+        self.load_error: str | None = None
+        if cache is None and self.settings.redis is not None:
+            breaker = CircuitBreaker(self.settings.breaker_failures, self.settings.breaker_cooldown_s)
+            cache = ResultCache(self.settings.redis, breaker)
+        self.cache = cache
+
+    # --- model ------------------------------------------------------------------------------
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._entry is not None
+
+    def load(self) -> CachedEntry:
+        """init() the entry script (once); a failure is logged and retried on the next request."""
+        if self._entry is not None:
+            return self._entry
+        with self._load_lock:
+            if self._entry is None:
+                try:
+                    script = self._script or self._load_script()
+                    script.init()
+                except Exception:
+                    correlation = uuid.uuid4().hex
+                    log.exception("Loading the model failed (correlation id %s).", correlation)
+                    self.load_error = correlation
+                    raise
+                self._script = script
+                self.load_error = None
+                self._entry = CachedEntry(
+                    script,
+                    self.cache,
+                    key_prefix=self.settings.key_prefix,
+                    model_name=self.settings.model_name,
+                    model_version=self.settings.model_version,
+                    ttl_seconds=self.settings.ttl_seconds,
+                )
+        return self._entry
+
+    def try_load(self) -> bool:
+        """Load at start-up without failing the import of function_app.py."""
+        try:
+            self.load()
+        except Exception:
+            return False
+        return True
+
+    def _load_script(self) -> EntryScript:
+        manifest = read_manifest(self.app_dir)
+        default_model_dir(self.app_dir)
+        return EntryScript.from_file(self.app_dir / str(manifest.get("entry_script") or "score.py"))
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def _headers(self, prediction: Prediction | None = None) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "X-Model-Version": self.settings.model_version}
+        if prediction is not None:
+            headers["X-Cache"] = prediction.cache
+        return headers
+
+    def score_body(self, body: bytes | str) -> Answer:
+        """The scoring contract, independent of the trigger."""
+        size = len(body.encode("utf-8") if isinstance(body, str) else body or b"")
+        if size > self.settings.max_body_bytes:
+            return self.too_large(size)
+        try:
+            entry = self.load()
+        except Exception:
+            return self._failure(self.load_error or uuid.uuid4().hex, "The model could not be loaded.")
+        try:
+            rows = parse_rows(body, self.settings.max_body_bytes, entry.script.expected_row_length())
+        except BadRequest as exc:
+            return Answer(exc.status, {"error": str(exc), "expected": EXPECTED_SHAPE}, self._headers())
+        try:
+            prediction = entry.predict(rows)
+        except Exception as exc:
+            correlation = uuid.uuid4().hex
+            # Traceback stays in the server log; the client gets only the correlation id.
+            log.error("Scoring failed (correlation id %s).", correlation, exc_info=exc.__cause__ if isinstance(exc, ModelError) and exc.__cause__ else exc)
+            return self._failure(correlation, "The model failed on this input.")
+        body = {"result": prediction.result}
+        try:
+            rendered = json.dumps(body, separators=(",", ":"), allow_nan=False)
+        except ValueError:
+            correlation = uuid.uuid4().hex
+            log.error("Scoring answered NaN or Infinity, which JSON cannot carry (correlation id %s).", correlation)
+            return self._failure(correlation, "The model answered a number JSON cannot carry (NaN or Infinity).")
+        return Answer(200, body, self._headers(prediction), rendered)
+
+    def too_large(self, size: int) -> Answer:
+        limit = self.settings.max_body_bytes
+        message = f"The request body is {size} bytes; the limit is {limit} bytes. Send fewer rows per request."
+        return Answer(413, {"error": message}, self._headers())
+
+    def _failure(self, correlation: str, message: str) -> Answer:
+        headers = self._headers()
+        headers["X-Correlation-Id"] = correlation
+        return Answer(500, {"error": f"{message} Quote correlation id {correlation} when asking the app's owner.", "correlation_id": correlation}, headers)
+
+    def health(self) -> Answer:
+        if self._entry is None:
+            self.try_load()
+        if self.cache is None:
+            cache_state = "disabled"
+        else:
+            cache_state = "ok" if self.cache.ping() else "unreachable"
+        body = {
+            "model_loaded": self.model_loaded,
+            "cache": cache_state,
+            "model_name": self.settings.model_name,
+            "model_version": self.settings.model_version,
+        }
+        # 503 while the model is not loaded, so readiness probes wait; a cache outage is not fatal (fail open).
+        return Answer(200 if self.model_loaded else 503, body, {"Content-Type": "application/json"})
+
+    def score_document(self, body: bytes | str) -> tuple[str, Answer]:
+        """Blob / queue input -> the JSON text to write out. Bad input becomes an error document;
+        a model failure raises, so the Functions host retries and finally parks the input
+        (poison queue / dead-letter) instead of writing a wrong answer."""
+        answer = self.score_body(body)
+        if answer.status == 500:
+            raise RuntimeError(f"Scoring failed; correlation id {answer.body.get('correlation_id')}")
+        document = dict(answer.body)
+        if answer.status == 200:
+            document["cache"] = answer.headers.get("X-Cache", BYPASS)
+        document["model_version"] = self.settings.model_version
+        return json.dumps(document, separators=(",", ":")), answer
