@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Shared real-process fixtures (redis_factory, ...).
+pytest_plugins = ["tests.fixtures.redis_servers", "tests.fixtures.function_host"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Every process the suite starts inherits this marker, so the session can find leftovers by PID.

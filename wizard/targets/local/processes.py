@@ -27,9 +27,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.bind((host, 0))
             port = sock.getsockname()[1]
-        # Redis Cluster uses port + 10000 for its bus; keep both usable.
-        if port + 10000 > 65535:
-            continue
         with _reserved_lock:
             if port in _reserved:
                 continue
@@ -82,12 +79,20 @@ def pid_alive(pid: int | None) -> bool:
         os.kill(pid, 0)
     except OSError as exc:
         return exc.errno == errno.EPERM
+    # A zombie is dead, but only once every thread is gone: a leader thread that exited first
+    # shows "Z" while the others still hold the process's sockets open.
     try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-        return state != "Z"
-    except (OSError, IndexError):
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
         return True
+    for task in tasks:
+        try:
+            state = (task / "stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
 
 
 def pid_cmdline(pid: int) -> str:

@@ -1,0 +1,242 @@
+"""The local package: the generated app plus a Python environment built from its requirements.
+
+Environments are keyed by the sha256 of what they install and kept under data_home()/envs/<sha>/
+(or $MLFUNC_WIZARD_ENV_CACHE): the "warm package cache" every later deployment reuses. A build
+goes into a temporary folder that is renamed into place only when pip succeeded, so a killed or
+cancelled build never leaves half an environment.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib.metadata
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from wizard.paths import data_home
+from wizard.targets.base import Cancelled
+
+logger = logging.getLogger(__name__)
+
+ENV_CACHE_VAR = "MLFUNC_WIZARD_ENV_CACHE"
+READY_MARKER = ".mlfunc-env-ready"
+# What the local functions host itself needs on top of the app's requirements.
+HOST_DISTRIBUTIONS = ("uvicorn", "starlette")
+
+
+class PackageError(Exception):
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
+
+
+@dataclass
+class AppEnv:
+    python: Path  # the interpreter that runs the host
+    sha: str  # "" for the fallback
+    folder: Path | None
+    reused: bool
+    fallback: bool  # True: the wizard's own interpreter (the env could not be built)
+
+
+def env_cache_dir() -> Path:
+    override = os.environ.get(ENV_CACHE_VAR)
+    folder = Path(override) if override else data_home() / "envs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def env_requirements(requirements_file: Path) -> str:
+    """requirements.txt plus the host's own pins (this installation's versions, which the host was tested with)."""
+    text = requirements_file.read_text(encoding="utf-8")
+    extra = []
+    for dist in HOST_DISTRIBUTIONS:
+        try:
+            extra.append(f"{dist}=={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            extra.append(dist)
+    return text.rstrip("\n") + "\n# local functions host\n" + "\n".join(extra) + "\n"
+
+
+def env_sha(requirements_text: str) -> str:
+    # The interpreter version is part of the key: wheels built for 3.11 do not serve 3.12.
+    tag = f"{sys.implementation.name}-{sys.version_info.major}.{sys.version_info.minor}-{sys.platform}\n"
+    return hashlib.sha256((tag + requirements_text).encode("utf-8")).hexdigest()
+
+
+def env_python(folder: Path) -> Path:
+    return folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ready_env(sha: str) -> Path | None:
+    folder = env_cache_dir() / sha
+    if (folder / READY_MARKER).is_file() and env_python(folder).exists():
+        return folder
+    return None
+
+
+def ensure_env(
+    requirements_file: Path,
+    *,
+    log: Callable[[str], None],
+    cancel_event: threading.Event,
+    allow_fallback: bool = True,
+) -> AppEnv:
+    """The environment for these requirements: reused when cached, else built (cancellable)."""
+    text = env_requirements(requirements_file)
+    sha = env_sha(text)
+    found = ready_env(sha)
+    if found:
+        log(f"Reusing the package environment {found} (cached).")
+        return AppEnv(env_python(found), sha, found, reused=True, fallback=False)
+    cache = env_cache_dir()
+    lock_path = cache / f"{sha}.lock"
+    with open(lock_path, "a+") as lock:
+        # Two deployments with the same requirements build once: the second waits, then reuses.
+        waited = False
+        while True:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if not waited:
+                    log("Another deployment is building the same environment; waiting for it.")
+                    waited = True
+                if cancel_event.wait(0.2):
+                    raise Cancelled()
+        try:
+            found = ready_env(sha)
+            if found:
+                log(f"Reusing the package environment {found} (built by another deployment).")
+                return AppEnv(env_python(found), sha, found, reused=True, fallback=False)
+            try:
+                folder = _build(sha, text, log=log, cancel_event=cancel_event)
+            except PackageError as exc:
+                if not allow_fallback:
+                    raise
+                log(f"{exc} Falling back to the wizard's own interpreter ({sys.executable}), which has the same "
+                    "packages; run deploy again later to build the isolated environment.")
+                return AppEnv(Path(sys.executable), "", None, reused=False, fallback=True)
+            return AppEnv(env_python(folder), sha, folder, reused=False, fallback=False)
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], cancel_event: threading.Event) -> Path:
+    cache = env_cache_dir()
+    final = cache / sha
+    tmp = cache / f".build-{sha[:16]}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    _remove_stale_builds(cache, sha)
+    if final.exists():  # a folder without the ready marker: an old, broken build
+        shutil.rmtree(final, ignore_errors=True)
+    try:
+        log(f"Building the package environment for requirements {sha[:12]} in {final}.")
+        pip_here = _has_pip()
+        venv_cmd = [sys.executable, "-m", "venv"] + (["--without-pip"] if pip_here else []) + [str(tmp)]
+        _stream(venv_cmd, log=log, cancel_event=cancel_event, what="Creating the virtual environment")
+        req_file = tmp / "requirements.txt"
+        req_file.write_text(requirements_text, encoding="utf-8")
+        target_python = env_python(tmp)
+        if pip_here:
+            # The wizard's own pip installs into the new env: no ensurepip, a few seconds saved.
+            pip_cmd = [sys.executable, "-m", "pip", "--python", str(target_python)]
+        else:
+            pip_cmd = [str(target_python), "-m", "pip"]
+        pip_cmd += ["install", "--progress-bar", "off", "--retries", "2", "-r", str(req_file)]
+        _stream(pip_cmd, log=log, cancel_event=cancel_event, what="Installing the requirements")
+        (tmp / READY_MARKER).write_text(requirements_text, encoding="utf-8")
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if ready_env(sha):  # someone else finished the same env meanwhile
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                raise
+        log(f"Package environment ready: {final}.")
+        return final
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _remove_stale_builds(cache: Path, sha: str) -> None:
+    """Temporary build folders of processes that died mid-build (a killed deploy)."""
+    for stale in cache.glob(f".build-{sha[:16]}-*"):
+        try:
+            pid = int(stale.name.rsplit("-", 1)[1])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+            alive = pid != os.getpid()
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _has_pip() -> bool:
+    try:
+        importlib.metadata.version("pip")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _stream(argv: list[str], *, log: Callable[[str], None], cancel_event: threading.Event, what: str) -> None:
+    """Run a child, passing each output line to `log` as it comes; cancel kills it (and its children)."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PIP_NO_INPUT="1")
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, bufsize=1,
+        env=env, start_new_session=True,
+    )
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if cancel_event.wait(0.1):
+                _kill_group(proc)
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True, name="pip-cancel-watch")
+    watcher.start()
+    tail: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            if line.strip():
+                log(line)
+                tail = (tail + [line])[-30:]
+        proc.wait()
+    finally:
+        stop.set()
+        if proc.poll() is None:
+            _kill_group(proc)
+    if cancel_event.is_set():
+        raise Cancelled()
+    if proc.returncode != 0:
+        raise PackageError(f"{what} failed (exit code {proc.returncode}).", detail="\n".join(tail))
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        pass
