@@ -1,0 +1,183 @@
+"""Azure Cache for Redis (classic, retiring 2028-09-30): create the cache from every profile option, fetch its key,
+and give the function app's identity a data access policy when Entra authentication is on."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from azure.mgmt.redis.models import (
+    RedisCacheAccessPolicyAssignment,
+    RedisCommonPropertiesRedisConfiguration,
+    RedisCreateParameters,
+    Sku,
+)
+
+from wizard.profile import Profile
+from wizard.secrets import registry
+from wizard.targets.azure import storage
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.errors import azure_call
+from wizard.targets.azure.groups import our_tags
+from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
+from wizard.targets.base import StepContext, StepFailed
+
+ESTIMATE_S = 20 * 60.0  # a new cache takes 15-20 minutes; Premium clusters longer
+ACCESS_POLICY = "Data Contributor"
+ASSIGNMENT_NAME = "mlfunc-function-app"
+
+# Managed Redis spells eviction policies as enum names; the classic cache takes redis.conf values.
+_EVICTION = {
+    "volatilelru": "volatile-lru",
+    "allkeyslru": "allkeys-lru",
+    "volatilelfu": "volatile-lfu",
+    "allkeyslfu": "allkeys-lfu",
+    "volatilerandom": "volatile-random",
+    "allkeysrandom": "allkeys-random",
+    "volatilettl": "volatile-ttl",
+    "noeviction": "noeviction",
+}
+
+
+def sku_for(profile: Profile) -> Sku:
+    name = profile.cache.sku.capitalize()
+    family = "P" if name == "Premium" else "C"
+    return Sku(name=name, family=family, capacity=profile.cache.capacity)
+
+
+def create_parameters(profile: Profile, persistence_connection: str | None) -> RedisCreateParameters:
+    """The create body, option by option as on the portal's tabs."""
+    cache = profile.cache
+    premium = cache.sku.lower() == "premium"
+    config: dict[str, Any] = {}
+    policy = _EVICTION.get(cache.eviction_policy.replace("-", "").lower())
+    if policy:
+        config["maxmemory_policy"] = policy
+    if cache.authentication == "entra":
+        config["aad_enabled"] = "true"
+    mode = cache.persistence.mode
+    if premium and mode == "rdb":
+        config.update(
+            rdb_backup_enabled="true",
+            rdb_backup_frequency=str(cache.persistence.rdb_frequency_minutes),
+            rdb_backup_max_snapshot_count="1",
+            rdb_storage_connection_string=persistence_connection,
+        )
+    elif premium and mode == "aof":
+        config.update(aof_backup_enabled="true", aof_storage_connection_string0=persistence_connection)
+    params: dict[str, Any] = dict(
+        location=profile.azure.location,
+        sku=sku_for(profile),
+        tags=our_tags(profile),
+        redis_configuration=RedisCommonPropertiesRedisConfiguration(**config),
+        redis_version=cache.redis_version or "6",
+        enable_non_ssl_port=cache.non_tls_port,
+        minimum_tls_version=cache.minimum_tls_version or "1.2",
+        public_network_access="Enabled" if cache.connectivity == "public" else "Disabled",
+        disable_access_key_authentication=cache.authentication == "entra",
+    )
+    if premium and cache.shard_count > 0:
+        params["shard_count"] = cache.shard_count
+    if premium and cache.replicas_per_primary > 0:
+        params["replicas_per_primary"] = cache.replicas_per_primary
+    if premium and cache.zones:
+        params["zones"] = list(cache.zones)
+        params["zonal_allocation_policy"] = "UserDefined"
+    if premium and cache.connectivity == "vnet":
+        params["subnet_id"] = cache.subnet_id
+    return RedisCreateParameters(**params)
+
+
+def outputs_of(resource: Any, profile: Profile) -> dict[str, Any]:
+    return {
+        "service": "cache-for-redis",
+        "id": resource.id,
+        "host_name": resource.host_name,
+        "port": resource.ssl_port or 6380,
+        "non_tls_port": resource.port if profile.cache.non_tls_port else None,
+        "tls": True,
+        "cluster": bool(resource.shard_count),
+        "authentication": profile.cache.authentication,
+    }
+
+
+def primary_key(clients: AzureClients, profile: Profile) -> str:
+    keys = azure_call(
+        "reading the cache's access keys", clients.redis.redis.list_keys, profile.resource_group.name, profile.cache.name
+    )
+    registry.add(keys.primary_key)
+    registry.add(keys.secondary_key)
+    return keys.primary_key
+
+
+class ClassicCacheAction:
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        clients = self._clients_for(ctx.profile)
+        found = existing_and_ready(
+            "looking for the cache",
+            lambda: clients.redis.redis.get(ctx.profile.resource_group.name, ctx.profile.cache.name),
+        )
+        return outputs_of(found, ctx.profile) if found is not None else None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, profile.cache.name
+        connection = None
+        if profile.cache.persistence.mode in ("rdb", "aof"):
+            account = profile.cache.persistence.storage_account or profile.function.storage_account
+            connection = storage.connection_string(clients, group, account)
+        resource = resume_or_create(
+            ctx,
+            lambda: clients.redis.redis.get(group, name),
+            lambda: clients.redis.redis.begin_create(group, name, create_parameters(profile, connection)),
+            "creating the Azure Cache for Redis",
+            estimate_s=ESTIMATE_S,
+            name=name,
+            name_field="cache.name",
+        )
+        return outputs_of(resource, profile)
+
+
+class ClassicCacheAccessAction:
+    """Entra: an access-policy assignment for the function app's identity. Keys: nothing to create."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        profile = ctx.profile
+        if profile.cache.authentication != "entra":
+            return None  # nothing to create; run() says so
+        clients = self._clients_for(profile)
+        found = get_or_none(
+            "looking for the cache access policy",
+            lambda: clients.redis.access_policy_assignment.get(profile.resource_group.name, profile.cache.name, ASSIGNMENT_NAME),
+        )
+        principal = ctx.outputs.get("function-app", {}).get("principal_id")
+        if found is not None and found.object_id == principal:
+            return {"authentication": "entra", "access_policy": found.access_policy_name, "object_id": principal}
+        return None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        if profile.cache.authentication != "entra":
+            return {"authentication": "access-keys"}
+        principal = ctx.outputs.get("function-app", {}).get("principal_id")
+        if not principal:
+            raise StepFailed("The function app has no managed identity yet, so the cache cannot grant it access. Deploy again.")
+        clients = self._clients_for(profile)
+        body = RedisCacheAccessPolicyAssignment(
+            object_id=principal, object_id_alias=profile.function.app_name, access_policy_name=ACCESS_POLICY
+        )
+        wait_lro(
+            ctx,
+            lambda: clients.redis.access_policy_assignment.begin_create_update(
+                profile.resource_group.name, profile.cache.name, ASSIGNMENT_NAME, body
+            ),
+            "giving the function app access to the cache",
+            estimate_s=60,
+        )
+        return {"authentication": "entra", "access_policy": ACCESS_POLICY, "object_id": principal}

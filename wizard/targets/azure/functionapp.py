@@ -1,0 +1,370 @@
+"""The App Service plan, the function app from the container image, its merged app settings, its function key
+(fetched once the host answers) and one warm-up call."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable
+
+import requests
+from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+from azure.mgmt.web.models import (
+    AppServicePlan,
+    ManagedServiceIdentity,
+    NameValuePair,
+    Site,
+    SiteConfig,
+    SiteConfigResource,
+    SkuDescription,
+    StringDictionary,
+)
+
+from wizard.profile import Profile
+from wizard.secrets import registry, scrub
+from wizard.targets.azure import cache_classic, managed_redis, storage
+from wizard.targets.azure.clients import AzureClients, verify_setting
+from wizard.targets.azure.errors import azure_call, translate
+from wizard.targets.azure.groups import our_tags
+from wizard.targets.azure.polling import get_or_none, wait_lro, wait_until
+from wizard.targets.azure.registry import registry_credentials
+from wizard.targets.base import StepContext, StepFailed, TransientError
+
+HOST_TIMEOUT_S = 15 * 60.0  # a container's first start pulls the image: minutes, not seconds
+
+_TIERS = {"B": "Basic", "S": "Standard", "P": "PremiumV3", "EP": "ElasticPremium", "I": "IsolatedV2"}
+
+
+def plan_name(profile: Profile) -> str:
+    return f"{profile.function.app_name}-plan"
+
+
+def plan_tier(sku: str) -> str:
+    sku = sku.upper()
+    if sku.startswith("EP"):
+        return _TIERS["EP"]
+    if sku.startswith("P") and sku.endswith("V2"):
+        return "PremiumV2"
+    return _TIERS.get(sku[:1], "Basic")
+
+
+class PlanAction:
+    """A Linux App Service plan (B1 by default): containers on Functions need Dedicated or Premium plans."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        clients = self._clients_for(ctx.profile)
+        found = get_or_none(
+            "looking for the App Service plan",
+            lambda: clients.web.app_service_plans.get(ctx.profile.resource_group.name, plan_name(ctx.profile)),
+        )
+        if found is None or (found.sku and found.sku.name and found.sku.name.upper() != ctx.profile.function.plan_sku.upper()):
+            return None
+        return {"plan": found.name, "id": found.id, "sku": found.sku.name if found.sku else ""}
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        sku = profile.function.plan_sku.upper()
+        body = AppServicePlan(
+            location=profile.azure.location,
+            kind="linux",
+            reserved=True,
+            tags=our_tags(profile),
+            sku=SkuDescription(name=sku, tier=plan_tier(sku), capacity=1),
+        )
+        plan = wait_lro(
+            ctx,
+            lambda: clients.web.app_service_plans.begin_create_or_update(profile.resource_group.name, plan_name(profile), body),
+            "creating the App Service plan",
+            estimate_s=60,
+        )
+        return {"plan": plan.name, "id": plan.id, "sku": sku}
+
+
+def base_settings(login_server: str) -> dict[str, str]:
+    """What `az functionapp create --image` writes, minus secrets."""
+    return {
+        "FUNCTIONS_EXTENSION_VERSION": "~4",
+        "FUNCTIONS_WORKER_RUNTIME": "python",
+        "WEBSITES_ENABLE_APP_SERVICE_STORAGE": "false",
+        "FUNCTION_APP_EDIT_MODE": "readOnly",
+        "DOCKER_REGISTRY_SERVER_URL": f"https://{login_server}",
+    }
+
+
+class FunctionAppAction:
+    """The function app (`functionapp,linux,container`, always on, system-assigned identity) running the image."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, profile.function.app_name
+        site = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, name))
+        if site is None or not site.identity or not site.identity.principal_id:
+            return None
+        config = azure_call("reading the function app's configuration", clients.web.web_apps.get_configuration, group, name)
+        if config.linux_fx_version != f"DOCKER|{ctx.outputs['package']['image']}":
+            return None  # a new image: run() updates the app in place
+        return self._outputs(site, ctx)
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        package = ctx.outputs["package"]
+        settings = base_settings(package["login_server"])
+        site = Site(
+            location=profile.azure.location,
+            kind="functionapp,linux,container",
+            tags=our_tags(profile),
+            server_farm_id=ctx.outputs["plan"]["id"],
+            reserved=True,
+            https_only=True,
+            identity=ManagedServiceIdentity(type="SystemAssigned"),
+            site_config=SiteConfig(
+                linux_fx_version=f"DOCKER|{package['image']}",
+                always_on=True,
+                ftps_state="Disabled",
+                min_tls_version="1.2",
+                acr_use_managed_identity_creds=bool(package.get("registry_id")),
+                app_settings=[NameValuePair(name=k, value=v) for k, v in settings.items()],
+            ),
+        )
+        created = wait_lro(
+            ctx,
+            lambda: clients.web.web_apps.begin_create_or_update(profile.resource_group.name, profile.function.app_name, site),
+            "creating the function app",
+            estimate_s=120,
+            name=profile.function.app_name,
+            name_field="function.app_name",
+        )
+        # The create answer may omit the identity; the GET always carries it.
+        site_now = azure_call("reading the function app", clients.web.web_apps.get, profile.resource_group.name, profile.function.app_name)
+        return self._outputs(site_now if site_now.identity else created, ctx)
+
+    @staticmethod
+    def _outputs(site: Any, ctx: StepContext) -> dict[str, Any]:
+        return {
+            "app": site.name,
+            "id": site.id,
+            "default_host_name": site.default_host_name,
+            "principal_id": site.identity.principal_id if site.identity else None,
+            "image": ctx.outputs["package"]["image"],
+        }
+
+
+def cache_settings(clients: AzureClients, profile: Profile, cache: dict[str, Any]) -> dict[str, str]:
+    """REDIS_* settings the runtime reads; the key (a secret) only with access-key authentication."""
+    settings = {
+        "REDIS_HOST": cache["host_name"],
+        "REDIS_PORT": str(cache["port"]),
+        "REDIS_SSL": "true" if cache.get("tls", True) else "false",
+    }
+    if cache.get("cluster"):
+        settings["REDIS_CLUSTER"] = "true"
+    if profile.cache.authentication == "entra":
+        settings["REDIS_ENTRA"] = "true"
+    elif cache.get("service") == "managed-redis":
+        settings["REDIS_PASSWORD"] = managed_redis.primary_key(clients, profile)
+    else:
+        settings["REDIS_PASSWORD"] = cache_classic.primary_key(clients, profile)
+    return settings
+
+
+def desired_settings(clients: AzureClients, ctx: StepContext) -> dict[str, str]:
+    profile = ctx.profile
+    package = ctx.outputs["package"]
+    access = ctx.outputs.get("registry-access", {})
+    settings = base_settings(package["login_server"])
+    settings["AzureWebJobsStorage"] = storage.connection_string(clients, profile.resource_group.name, profile.function.storage_account)
+    if access.get("pull") == "credentials":
+        if package.get("registry_id"):
+            user, password = registry_credentials(clients, package["registry_id"], package["registry"])
+            settings["DOCKER_REGISTRY_SERVER_USERNAME"] = user
+            settings["DOCKER_REGISTRY_SERVER_PASSWORD"] = password
+        elif ctx.secrets.get("registry_password"):  # Azure ML's registry, fetched by the package step
+            settings["DOCKER_REGISTRY_SERVER_USERNAME"] = ctx.secrets.get("registry_username", "")
+            settings["DOCKER_REGISTRY_SERVER_PASSWORD"] = ctx.secrets["registry_password"]
+    settings.update(cache_settings(clients, profile, ctx.outputs["cache"]))
+    settings.update({k: str(v) for k, v in package.get("app_settings", {}).items()})
+    for value in settings.values():
+        if "AccountKey=" in value:
+            registry.add(value)
+    return settings
+
+
+class AppSettingsAction:
+    """Merge our settings into the app's (update_application_settings REPLACES the whole set: read first)."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def _config_right(self, clients: AzureClients, ctx: StepContext) -> bool:
+        pull_mi = ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity"
+        config = azure_call(
+            "reading the function app's configuration",
+            clients.web.web_apps.get_configuration,
+            ctx.profile.resource_group.name,
+            ctx.profile.function.app_name,
+        )
+        return bool(config.acr_use_managed_identity_creds) == pull_mi
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        clients = self._clients_for(ctx.profile)
+        wanted = desired_settings(clients, ctx)
+        current = self._current(clients, ctx)
+        if all(current.get(k) == v for k, v in wanted.items()) and self._config_right(clients, ctx):
+            return {"settings": sorted(wanted)}
+        return None
+
+    def _current(self, clients: AzureClients, ctx: StepContext) -> dict[str, str]:
+        answer = azure_call(
+            "reading the app settings",
+            clients.web.web_apps.list_application_settings,
+            ctx.profile.resource_group.name,
+            ctx.profile.function.app_name,
+        )
+        current = dict(answer.properties or {})
+        for name, value in current.items():
+            if name in _SECRET_SETTINGS:
+                registry.add(value)
+        return current
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, profile.function.app_name
+        wanted = desired_settings(clients, ctx)
+        merged = self._current(clients, ctx)
+        merged.update(wanted)
+        if ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity":
+            # Credentials from an earlier fallback would win over the identity: drop them.
+            merged.pop("DOCKER_REGISTRY_SERVER_USERNAME", None)
+            merged.pop("DOCKER_REGISTRY_SERVER_PASSWORD", None)
+        azure_call("writing the app settings", clients.web.web_apps.update_application_settings, group, name, StringDictionary(properties=merged))
+        pull_mi = ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity"
+        azure_call(
+            "switching the image pull to the app's identity" if pull_mi else "switching the image pull to credentials",
+            clients.web.web_apps.update_configuration,
+            group,
+            name,
+            SiteConfigResource(acr_use_managed_identity_creds=pull_mi),
+        )
+        ctx.log(f"App settings written: {', '.join(sorted(wanted))}")
+        return {"settings": sorted(wanted)}
+
+
+_SECRET_SETTINGS = {"AzureWebJobsStorage", "REDIS_PASSWORD", "DOCKER_REGISTRY_SERVER_PASSWORD"}
+
+
+def main_function(package: dict[str, Any]) -> tuple[str, str]:
+    """(function name, route) of the scoring function of the generated app."""
+    names = list(package.get("function_names") or ["score"])
+    routes = [r for r in (package.get("routes") or ["score"]) if r.strip("/") != "health"]
+    name = next((n for n in names if "score" in n.lower()), names[0])
+    return name, (routes[0] if routes else "score").strip("/")
+
+
+def function_key(clients: AzureClients, profile: Profile, function_name: str) -> str | None:
+    """The function's default key, or None while the host is not up yet (ARM answers 4xx/5xx then)."""
+    try:
+        keys = clients.web.web_apps.list_function_keys(profile.resource_group.name, profile.function.app_name, function_name)
+    except HttpResponseError as exc:
+        if exc.status_code in (400, 404, 409, 429) or (exc.status_code or 0) >= 500:
+            return None
+        raise translate(exc, "reading the function key") from exc
+    except (ServiceRequestError, ServiceResponseError):
+        return None
+    values = dict(keys.properties or {})
+    key = values.get("default") or next(iter(values.values()), None)
+    registry.add(key)
+    return key
+
+
+class FunctionKeysAction:
+    """Wait for the host to answer and read the function key (in memory only); the invoke URL from the site."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return None  # always re-read: it is one call, and it proves the host is up
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        host = ctx.outputs["function-app"]["default_host_name"]
+        if profile.function.trigger.type != "http":
+            wait_until(ctx, lambda: self._host_key(clients, profile), "waiting for the functions host", timeout_s=HOST_TIMEOUT_S, estimate_s=120)
+            return {"invoke_url": "", "health_url": f"https://{host}/api/health", "function": ""}
+        function, route = main_function(ctx.outputs["package"])
+        key = wait_until(
+            ctx, lambda: function_key(clients, profile, function), "waiting for the functions host to start", timeout_s=HOST_TIMEOUT_S, estimate_s=120
+        )
+        ctx.secrets["function_key"] = key
+        return {"invoke_url": f"https://{host}/api/{route}", "health_url": f"https://{host}/api/health", "function": function}
+
+    @staticmethod
+    def _host_key(clients: AzureClients, profile: Profile) -> str | None:
+        try:
+            keys = clients.web.web_apps.list_host_keys(profile.resource_group.name, profile.function.app_name)
+        except (HttpResponseError, ServiceRequestError, ServiceResponseError):
+            return None
+        registry.add(keys.master_key)
+        return "up"
+
+
+def sample_input(profile: Profile) -> Any:
+    if profile.model.sample_input is not None:
+        return profile.model.sample_input
+    from wizard.appgen.samples import ensure_sample
+
+    return ensure_sample(profile.model.sample or "digits").sample_input
+
+
+class SmokeTestAction:
+    """One warm-up call with the sample input: the first call loads the model, later ones are fast."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        keys = ctx.outputs["function-keys"]
+        if not keys.get("invoke_url"):
+            return {"skipped": f"no HTTP endpoint for a {profile.function.trigger.type} trigger"}
+        key = ctx.secrets.get("function_key") or function_key(self._clients_for(profile), profile, keys["function"])
+        if not key:
+            raise TransientError("The functions host does not hand out keys yet; trying again.")
+        body = json.dumps(sample_input(profile)).encode()
+        started = time.perf_counter()
+        try:
+            answer = requests.post(
+                keys["invoke_url"],
+                data=body,
+                headers={"Content-Type": "application/json", "x-functions-key": key},
+                timeout=120,
+                verify=verify_setting(),
+            )
+        except requests.RequestException as exc:
+            raise TransientError(f"The warm-up call did not get through ({scrub(str(exc))}); trying again.") from exc
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        if answer.status_code >= 500 or answer.status_code in (404, 429):
+            # 404/5xx right after a (re)start: the host is still loading the image or the model.
+            raise TransientError(f"The warm-up call answered {answer.status_code}; the app is still starting. Trying again.")
+        if answer.status_code != 200:
+            raise StepFailed(
+                f"The warm-up call answered {answer.status_code}. Check the model's sample input (model.sample_input) "
+                "and the function's logs in the portal, then deploy again.",
+                scrub(answer.text[:500]),
+            )
+        ctx.log(f"Warm-up call: 200 in {latency_ms} ms, X-Cache {answer.headers.get('X-Cache', '?')}")
+        return {"status": 200, "latency_ms": latency_ms, "x_cache": answer.headers.get("X-Cache", "")}

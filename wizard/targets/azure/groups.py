@@ -1,0 +1,109 @@
+"""The resource group: create it with our tags or reuse one; list what it holds; delete it (only ours, unless typed)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from azure.mgmt.resource.resources.models import ResourceGroup
+
+from wizard.profile import Profile
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.errors import azure_call
+from wizard.targets.azure.polling import get_or_none, wait_lro
+from wizard.targets.base import StepContext, StepFailed
+
+CREATED_BY_TAG = "created-by"
+CREATED_BY_VALUE = "mlfunc-wizard"
+DEPLOYMENT_TAG = "mlfunc-deployment"
+
+
+def our_tags(profile: Profile) -> dict[str, str]:
+    """The profile's tags plus ours: they mark what this tool created, for safe clean-up."""
+    tags = dict(profile.tags)
+    tags[CREATED_BY_TAG] = CREATED_BY_VALUE
+    tags[DEPLOYMENT_TAG] = profile.name
+    return tags
+
+
+def is_ours(group: Any) -> bool:
+    return (getattr(group, "tags", None) or {}).get(CREATED_BY_TAG) == CREATED_BY_VALUE
+
+
+class ResourceGroupAction:
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def _outputs(self, group: Any) -> dict[str, Any]:
+        return {"resource_group": group.name, "location": group.location, "id": group.id, "created_by_us": is_ours(group)}
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        clients = self._clients_for(ctx.profile)
+        name = ctx.profile.resource_group.name
+        group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
+        return self._outputs(group) if group is not None else None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        name = profile.resource_group.name
+        group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
+        if group is not None:
+            ctx.log(f"Reusing the resource group {name} ({group.location}).")
+            return self._outputs(group)
+        if not profile.resource_group.create:
+            raise StepFailed(
+                f"The resource group {name} does not exist in this subscription. Pick an existing group, "
+                "or let the wizard create it (resource_group.create = true)."
+            )
+        group = azure_call(
+            "creating the resource group",
+            clients.resource.resource_groups.create_or_update,
+            name,
+            ResourceGroup(location=profile.azure.location, tags=our_tags(profile)),
+        )
+        ctx.log(f"Created the resource group {name} in {group.location}.")
+        return self._outputs(group)
+
+
+def list_resources(clients: AzureClients, group_name: str) -> list[str]:
+    """'type/name' of everything in the group, for the clean-up confirmation."""
+    group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(group_name))
+    if group is None:
+        return []
+    items = azure_call(
+        "listing the resource group", lambda: list(clients.resource.resources.list_by_resource_group(group_name))
+    )
+    return sorted(f"{item.type}/{item.name}" for item in items)
+
+
+def delete_group(
+    clients: AzureClients,
+    profile: Profile,
+    log: Callable[[str], None],
+    cancel_event: threading.Event,
+    typed_name: str | None = None,
+) -> None:
+    """Delete the whole group as an LRO. A group this tool did not create goes only when its name was typed."""
+    name = profile.resource_group.name
+    group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
+    if group is None:
+        log(f"The resource group {name} does not exist any more; nothing to delete.")
+        return
+    if not is_ours(group) and (typed_name or "") != name:
+        raise StepFailed(
+            f"The resource group {name} was not created by mlfunc-wizard (it has no created-by tag), so it may hold "
+            "other work. Type its exact name to confirm that everything in it should be deleted."
+        )
+    for item in list_resources(clients, name):
+        log(f"Deleting {item}")
+    ctx = StepContext(
+        profile=profile,
+        state_dir=None,  # type: ignore[arg-type]  # not used by wait_lro
+        outputs={},
+        cancel_event=cancel_event,
+        report=lambda fraction, message: None,
+        log=log,
+    )
+    wait_lro(ctx, lambda: clients.resource.resource_groups.begin_delete(name), "deleting the resource group", estimate_s=300)
+    log(f"Deleted the resource group {name}.")

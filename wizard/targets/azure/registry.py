@@ -1,0 +1,386 @@
+"""The container image of the function app: an ACR registry, an ACR Tasks build of the generated app folder
+(route "acr-build"), an already pushed image (route "docker"), and how the app may pull it (AcrPull for its
+managed identity, else registry credentials)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import tarfile
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+from azure.core.exceptions import HttpResponseError
+from azure.mgmt.containerregistry.v2019_06_01_preview.models import DockerBuildRequest, PlatformProperties
+from azure.mgmt.containerregistry.v2025_04_01.models import Registry, RegistryUpdateParameters, Sku
+
+from wizard.profile import Profile
+from wizard.secrets import registry as secret_registry
+from wizard.secrets import scrub
+from wizard.targets.azure.clients import AzureClients, polling_interval, verify_setting
+from wizard.targets.azure.errors import azure_call, translate
+from wizard.targets.azure.groups import our_tags
+from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
+from wizard.targets.base import StepContext, StepFailed, TransientError
+
+ACR_PULL_ROLE = "7f951dda-4ed3-4680-a7ca-43fe172d538d"  # built-in "AcrPull"
+BUILD_ESTIMATE_S = 8 * 60.0
+_RUN_DONE = {"succeeded"}
+_RUN_BAD = {"failed", "canceled", "error", "timeout"}
+
+
+def registry_name(profile: Profile) -> str:
+    """The ACR name: function.registry, else one made from the app name (5-50 letters and digits)."""
+    if profile.function.registry:
+        return profile.function.registry.split(".")[0].split("/")[0]
+    base = re.sub(r"[^a-z0-9]", "", profile.function.app_name.lower()) + "acr"
+    return (base + "registry")[:50] if len(base) < 5 else base[:50]
+
+
+def repository(profile: Profile) -> str:
+    return re.sub(r"[^a-z0-9._-]", "-", profile.function.app_name.lower())
+
+
+def register_sas(url: str | None) -> None:
+    """A SAS URL's signature grants access to the blob: mask it wherever the URL shows up (e.g. debug logs)."""
+    for name, value in parse_qsl(urlsplit(url or "").query):
+        if name.lower() == "sig":
+            secret_registry.add(value)
+
+
+def find_registry(clients: AzureClients, name: str) -> Any | None:
+    """A registry of this subscription by name (it may live in another resource group, e.g. Azure ML's)."""
+    for reg in azure_call("listing the container registries", lambda: list(clients.acr.registries.list())):
+        if reg.name.lower() == name.lower():
+            return reg
+    return None
+
+
+def group_of(resource_id: str) -> str:
+    match = re.search(r"/resourcegroups/([^/]+)", resource_id, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"not a resource id: {resource_id}")
+    return match.group(1)
+
+
+class RegistryAction:
+    """Create (or reuse) the ACR registry that ACR Tasks builds into. Admin user stays off."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        clients = self._clients_for(ctx.profile)
+        name = registry_name(ctx.profile)
+        found = existing_and_ready(
+            "looking for the container registry", lambda: clients.acr.registries.get(ctx.profile.resource_group.name, name)
+        )
+        return self._outputs(found) if found is not None else None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, registry_name(profile)
+        body = Registry(location=profile.azure.location, sku=Sku(name="Basic"), admin_user_enabled=False, tags=our_tags(profile))
+        found = resume_or_create(
+            ctx,
+            lambda: clients.acr.registries.get(group, name),
+            lambda: clients.acr.registries.begin_create(group, name, body),
+            "creating the container registry",
+            estimate_s=60,
+            name=name,
+            name_field="function.registry",
+        )
+        return self._outputs(found)
+
+    @staticmethod
+    def _outputs(found: Any) -> dict[str, Any]:
+        return {"registry": found.name, "login_server": found.login_server, "id": found.id}
+
+
+# --- the build context ----------------------------------------------------------------------
+
+
+def build_context(folder: Path) -> bytes:
+    """A reproducible tar.gz of the app folder (sorted names, zeroed times), so the same app gives the
+    same bytes, the same tag, and a re-run can see that the image already exists."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            info = tar.gettarinfo(str(path), arcname=path.relative_to(folder).as_posix())
+            info.mtime = 0
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.mode = 0o644
+            with path.open("rb") as fh:
+                tar.addfile(info, fh)
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def build_app_folder(ctx: StepContext, model_path: Path | None = None) -> tuple[Any, Path]:
+    """The generated function app (wizard.appgen.builder) in the deployment's state folder."""
+    from wizard.appgen.builder import BuildError, build_app  # imported late: it pulls in scikit-learn
+
+    out = Path(ctx.state_dir) / "app"
+    try:
+        built = build_app(ctx.profile, out, model_path=model_path)
+    except BuildError as exc:
+        raise StepFailed(str(exc)) from exc
+    return built, Path(built.path)
+
+
+def app_outputs(built: Any, profile: Profile) -> dict[str, Any]:
+    """Non-secret facts of the generated app the later steps need (journaled with the package step)."""
+    from wizard.appgen.builder import app_settings
+
+    return {
+        "app_settings": dict(app_settings(profile, built)),
+        "model_name": built.model_name,
+        "model_version": built.model_version,
+        "function_names": list(built.function_names),
+        "routes": list(built.routes),
+        "requirements": list(built.requirements),
+    }
+
+
+class AcrBuildAction:
+    """Route "acr-build": upload the app folder and let ACR Tasks build and push the image, with live logs."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def _target(self, ctx: StepContext) -> tuple[Any, bytes, str, str]:
+        built, folder = build_app_folder(ctx)
+        context = build_context(folder)
+        tag = hashlib.sha256(context).hexdigest()[:16]
+        login_server = ctx.outputs["registry"]["login_server"]
+        return built, context, tag, f"{login_server}/{repository(ctx.profile)}:{tag}"
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        built, _, tag, image = self._target(ctx)
+        clients = self._clients_for(ctx.profile)
+        group, name = ctx.profile.resource_group.name, ctx.outputs["registry"]["registry"]
+        runs = azure_call("listing the registry's builds", lambda: list(clients.acr_tasks.runs.list(group, name, top=50)))
+        wanted = f"{repository(ctx.profile)}:{tag}"
+        for run in runs:
+            status = str(getattr(run.status, "value", run.status) or "").lower()
+            images = [f"{i.repository}:{i.tag}" for i in (run.output_images or [])]
+            if status in _RUN_DONE and wanted in images:
+                return {"image": image, "run_id": run.run_id, **self._registry_outputs(ctx), **app_outputs(built, ctx.profile)}
+        return None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, ctx.outputs["registry"]["registry"]
+        ctx.report(0.02, "Generating the function app")
+        built, context, tag, image = self._target(ctx)
+        ctx.log(f"Uploading the build context ({len(context) // 1024} KiB) to {name}")
+        upload = azure_call("asking the registry for an upload address", clients.acr_tasks.registries.get_build_source_upload_url, group, name)
+        register_sas(upload.upload_url)
+        try:
+            answer = requests.put(
+                upload.upload_url,
+                data=context,
+                headers={"x-ms-blob-type": "BlockBlob", "Content-Type": "application/octet-stream"},
+                timeout=300,
+                verify=verify_setting(),
+            )
+        except requests.RequestException as exc:
+            raise TransientError(f"Uploading the build context failed ({scrub(str(exc))}); trying again.") from exc
+        if answer.status_code >= 500 or answer.status_code == 429:
+            raise TransientError(f"The registry's upload answered {answer.status_code}; trying again.")
+        if answer.status_code >= 400:
+            raise StepFailed(f"The registry refused the build context upload ({answer.status_code}).", scrub(answer.text[:500]))
+        request = DockerBuildRequest(
+            source_location=upload.relative_path,
+            docker_file_path="Dockerfile",
+            image_names=[f"{repository(profile)}:{tag}"],
+            is_push_enabled=True,
+            platform=PlatformProperties(os="Linux", architecture="amd64"),
+            timeout=3600,
+        )
+        run = wait_lro(
+            ctx,
+            lambda: clients.acr_tasks.registries.begin_schedule_run(group, name, request),
+            "starting the image build",
+            estimate_s=10,
+            span=(0.05, 0.1),
+        )
+        run_id = run.run_id
+        ctx.log(f"ACR build {run_id} started for {image}")
+        self._follow(ctx, clients, group, name, run_id)
+        return {"image": image, "run_id": run_id, **self._registry_outputs(ctx), **app_outputs(built, ctx.profile)}
+
+    @staticmethod
+    def _registry_outputs(ctx: StepContext) -> dict[str, Any]:
+        reg = ctx.outputs["registry"]
+        return {"registry": reg["registry"], "login_server": reg["login_server"], "registry_id": reg["id"]}
+
+    def _follow(self, ctx: StepContext, clients: AzureClients, group: str, name: str, run_id: str) -> None:
+        """Poll the run, streaming new lines of its log as they arrive; fail with the log's tail."""
+        offset = 0
+        tail: list[str] = []
+        log_link: str | None = None
+
+        def read_log() -> None:
+            nonlocal offset, log_link
+            if log_link is None:
+                try:
+                    log_link = clients.acr_tasks.runs.get_log_sas_url(group, name, run_id).log_link
+                    register_sas(log_link)
+                except HttpResponseError:
+                    return  # the log blob appears a moment after the run starts
+            try:
+                response = requests.get(log_link, headers={"Range": f"bytes={offset}-"}, timeout=30, verify=verify_setting())
+            except requests.RequestException:
+                return  # a missed chunk is read on the next poll
+            if response.status_code not in (200, 206) or not response.content:
+                return
+            chunk = response.content
+            end = chunk.rfind(b"\n") + 1  # only whole lines; the rest comes with the next read
+            if end == 0:
+                return
+            offset += end
+            for line in chunk[:end].decode("utf-8", "replace").splitlines():
+                ctx.log(line)
+                tail.append(line)
+                del tail[:-20]
+
+        def probe() -> Any | None:
+            read_log()
+            try:
+                run = clients.acr_tasks.runs.get(group, name, run_id)
+            except HttpResponseError as exc:
+                raise translate(exc, "following the image build") from exc
+            status = str(getattr(run.status, "value", run.status) or "").lower()
+            return run if status in _RUN_DONE or status in _RUN_BAD else None
+
+        run = wait_until(ctx, probe, "building the image", timeout_s=3600, estimate_s=BUILD_ESTIMATE_S, span=(0.1, 0.98),
+                         interval_s=polling_interval())
+        read_log()
+        status = str(getattr(run.status, "value", run.status) or "").lower()
+        if status not in _RUN_DONE:
+            raise StepFailed(
+                f"The image build {run_id} ended with status {status}. The last lines of its log are in the step's details; "
+                "fix the model, entry script or requirements and deploy again.",
+                scrub("\n".join(tail)),
+            )
+
+
+class PushedImageAction:
+    """Route "docker": the image is already in a registry. function.registry is an ACR name (the image is then
+    `<name>.azurecr.io/<app name>:latest`) or a full image reference `host/repo:tag`."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return None  # nothing is created: computing the outputs is the whole step
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        ref = profile.function.registry
+        if not ref:
+            raise StepFailed(
+                'The "docker" packaging route needs function.registry: an ACR name or a full image reference '
+                "(myregistry.azurecr.io/my-app:1)."
+            )
+        if "/" in ref:
+            image = ref if ":" in ref.split("/")[-1] else f"{ref}:latest"
+            login_server = ref.split("/")[0]
+        else:
+            login_server = f"{ref}.azurecr.io"
+            image = f"{login_server}/{repository(profile)}:latest"
+        name = login_server.split(".")[0]
+        registry_id = ""
+        if login_server.endswith(".azurecr.io") or ".azurecr." in login_server:
+            found = find_registry(self._clients_for(profile), name)
+            registry_id = found.id if found is not None else ""
+        built, _ = build_app_folder(ctx)  # the same settings the image was built with
+        return {"image": image, "login_server": login_server, "registry": name, "registry_id": registry_id, **app_outputs(built, ctx.profile)}
+
+
+# --- pull access -----------------------------------------------------------------------------
+
+
+def role_assignment_name(scope: str, principal_id: str) -> str:
+    """Deterministic, so a re-run finds (not duplicates) the assignment."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope.lower()}|{principal_id}|acrpull"))
+
+
+def registry_credentials(clients: AzureClients, registry_id: str, name: str) -> tuple[str, str]:
+    """Admin user name and password of an ACR registry (enabling the admin user if needed); a secret."""
+    group = group_of(registry_id)
+    reg = azure_call("reading the container registry", clients.acr.registries.get, group, name)
+    if not reg.admin_user_enabled:
+        wait_lro_plain(lambda: clients.acr.registries.begin_update(group, name, RegistryUpdateParameters(admin_user_enabled=True)))
+    creds = azure_call("reading the registry credentials", clients.acr.registries.list_credentials, group, name)
+    password = creds.passwords[0].value
+    secret_registry.add(password)
+    return creds.username, password
+
+
+def wait_lro_plain(start: Callable[[], Any]) -> Any:
+    try:
+        return start().result()
+    except HttpResponseError as exc:
+        raise translate(exc, "updating the container registry") from exc
+
+
+class RegistryAccessAction:
+    """Let the function app pull its image: AcrPull for its managed identity when we may assign roles;
+    otherwise (no permission, or not an ACR) registry credentials in the app settings."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        package = ctx.outputs.get("package", {})
+        principal = ctx.outputs.get("function-app", {}).get("principal_id")
+        scope = package.get("registry_id")
+        if not scope or not principal:
+            return None
+        clients = self._clients_for(ctx.profile)
+        try:
+            clients.authorization.role_assignments.get(scope, role_assignment_name(scope, principal))
+        except HttpResponseError:
+            return None
+        return {"pull": "managed-identity", "login_server": package["login_server"]}
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        package = ctx.outputs["package"]
+        principal = ctx.outputs["function-app"].get("principal_id")
+        scope = package.get("registry_id")
+        if not scope:
+            if package.get("pull") == "credentials":
+                return {"pull": "credentials", "login_server": package["login_server"]}
+            return {"pull": "anonymous", "login_server": package["login_server"]}
+        clients = self._clients_for(ctx.profile)
+        from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+
+        role = f"/subscriptions/{clients.subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{ACR_PULL_ROLE}"
+        body = RoleAssignmentCreateParameters(role_definition_id=role, principal_id=principal, principal_type="ServicePrincipal")
+        try:
+            clients.authorization.role_assignments.create(scope, role_assignment_name(scope, principal), body)
+        except HttpResponseError as exc:
+            code = (getattr(getattr(exc, "error", None), "code", "") or "").lower()
+            if exc.status_code == 409 and code == "roleassignmentexists":
+                return {"pull": "managed-identity", "login_server": package["login_server"]}
+            if exc.status_code == 403:
+                ctx.log(
+                    "You may not assign roles on the registry (needs Owner or User Access Administrator); "
+                    "the app will pull with the registry's admin credentials instead."
+                )
+                return {"pull": "credentials", "login_server": package["login_server"]}
+            raise translate(exc, "giving the function app pull access to the registry") from exc
+        ctx.log(f"Granted AcrPull on {package['registry']} to the function app's identity.")
+        return {"pull": "managed-identity", "login_server": package["login_server"]}

@@ -1,0 +1,116 @@
+"""AzureTarget: the plan's steps for an Azure deployment (one step per resource) and its endpoint and clean-up."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from azure.core.credentials import TokenCredential
+
+from wizard.profile import Profile
+from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, registry, storage
+from wizard.targets.azure.auth import default_credential
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.base import Endpoint, Step, StepFailed
+
+
+class AzureTarget:
+    name = "azure"
+
+    def __init__(self, credential: TokenCredential | None = None):
+        self._credential = credential
+        self._lock = threading.Lock()
+
+    def credential(self, profile: Profile) -> TokenCredential:
+        with self._lock:
+            if self._credential is None:
+                self._credential = default_credential(profile)
+            return self._credential
+
+    def clients(self, profile: Profile) -> AzureClients:
+        """Fresh clients per call: a retried step gets a new pipeline, hence a fresh token after a 401."""
+        return AzureClients(profile, self.credential(profile))
+
+    # --- plan ------------------------------------------------------------------------------------
+
+    def steps(self, profile: Profile) -> list[Step]:
+        c = self.clients_for
+        packaging = profile.function.packaging
+        persistence = profile.cache.persistence.mode in ("rdb", "aof") and profile.cache.service == "cache-for-redis"
+        classic = profile.cache.service == "cache-for-redis"
+        steps = [
+            Step("resource-group", "Create the resource group", f"resource group {profile.resource_group.name}", (), groups.ResourceGroupAction(c), 5),
+            Step("storage", "Create the storage account", "storage account " + ", ".join(storage.account_names(profile)),
+                 ("resource-group",), storage.StorageAction(c), storage.ESTIMATE_S),
+        ]
+        if classic:
+            steps.append(Step("cache", "Create the Azure Cache for Redis", f"Azure Cache for Redis {profile.cache.name} ({profile.cache.sku})",
+                              ("resource-group", "storage") if persistence else ("resource-group",),
+                              cache_classic.ClassicCacheAction(c), cache_classic.ESTIMATE_S, retries=4))
+        else:
+            steps.append(Step("cache", "Create the Azure Managed Redis", f"Azure Managed Redis {profile.cache.name} ({profile.cache.sku}) + database default",
+                              ("resource-group",), managed_redis.ManagedRedisAction(c), managed_redis.ESTIMATE_S))
+        if profile.cache.connectivity == "private-endpoint":
+            from wizard.targets.azure.network import PrivateEndpointAction, endpoint_name
+
+            steps.append(Step("cache-private-endpoint", "Create the cache's private endpoint", f"private endpoint {endpoint_name(profile)}",
+                              ("cache",), PrivateEndpointAction(c), 90))
+        if packaging == "acr-build":
+            steps.append(Step("registry", "Create the container registry", f"container registry {registry.registry_name(profile)} (Basic)",
+                              ("resource-group",), registry.RegistryAction(c), 60))
+            steps.append(Step("package", "Build the image with ACR Tasks", "container image of the function app",
+                              ("registry",), registry.AcrBuildAction(c), registry.BUILD_ESTIMATE_S))
+        elif packaging == "azureml":
+            from wizard.targets.azure.aml import BUILD_ESTIMATE_S, AmlPackageAction  # the only azureml route
+
+            steps.append(Step("package", "Package the model with Azure ML", "container image in the workspace registry",
+                              ("resource-group",), AmlPackageAction(c, lambda: self.credential(profile)), BUILD_ESTIMATE_S))
+        elif packaging == "docker":
+            steps.append(Step("package", "Use the pushed image", "nothing (the image already exists)", (), registry.PushedImageAction(c), 2))
+        else:
+            raise StepFailed(
+                f'The packaging route "{packaging}" does not work with the Azure target. Choose "acr-build" (build in '
+                'Azure from the generated app), "docker" (an image you pushed) or "azureml" (Azure ML packaging).'
+            )
+        steps += [
+            Step("plan", "Create the App Service plan", f"App Service plan {functionapp.plan_name(profile)} ({profile.function.plan_sku}, Linux)",
+                 ("resource-group",), functionapp.PlanAction(c), 60),
+            Step("function-app", "Create the function app", f"function app {profile.function.app_name} (container, managed identity)",
+                 ("plan", "storage", "package"), functionapp.FunctionAppAction(c), 120),
+            Step("registry-access", "Let the app pull its image", "AcrPull role assignment (or registry credentials)",
+                 ("function-app", "package"), registry.RegistryAccessAction(c), 10),
+            Step("cache-access", "Give the app access to the cache",
+                 "Entra access-policy assignment" if profile.cache.authentication == "entra" else "nothing (access keys)",
+                 ("cache", "function-app"),
+                 (cache_classic.ClassicCacheAccessAction(c) if classic else managed_redis.ManagedRedisAccessAction(c)), 30),
+            Step("app-settings", "Write the app settings", "app settings (merged)",
+                 ("function-app", "cache", "cache-access", "registry-access", "storage"), functionapp.AppSettingsAction(c), 10),
+            Step("function-keys", "Wait for the function host", "nothing (reads the function key)", ("app-settings",),
+                 functionapp.FunctionKeysAction(c), 120),
+            Step("smoke-test", "Warm up the function", "nothing (one call with the sample input)", ("function-keys",),
+                 functionapp.SmokeTestAction(c), 20),
+        ]
+        return steps
+
+    def clients_for(self, profile: Profile) -> AzureClients:
+        return self.clients(profile)
+
+    # --- after a deployment ---------------------------------------------------------------
+
+    def endpoint(self, profile: Profile, outputs: dict[str, dict[str, Any]]) -> Endpoint:
+        keys = outputs.get("function-keys") or {}
+        if not keys.get("invoke_url"):
+            if "function-keys" not in outputs:
+                raise StepFailed(f"The deployment {profile.name} has not finished; deploy it first.")
+            return Endpoint(url="", key="", health_url=keys.get("health_url", ""))
+        key = functionapp.function_key(self.clients(profile), profile, keys["function"])
+        if not key:
+            raise StepFailed("The function app does not answer yet, so its key cannot be read. Try again in a minute.")
+        return Endpoint(url=keys["invoke_url"], key=key, auth_header="x-functions-key", health_url=keys.get("health_url", ""))
+
+    def resources(self, profile: Profile) -> list[str]:
+        return groups.list_resources(self.clients(profile), profile.resource_group.name)
+
+    def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event,
+                typed_name: str | None = None) -> None:
+        groups.delete_group(self.clients(profile), profile, log, cancel_event, typed_name=typed_name)
