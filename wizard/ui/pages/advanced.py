@@ -1,0 +1,180 @@
+"""Page 4, Advanced: ports, TLS, authentication, and the tier-specific clustering/persistence options."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why
+from wizard.ui.profile_model import ProfileModel
+
+NOT_PREMIUM = "Only the Premium tier of Azure Cache for Redis has this option (choose it on Basics)."
+NOT_MANAGED = "Only Azure Managed Redis has this option."
+NO_PERSISTENCE = "Basic and Standard caches keep data in memory only; persistence needs Premium or Azure Managed Redis."
+
+
+class AdvancedPage(ProfilePage):
+    prefixes = ("cache.non_tls_port", "cache.minimum_tls_version", "cache.authentication", "cache.shard_count",
+                "cache.replicas_per_primary", "cache.zones", "cache.persistence", "cache.clustering_policy",
+                "cache.eviction_policy")
+
+    def __init__(self, model: ProfileModel, parent: QWidget | None = None):
+        super().__init__(model, parent)
+        self.setTitle("Advanced")
+        self.setSubTitle("Security and data options. Options that do not apply to the chosen tier are disabled.")
+
+        # Security
+        self.non_tls = self.bind_check(QCheckBox("Enable the &non-TLS port (6379)"), "cache.non_tls_port")
+        self.non_tls.setAccessibleName("Non-TLS port")
+        self.non_tls_warning = QLabel("Traffic on the non-TLS port, keys included, is not encrypted. Leave it off "
+                                      "unless a client cannot use TLS.")
+        self.non_tls_warning.setObjectName("problemWarning")
+        self.non_tls_warning.setWordWrap(True)
+        self.tls_combo = self.bind_combo(QComboBox(), "cache.minimum_tls_version", [("1.2", "1.2")])
+        self.tls_combo.setAccessibleName("Minimum TLS version")
+        self.tls_combo.setToolTip("Azure supports TLS 1.2 and later only.")
+        self.entra_radio = QRadioButton("Microsoft &Entra authentication")
+        self.keys_radio = QRadioButton("Access &keys")
+        self.entra_radio.setAccessibleName("Authentication: Microsoft Entra")
+        self.keys_radio.setAccessibleName("Authentication: access keys")
+        self.auth_group = QButtonGroup(self)
+        self.auth_group.addButton(self.entra_radio)
+        self.auth_group.addButton(self.keys_radio)
+        self.bind_radios(self.auth_group, "cache.authentication", {self.entra_radio: "entra", self.keys_radio: "access-keys"})
+
+        security = QGroupBox("Security")
+        sf = QFormLayout(security)
+        sf.addRow(self.non_tls)
+        sf.addRow(self.non_tls_warning)
+        sf.addRow("Minimum &TLS version:", self.tls_combo)
+        auth_row = QHBoxLayout()
+        auth_row.addWidget(self.entra_radio)
+        auth_row.addWidget(self.keys_radio)
+        auth_row.addStretch(1)
+        sf.addRow("Authentication:", auth_row)
+
+        # Premium (Azure Cache for Redis)
+        self.cluster_check = QCheckBox("&Clustering")
+        self.cluster_check.setAccessibleName("Clustering")
+        self.shards_spin = self.bind_spin(QSpinBox(), "cache.shard_count")
+        self.shards_spin.setRange(0, 30)
+        self.shards_spin.setAccessibleName("Shard count")
+        self.replicas_spin = self.bind_spin(QSpinBox(), "cache.replicas_per_primary")
+        self.replicas_spin.setRange(0, 3)
+        self.replicas_spin.setAccessibleName("Replicas per primary")
+        self.zone_checks = [QCheckBox(f"Zone {z}") for z in ("1", "2", "3")]
+        for box in self.zone_checks:
+            box.setAccessibleName(box.text())
+            box.toggled.connect(self._zones_toggled)
+        self.persistence_combo = self.bind_combo(QComboBox(), "cache.persistence.mode",
+                                                 [("None", "none"), ("RDB snapshots", "rdb"), ("AOF (append-only file)", "aof")])
+        self.persistence_combo.setAccessibleName("Data persistence")
+        self.rdb_combo = self.bind_combo(QComboBox(), "cache.persistence.rdb_frequency_minutes",
+                                         [(label, minutes) for label, minutes in
+                                          (("15 minutes", 15), ("30 minutes", 30), ("1 hour", 60), ("6 hours", 360),
+                                           ("12 hours", 720), ("24 hours", 1440))])
+        self.rdb_combo.setAccessibleName("RDB backup frequency")
+        self.premium_box = QGroupBox("Premium options (Azure Cache for Redis)")
+        pf = QFormLayout(self.premium_box)
+        self.premium_reason = hint(NOT_PREMIUM)
+        pf.addRow(self.premium_reason)
+        shard_row = QHBoxLayout()
+        shard_row.addWidget(self.cluster_check)
+        shard_row.addWidget(QLabel("Shards:"))
+        shard_row.addWidget(self.shards_spin)
+        shard_row.addStretch(1)
+        pf.addRow(shard_row)
+        pf.addRow("&Replicas per primary:", self.replicas_spin)
+        zones_row = QHBoxLayout()
+        for box in self.zone_checks:
+            zones_row.addWidget(box)
+        zones_row.addStretch(1)
+        pf.addRow("Availability zones:", zones_row)
+        self.persistence_box = QGroupBox("Data persistence (Premium and Azure Managed Redis)")
+        df = QFormLayout(self.persistence_box)
+        df.addRow("Data &persistence:", self.persistence_combo)
+        df.addRow("RDB &frequency:", self.rdb_combo)
+        df.addRow(hint("Persistence writes the cache to a storage account in the same region; on this computer, to the "
+                       "cache's folder."))
+
+        # Managed Redis
+        self.policy_combo = self.bind_combo(QComboBox(), "cache.clustering_policy",
+                                            [("Enterprise (one endpoint, any client)", "EnterpriseCluster"),
+                                             ("OSS (cluster-aware clients, fastest)", "OSSCluster")])
+        self.policy_combo.setAccessibleName("Clustering policy")
+        self.eviction_combo = self.bind_combo(QComboBox(), "cache.eviction_policy",
+                                              [(v, v) for v in ("VolatileLRU", "AllKeysLRU", "AllKeysLFU", "VolatileLFU",
+                                                                "AllKeysRandom", "VolatileRandom", "VolatileTTL", "NoEviction")])
+        self.eviction_combo.setAccessibleName("Eviction policy")
+        self.managed_box = QGroupBox("Azure Managed Redis options")
+        mf = QFormLayout(self.managed_box)
+        self.managed_reason = hint(NOT_MANAGED)
+        mf.addRow(self.managed_reason)
+        mf.addRow("C&lustering policy:", self.policy_combo)
+        mf.addRow("E&viction policy:", self.eviction_combo)
+        mf.addRow(hint("The clustering policy and modules cannot be changed after creation."))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(security)
+        layout.addWidget(self.premium_box)
+        layout.addWidget(self.managed_box)
+        layout.addWidget(self.persistence_box)
+        self.finish_layout(layout)
+        self.cluster_check.toggled.connect(self._cluster_toggled)
+
+    def after_load(self) -> None:
+        cache = self.model.profile.cache
+        self.cluster_check.setChecked(cache.shard_count > 0)
+        for box in self.zone_checks:
+            box.setChecked(box.text().split()[-1] in cache.zones)
+
+    def update_controls(self) -> None:
+        cache = self.model.profile.cache
+        managed = cache.service == "managed-redis"
+        premium = not managed and cache.sku == "Premium"
+        self.non_tls_warning.setVisible(cache.non_tls_port)
+        local = self.model.profile.target == "local"
+        set_enabled_why(self.entra_radio, not local,
+                        "Microsoft Entra needs Azure; on this computer the cache uses a password (access key).")
+        for w in (self.cluster_check, self.replicas_spin, *self.zone_checks):
+            set_enabled_why(w, premium, NOT_PREMIUM)
+        set_enabled_why(self.persistence_combo, premium or managed, NO_PERSISTENCE)
+        set_enabled_why(self.shards_spin, premium and cache.shard_count > 0,
+                        NOT_PREMIUM if not premium else "Turn on clustering to choose the number of shards.")
+        set_enabled_why(self.rdb_combo, (premium or managed) and cache.persistence.mode == "rdb",
+                        NO_PERSISTENCE if not (premium or managed)
+                        else "Choose RDB persistence to set how often snapshots are taken.")
+        for w in (self.policy_combo, self.eviction_combo):
+            set_enabled_why(w, managed, NOT_MANAGED)
+        self.premium_box.setToolTip("" if premium else NOT_PREMIUM)
+        self.premium_reason.setVisible(not premium)
+        self.managed_reason.setVisible(not managed)
+        self.managed_box.setToolTip("" if managed else NOT_MANAGED)
+
+    def _cluster_toggled(self, on: bool) -> None:
+        if self._loading:
+            return
+        current = self.model.profile.cache.shard_count
+        self.model.set("cache.shard_count", max(current, 3) if on else 0)
+        self._loading = True
+        try:
+            self.shards_spin.setValue(self.model.profile.cache.shard_count)
+        finally:
+            self._loading = False
+        self.update_controls()
+
+    def _zones_toggled(self, _on: bool) -> None:
+        if self._loading:
+            return
+        self.model.set("cache.zones", [b.text().split()[-1] for b in self.zone_checks if b.isChecked()])

@@ -1,0 +1,195 @@
+"""What every profile-editing page shares: field bindings, live rule problems, Next gating.
+
+Pages write each edit straight into the wizard's one Profile (so Back keeps every field, as
+the portal does) and `isComplete()` is False while the rules report an error for one of the
+page's field prefixes; warnings are shown but never block.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Callable
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from wizard.ui.profile_model import ProfileModel
+from wizard.ui.widgets.problem_list import ProblemList
+
+
+class PageId(enum.IntEnum):
+    START = 0
+    BASICS = 1
+    NETWORKING = 2
+    ADVANCED = 3
+    TAGS = 4
+    MODEL = 5
+    REVIEW = 6
+    DEPLOY = 7
+    TEST = 8
+    CLEANUP = 9
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+class ProfilePage(QWizardPage):
+    """A page bound to fields of the profile; subclasses call `bind_*` and `finish_layout`."""
+
+    prefixes: tuple[str, ...] = ()
+
+    def __init__(self, model: ProfileModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.problem_list = ProblemList()
+        self._loaders: list[Callable[[], None]] = []
+        self._bound: list[tuple[QWidget, str]] = []  # (control, field path): marked when the field has a problem
+        self._loading = False
+        self.model.changed.connect(self._on_model_changed)
+        self.model.reloaded.connect(self.load)
+
+    # --- bindings (edits go straight into the profile) -------------------------------------
+    def bind_text(self, edit: QLineEdit, path: str, *, strip: bool = True) -> QLineEdit:
+        self._bound.append((edit, path))
+        def edited(text: str) -> None:
+            self.model.set(path, text.strip() if strip else text)
+
+        edit.textEdited.connect(edited)
+        self._loaders.append(lambda: edit.setText("" if self.model.get(path) is None else str(self.model.get(path))))
+        return edit
+
+    def bind_combo(self, combo: QComboBox, path: str, choices: list[tuple[str, Any]] | None = None) -> QComboBox:
+        self._bound.append((combo, path))
+        if choices is not None:
+            for label, value in choices:
+                combo.addItem(label, value)
+
+        def changed(index: int) -> None:
+            if not self._loading and index >= 0:
+                self.model.set(path, combo.itemData(index))
+
+        combo.currentIndexChanged.connect(changed)
+        self._loaders.append(lambda: select_data(combo, self.model.get(path)))
+        return combo
+
+    def bind_check(self, box: QCheckBox, path: str) -> QCheckBox:
+        self._bound.append((box, path))
+        box.toggled.connect(lambda on: None if self._loading else self.model.set(path, bool(on)))
+        self._loaders.append(lambda: box.setChecked(bool(self.model.get(path))))
+        return box
+
+    def bind_spin(self, spin: QSpinBox, path: str) -> QSpinBox:
+        self._bound.append((spin, path))
+        spin.valueChanged.connect(lambda v: None if self._loading else self.model.set(path, int(v)))
+        self._loaders.append(lambda: spin.setValue(int(self.model.get(path) or 0)))
+        return spin
+
+    def bind_radios(self, group: QButtonGroup, path: str, values: dict[QRadioButton, Any]) -> QButtonGroup:
+        def toggled(button: QRadioButton, on: bool) -> None:
+            if on and not self._loading:
+                self.model.set(path, values[button])
+
+        group.buttonToggled.connect(toggled)
+
+        def load() -> None:
+            current = self.model.get(path)
+            for button, value in values.items():
+                if value == current:
+                    button.setChecked(True)
+
+        self._loaders.append(load)
+        return group
+
+    # --- life cycle -----------------------------------------------------------------------
+    def finish_layout(self, layout: QVBoxLayout) -> None:
+        layout.addStretch(1)
+        layout.addWidget(self.problem_list)
+
+    def load(self) -> None:
+        """Show the profile's values in the controls (without writing them back)."""
+        self._loading = True
+        try:
+            for loader in self._loaders:
+                loader()
+            self.after_load()
+        finally:
+            self._loading = False
+        self.update_controls()
+        self._show_problems()
+
+    def after_load(self) -> None:
+        """Extra loading a page needs (inside the no-write guard)."""
+
+    def update_controls(self) -> None:
+        """Enable/disable controls for the current profile (tiers, targets)."""
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt's name
+        self.load()
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt's name
+        # Going Back keeps what the user typed: the fields live in the profile (the portal keeps them too).
+        pass
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt's name
+        return not self.model.errors(self.prefixes) and not self.blocking_reason()
+
+    def blocking_reason(self) -> str:
+        """A sentence when something besides the rules blocks Next (a name Azure says is taken)."""
+        return ""
+
+    def _on_model_changed(self, _path: str) -> None:
+        if self._loading:
+            return
+        self.update_controls()
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        problems = self.model.problems(self.prefixes)
+        self.problem_list.set_problems(problems)
+        self.mark_fields(problems)
+        self.completeChanged.emit()
+
+    def mark_fields(self, problems: list[Any]) -> None:
+        """Outline a control whose field has a problem and put the sentence in its tooltip."""
+        for widget, path in self._bound:
+            mine = [p for p in problems if p.path == path]
+            severity = "error" if any(p.severity == "error" for p in mine) else ("warning" if mine else "")
+            if widget.property("problem") != severity:
+                widget.setProperty("problem", severity)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+            if mine:
+                widget.setToolTip("\n".join(p.message for p in mine))
+            elif widget.property("problemTip"):
+                widget.setToolTip("")
+            widget.setProperty("problemTip", bool(mine))
+
+
+def select_data(combo: QComboBox, value: Any) -> None:
+    index = combo.findData(value)
+    if index < 0 and value not in (None, ""):
+        combo.addItem(str(value), value)
+        index = combo.count() - 1
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def set_enabled_why(widget: QWidget, enabled: bool, why: str, tooltip_when_enabled: str = "") -> None:
+    """Enable or disable a control, and say in its tooltip why it is disabled."""
+    widget.setEnabled(enabled)
+    widget.setToolTip(tooltip_when_enabled if enabled else why)
+    widget.setAccessibleDescription("" if enabled else why)

@@ -1,0 +1,378 @@
+"""Page 6, Model & function: where the model comes from, sample input, trigger, packaging, app and cache policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why
+from wizard.ui.profile_model import ProfileModel
+from wizard.ui.widgets.error_banner import ErrorBanner
+from wizard.ui.widgets.json_editor import JsonEditor
+from wizard.ui.workers import ErrorInfo, run_in_background
+
+
+def _sample_input(name: str) -> Any:
+    from wizard.appgen.samples import ensure_sample
+
+    return ensure_sample(name).sample_input
+
+
+class ModelFunctionPage(ProfilePage):
+    prefixes = ("model", "function", "cache_policy")
+
+    def __init__(self, model: ProfileModel, parent: QWidget | None = None):
+        super().__init__(model, parent)
+        self.setTitle("Model & function")
+        self.setSubTitle("The model to serve, how the function is triggered and packaged, and how long answers stay cached.")
+
+        # --- model
+        self.sample_radio = QRadioButton("&Sample model (scikit-learn digits, generated on this computer)")
+        self.file_radio = QRadioButton("Model &file (.pkl / .joblib / .onnx …)")
+        self.aml_radio = QRadioButton("Azure &ML workspace (registered model)")
+        for b, n in ((self.sample_radio, "Model source: sample"), (self.file_radio, "Model source: file"),
+                     (self.aml_radio, "Model source: Azure ML")):
+            b.setAccessibleName(n)
+        self.source_group = QButtonGroup(self)
+        for b in (self.sample_radio, self.file_radio, self.aml_radio):
+            self.source_group.addButton(b)
+        self.bind_radios(self.source_group, "model.source",
+                         {self.sample_radio: "sample", self.file_radio: "file", self.aml_radio: "azureml"})
+        self.sample_combo = self.bind_combo(QComboBox(), "model.sample",
+                                            [("digits (small, fast)", "digits"), ("digits-heavy (slow model: shows the cache's effect)", "digits-heavy")])
+        self.sample_combo.setAccessibleName("Sample model")
+        self.path_edit = self.bind_text(QLineEdit(), "model.path")
+        self.path_edit.setAccessibleName("Model file")
+        self.path_browse = QPushButton("Browse…")
+        self.path_browse.setAccessibleName("Browse for the model file")
+        self.aml_ws = self.bind_text(QLineEdit(), "model.azureml.workspace")
+        self.aml_ws.setAccessibleName("Azure ML workspace")
+        self.aml_rg = self.bind_text(QLineEdit(), "model.azureml.resource_group")
+        self.aml_rg.setAccessibleName("Azure ML resource group")
+        self.aml_model = QComboBox()
+        self.aml_model.setEditable(True)
+        self.aml_model.setAccessibleName("Azure ML model")
+        self.aml_version = QComboBox()
+        self.aml_version.setEditable(True)
+        self.aml_version.setAccessibleName("Azure ML model version")
+        self.aml_list = QPushButton("List &models")
+        self.aml_list.setAccessibleName("List the workspace's models")
+        self.aml_status = QLabel()
+        self.aml_status.setWordWrap(True)
+        self.entry_edit = self.bind_text(QLineEdit(), "model.entry_script")
+        self.entry_edit.setAccessibleName("Entry script")
+        self.entry_edit.setPlaceholderText("optional: score.py with init() and run(raw_data)")
+        self.entry_browse = QPushButton("Browse…")
+        self.entry_browse.setAccessibleName("Browse for the entry script")
+
+        self.source_stack = QStackedWidget()
+        sample_w = QWidget()
+        sf = QFormLayout(sample_w)
+        sf.setContentsMargins(0, 0, 0, 0)
+        sf.addRow("Sam&ple:", self.sample_combo)
+        file_w = QWidget()
+        ff = QFormLayout(file_w)
+        ff.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.path_browse)
+        ff.addRow("Model &file:", row)
+        aml_w = QWidget()
+        af = QFormLayout(aml_w)
+        af.setContentsMargins(0, 0, 0, 0)
+        af.addRow("&Workspace:", self.aml_ws)
+        af.addRow("Workspace resource group:", self.aml_rg)
+        row = QHBoxLayout()
+        row.addWidget(self.aml_model, 1)
+        row.addWidget(self.aml_list)
+        af.addRow("M&odel:", row)
+        af.addRow("&Version:", self.aml_version)
+        af.addRow(self.aml_status)
+        for w in (sample_w, file_w, aml_w):
+            self.source_stack.addWidget(w)
+        self.source_stack.currentChanged.connect(self._fit_stack)
+
+        model_box = QGroupBox("Model")
+        ml = QVBoxLayout(model_box)
+        for b in (self.sample_radio, self.file_radio, self.aml_radio):
+            ml.addWidget(b)
+        ml.addWidget(self.source_stack)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Entry script:"))
+        row.addWidget(self.entry_edit, 1)
+        row.addWidget(self.entry_browse)
+        ml.addLayout(row)
+
+        # --- sample input
+        self.sample_editor = JsonEditor(accessible_name="Sample input")
+        self.sample_editor.setMinimumHeight(110)
+        self.sample_status = hint("")
+        input_box = QGroupBox("Sample input (sent by the smoke test and prefilled on the test page)")
+        il = QVBoxLayout(input_box)
+        il.addWidget(self.sample_editor)
+        il.addWidget(self.sample_status)
+
+        # --- trigger
+        self.trigger_combo = self.bind_combo(QComboBox(), "function.trigger.type",
+                                             [("HTTP", "http"), ("Blob storage", "blob"), ("Service Bus queue", "service-bus-queue")])
+        self.trigger_combo.setAccessibleName("Trigger")
+        self.auth_combo = self.bind_combo(QComboBox(), "function.trigger.auth_level",
+                                          [("Function key", "function"), ("Anonymous", "anonymous"), ("Admin (master key)", "admin")])
+        self.auth_combo.setAccessibleName("HTTP authorization level")
+        self.blob_in = self.bind_text(QLineEdit(), "function.trigger.input_path")
+        self.blob_in.setAccessibleName("Blob input path")
+        self.blob_in.setPlaceholderText("input/{name}.json")
+        self.blob_out = self.bind_text(QLineEdit(), "function.trigger.output_path")
+        self.blob_out.setAccessibleName("Blob output path")
+        self.blob_out.setPlaceholderText("output/{name}.json")
+        self.queue_in = self.bind_text(QLineEdit(), "function.trigger.input_queue")
+        self.queue_in.setAccessibleName("Input queue")
+        self.queue_out = self.bind_text(QLineEdit(), "function.trigger.output_queue")
+        self.queue_out.setAccessibleName("Output queue")
+        trigger_box = QGroupBox("Trigger")
+        tf = QFormLayout(trigger_box)
+        tf.addRow("T&rigger:", self.trigger_combo)
+        tf.addRow("Authori&zation level:", self.auth_combo)
+        tf.addRow("Blob input path:", self.blob_in)
+        tf.addRow("Blob output path:", self.blob_out)
+        tf.addRow("Input queue:", self.queue_in)
+        tf.addRow("Output queue:", self.queue_out)
+
+        # --- function app
+        self.packaging_combo = self.bind_combo(QComboBox(), "function.packaging",
+                                               [("Run the app folder directly (this computer)", "local"),
+                                                ("Build the image in Azure Container Registry", "acr-build"),
+                                                ("Azure ML package (SDK v1, retired 2026-06-30)", "azureml"),
+                                                ("Build with Docker here, push to ACR", "docker")])
+        self.packaging_combo.setAccessibleName("Packaging route")
+        self.registry_edit = self.bind_text(QLineEdit(), "function.registry")
+        self.registry_edit.setAccessibleName("Container registry name")
+        self.app_edit = self.bind_text(QLineEdit(), "function.app_name")
+        self.app_edit.setAccessibleName("Function app name")
+        self.plan_combo = self.bind_combo(QComboBox(), "function.plan_sku",
+                                          [(f"{s} ({d})", s) for s, d in (("B1", "Basic, dedicated"), ("B2", "Basic, dedicated"),
+                                                                          ("S1", "Standard"), ("P1v3", "Premium v3"),
+                                                                          ("EP1", "Elastic Premium"))])
+        self.plan_combo.setAccessibleName("App Service plan")
+        self.storage_edit = self.bind_text(QLineEdit(), "function.storage_account")
+        self.storage_edit.setAccessibleName("Storage account name")
+        self.python_combo = self.bind_combo(QComboBox(), "function.python_version",
+                                            [(v, v) for v in ("3.10", "3.11", "3.12", "3.13")])
+        self.python_combo.setAccessibleName("Python version")
+        self.app_status = QLabel()
+        self.app_status.setWordWrap(True)
+        self.storage_status = QLabel()
+        self.storage_status.setWordWrap(True)
+        app_box = QGroupBox("Function app")
+        fa = QFormLayout(app_box)
+        fa.addRow("&Packaging:", self.packaging_combo)
+        fa.addRow("Re&gistry (ACR name):", self.registry_edit)
+        fa.addRow("&App name:", self.app_edit)
+        fa.addRow("", self.app_status)
+        fa.addRow("P&lan:", self.plan_combo)
+        fa.addRow("&Storage account:", self.storage_edit)
+        fa.addRow("", self.storage_status)
+        fa.addRow("P&ython:", self.python_combo)
+
+        # --- cache policy
+        self.ttl_spin = self.bind_spin(QSpinBox(), "cache_policy.ttl_seconds")
+        self.ttl_spin.setRange(0, 30 * 24 * 3600)
+        self.ttl_spin.setSuffix(" s")
+        self.ttl_spin.setAccessibleName("Cache TTL in seconds")
+        self.prefix_edit = self.bind_text(QLineEdit(), "cache_policy.key_prefix")
+        self.prefix_edit.setAccessibleName("Cache key prefix")
+        self.timeout_spin = self.bind_spin(QSpinBox(), "cache_policy.timeout_ms")
+        self.timeout_spin.setRange(0, 60000)
+        self.timeout_spin.setSuffix(" ms")
+        self.timeout_spin.setAccessibleName("Cache timeout in milliseconds")
+        policy_box = QGroupBox("Inference cache")
+        pf = QFormLayout(policy_box)
+        pf.addRow("Cache &TTL:", self.ttl_spin)
+        pf.addRow("&Key prefix:", self.prefix_edit)
+        pf.addRow("Cache time&out:", self.timeout_spin)
+        pf.addRow(hint("When Redis does not answer within the timeout the function computes the answer itself (fails open)."))
+
+        self.error_banner = ErrorBanner()
+        content = QWidget()
+        cl = QVBoxLayout(content)
+        for w in (model_box, input_box, trigger_box, app_box, policy_box, self.error_banner):
+            cl.addWidget(w)
+        cl.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problem_list)
+
+        from wizard.ui.pages.basics import NameAvailability  # one checker class for every name
+
+        self.app_availability = NameAvailability(self, "function.app_name", lambda: "function-app", self.app_status)
+        self.storage_availability = NameAvailability(self, "function.storage_account", lambda: "storage", self.storage_status)
+        self.app_edit.textEdited.connect(lambda _t: self.app_availability.schedule())
+        self.storage_edit.textEdited.connect(lambda _t: self.storage_availability.schedule())
+        self.path_browse.clicked.connect(lambda: self._browse(self.path_edit, "model.path", "Models (*.pkl *.joblib *.onnx *.pt);;All files (*)"))
+        self.entry_browse.clicked.connect(lambda: self._browse(self.entry_edit, "model.entry_script", "Python (*.py)"))
+        self.sample_editor.edited.connect(self._sample_edited)
+        self.sample_editor.valid_changed.connect(lambda _v: self.completeChanged.emit())
+        self.source_group.buttonToggled.connect(lambda *_: None if self._loading else self._maybe_prefill())
+        self.sample_combo.currentIndexChanged.connect(lambda *_: None if self._loading else self._sample_changed())
+        self.aml_list.clicked.connect(self.list_aml_models)
+        self.aml_model.currentTextChanged.connect(lambda t: None if self._loading else self.model.set("model.azureml.name", t.strip()))
+        self.aml_version.currentTextChanged.connect(lambda t: None if self._loading else self.model.set("model.azureml.version", t.strip()))
+        self._prefill_serial = 0
+        self._aml_versions: dict[str, list[str]] = {}
+        self.aml_model.currentTextChanged.connect(self._fill_versions)
+
+    def _fit_stack(self, index: int) -> None:
+        # A QStackedWidget is as tall as its tallest page; let only the shown page count.
+        for i in range(self.source_stack.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.source_stack.widget(i).setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+        self.source_stack.adjustSize()
+
+    # --- loading --------------------------------------------------------------------------
+    def after_load(self) -> None:
+        m = self.model.profile.model
+        self.aml_model.setEditText(m.azureml.name)
+        self.aml_version.setEditText(m.azureml.version)
+        if m.sample_input is not None:
+            self.sample_editor.set_value(m.sample_input)
+
+    def initializePage(self) -> None:  # noqa: N802
+        super().initializePage()
+        self._maybe_prefill()
+        self.app_availability.schedule()
+        self.storage_availability.schedule()
+
+    def update_controls(self) -> None:
+        p = self.model.profile
+        self.source_stack.setCurrentIndex({"sample": 0, "file": 1, "azureml": 2}.get(p.model.source, 0))
+        self._fit_stack(self.source_stack.currentIndex())
+        trigger = p.function.trigger.type
+        set_enabled_why(self.auth_combo, trigger == "http", "Only an HTTP trigger has an authorization level.")
+        for w in (self.blob_in, self.blob_out):
+            set_enabled_why(w, trigger == "blob", "Used only with the Blob storage trigger.")
+        for w in (self.queue_in, self.queue_out):
+            set_enabled_why(w, trigger == "service-bus-queue", "Used only with the Service Bus queue trigger.")
+        set_enabled_why(self.registry_edit, p.function.packaging in ("acr-build", "docker"),
+                        "A registry is needed only when an image is built (ACR build or Docker).")
+        azure = p.target == "azure"
+        set_enabled_why(self.aml_radio, azure or p.model.source == "azureml",
+                        "An Azure ML workspace needs the Azure target (choose it on Start).")
+        set_enabled_why(self.aml_list, azure, "Sign in to Azure on the Start page to list models.")
+        for w in (self.plan_combo, self.python_combo):
+            set_enabled_why(w, azure, "On this computer the function runs in the local functions host with this Python.")
+
+    # --- sample input ---------------------------------------------------------------------
+    def _sample_changed(self) -> None:
+        # A new sample model has its own input shape: prefill again unless the user wrote their own.
+        if self.model.profile.model.sample_input is None:
+            self._maybe_prefill(force=True)
+
+    def _maybe_prefill(self, force: bool = False) -> None:
+        m = self.model.profile.model
+        if m.sample_input is not None or m.source != "sample":
+            if m.sample_input is None:
+                self.sample_status.setText("Type an example input: the smoke test sends it after the deployment.")
+            return
+        if self.sample_editor.text().strip() and not force:
+            return
+        self._prefill_serial += 1
+        serial = self._prefill_serial
+        self.sample_status.setText("Preparing the sample model…")
+        name = m.sample
+        run_in_background(lambda: _sample_input(name), on_success=lambda v: self._prefilled(serial, v),
+                          on_failure=self._prefill_failed, owner=self, doing="prepare the sample model")
+
+    def _prefilled(self, serial: int, value: Any) -> None:
+        if serial != self._prefill_serial or self.model.profile.model.sample_input is not None:
+            return
+        self.sample_editor.set_value(value)
+        self.sample_status.setText("Prefilled from the sample model; edit it to send something else.")
+
+    def _prefill_failed(self, error: ErrorInfo) -> None:
+        self.sample_status.setText(f"The sample input could not be prepared: {error.sentence}")
+        self.sample_status.setToolTip(error.detail)
+
+    def _sample_edited(self) -> None:
+        if self._loading:
+            return
+        try:
+            value = self.sample_editor.value()
+        except ValueError:
+            return  # the editor shows the sentence; keep the last valid input in the profile
+        self.model.set("model.sample_input", value)
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return super().isComplete() and (self.sample_editor.is_valid() or not self.sample_editor.text().strip())
+
+    # --- files and Azure ML ---------------------------------------------------------------
+    def _browse(self, edit: QLineEdit, path: str, filters: str) -> None:
+        base = self.model.profile.base_dir or Path.home()
+        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a file", str(base), filters)
+        if chosen:
+            edit.setText(chosen)
+            self.model.set(path, chosen)
+
+    def list_aml_models(self) -> None:
+        credential = getattr(self.wizard(), "credential", None)
+        if credential is None:
+            self.aml_status.setText("Sign in to Azure on the Start page first.")
+            return
+        profile = self.model.profile
+        self.aml_status.setText("Listing the workspace's models…")
+
+        def work() -> Any:
+            from wizard.targets.azure import clients
+
+            return clients.list_aml_models(credential, profile)
+
+        run_in_background(work, on_success=self._fill_aml, on_failure=self._aml_failed, owner=self, doing="list the Azure ML models")
+
+    def _fill_aml(self, choices: list[Any]) -> None:
+        self.aml_status.setText(f"{len(choices)} models found." if choices else "The workspace has no registered models.")
+        self._loading = True
+        try:
+            self.aml_model.clear()
+            self.aml_version.clear()
+            versions: dict[str, list[str]] = {}
+            for c in choices:
+                name, _, version = str(c.id).partition(":")  # Choice id is "name:version"
+                versions.setdefault(name, []).append(version)
+            for name in versions:
+                self.aml_model.addItem(name)
+            self._aml_versions = versions
+        finally:
+            self._loading = False
+        self._fill_versions(self.aml_model.currentText())
+
+    def _fill_versions(self, name: str) -> None:
+        self.aml_version.clear()
+        for v in sorted(self._aml_versions.get(name, []), key=lambda v: (len(v), v), reverse=True):
+            self.aml_version.addItem(v)
+
+    def _aml_failed(self, error: ErrorInfo) -> None:
+        self.aml_status.setText(error.sentence)
+        self.aml_status.setToolTip(error.detail)

@@ -1,0 +1,182 @@
+"""Page 7, Review + create: the whole profile grouped like the portal's review tab, its problems, Save, Create."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget, QWizard
+
+from wizard import profile as profile_mod
+from wizard.rules import Problem
+from wizard.ui import sku_catalog
+from wizard.ui.pages.base import ProfilePage
+from wizard.ui.profile_model import ProfileModel, matches
+from wizard.ui.widgets.error_banner import ErrorBanner
+
+# (group title, page field prefixes) in the order of the pages.
+GROUPS: list[tuple[str, tuple[str, ...]]] = [
+    ("Start", ("name", "target", "azure", "resource_group")),
+    ("Basics", ("cache.service", "cache.name", "cache.sku", "cache.capacity", "cache.redis_version", "cache.high_availability")),
+    ("Networking", ("cache.connectivity", "cache.subnet_id")),
+    ("Advanced", ("cache.non_tls_port", "cache.minimum_tls_version", "cache.authentication", "cache.shard_count",
+                  "cache.replicas_per_primary", "cache.zones", "cache.persistence", "cache.clustering_policy",
+                  "cache.eviction_policy")),
+    ("Tags", ("tags",)),
+    ("Model & function", ("model", "function", "cache_policy")),
+]
+
+
+def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
+    c, m, f = p.cache, p.model, p.function
+    managed = c.service == "managed-redis"
+    premium = not managed and c.sku == "Premium"
+    if managed:
+        size = f"{c.sku} ({sku_catalog.memory(c.sku)})"
+    else:
+        code = f"{'P' if premium else 'C'}{c.capacity}"
+        size = f"{c.sku} {code} ({sku_catalog.memory(code)})"
+    start = [("Deployment name", p.name),
+             ("Runs on", "this computer" if p.target == "local" else "Azure"),
+             ("Resource group", f"{p.resource_group.name} ({'new' if p.resource_group.create else 'existing'})")]
+    if p.target == "azure":
+        start += [("Subscription", p.azure.subscription_id or "(not chosen)"), ("Region", p.azure.location)]
+    basics = [("Service", "Azure Managed Redis" if managed else f"Azure Cache for Redis (retires {sku_catalog.CLASSIC_RETIREMENT})"),
+              ("Cache name", c.name), ("Size", size)]
+    if managed:
+        basics.append(("High availability", "yes" if c.high_availability else "no"))
+    networking = [("Connectivity", {"public": "Public endpoint", "private-endpoint": "Private endpoint",
+                                    "vnet": "Virtual network"}.get(c.connectivity, c.connectivity))]
+    if c.connectivity != "public":
+        networking.append(("Subnet", c.subnet_id or "(none)"))
+    advanced = [("Non-TLS port", "enabled" if c.non_tls_port else "disabled"), ("Minimum TLS", c.minimum_tls_version),
+                ("Authentication", "Microsoft Entra" if c.authentication == "entra" else "Access keys")]
+    if premium:
+        advanced += [("Clustering", f"{c.shard_count} shards" if c.shard_count else "off"),
+                     ("Replicas per primary", str(c.replicas_per_primary)),
+                     ("Zones", ", ".join(c.zones) or "none"),
+                     ("Persistence", c.persistence.mode + (f" every {c.persistence.rdb_frequency_minutes} min"
+                                                           if c.persistence.mode == "rdb" else ""))]
+    if managed:
+        advanced += [("Clustering policy", c.clustering_policy), ("Eviction policy", c.eviction_policy)]
+    tags = [(k, v) for k, v in p.tags.items()] or [("(no tags)", "")]
+    if m.source == "sample":
+        model_desc = f"sample '{m.sample}'"
+    elif m.source == "file":
+        model_desc = f"file {m.path or '(none)'}"
+    else:
+        model_desc = f"Azure ML {m.azureml.workspace}/{m.azureml.name}:{m.azureml.version}"
+    trigger = f.trigger.type + (f" ({f.trigger.auth_level} key)" if f.trigger.type == "http" else "")
+    model_rows = [("Model", model_desc), ("Entry script", m.entry_script or "generated"),
+                  ("Sample input", "set" if m.sample_input is not None else "from the sample model"),
+                  ("Trigger", trigger), ("Packaging", f.packaging), ("Function app", f.app_name),
+                  ("Storage account", f.storage_account), ("Plan", f.plan_sku), ("Python", f.python_version),
+                  ("Cache TTL", f"{p.cache_policy.ttl_seconds} s"), ("Key prefix", p.cache_policy.key_prefix),
+                  ("Cache timeout", f"{p.cache_policy.timeout_ms} ms")]
+    return {"Start": start, "Basics": basics, "Networking": networking, "Advanced": advanced, "Tags": tags,
+            "Model & function": model_rows}
+
+
+def group_of(problem: Problem) -> str:
+    for title, prefixes in GROUPS:
+        if matches(problem.path, prefixes):
+            return title
+    return "Other"
+
+
+class ReviewPage(ProfilePage):
+    prefixes = ("",)  # every problem counts here
+
+    def __init__(self, model: ProfileModel, parent: QWidget | None = None):
+        super().__init__(model, parent)
+        self.setTitle("Review + create")
+        self.setSubTitle("Check the settings. Create starts the deployment; errors must be fixed first.")
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Create")
+        self.summary = QTextBrowser()
+        self.summary.setAccessibleName("Summary of the deployment")
+        self.summary.setOpenLinks(False)
+        self.status = QLabel()
+        self.status.setObjectName("bigStatus")
+        self.status.setAccessibleName("Validation status")
+        self.save_button = QPushButton("&Save profile…")
+        self.save_button.setAccessibleName("Save profile")
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("hint")
+        self.error_banner = ErrorBanner()
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.saved_label)
+        row.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.error_banner)
+        self.save_button.clicked.connect(self._save_dialog)
+
+    def problems(self) -> list[Problem]:
+        return self.model.problems()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return not self.model.errors()
+
+    def _show_problems(self) -> None:
+        self.render()
+        self.completeChanged.emit()
+
+    def render(self) -> None:
+        problems = self.model.problems()
+        by_group: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_group.setdefault(group_of(p), []).append(p)
+        n_err = sum(p.severity == "error" for p in problems)
+        n_warn = len(problems) - n_err
+        if n_err:
+            self.status.setText(f"✗ Validation failed: {n_err} error(s) to fix, {n_warn} warning(s).")
+            self.status.setStyleSheet("color:#a4262c")
+        else:
+            self.status.setText("✓ Validation passed" + (f" with {n_warn} warning(s)." if n_warn else "."))
+            self.status.setStyleSheet("color:#107c10")
+        parts = []
+        rows = _rows(self.model.profile)
+        for title, _ in GROUPS + [("Other", ())]:
+            group_rows = rows.get(title, [])
+            group_problems = by_group.get(title, [])
+            if not group_rows and not group_problems:
+                continue
+            parts.append(f"<h3 style='margin-bottom:2px'>{html.escape(title)}</h3><table cellspacing='0' cellpadding='2'>")
+            for k, v in group_rows:
+                parts.append(f"<tr><td width='190' style='color:#555;padding-right:18px'>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>")
+            parts.append("</table>")
+            for p in group_problems:
+                colour = "#a4262c" if p.severity == "error" else "#7a5a00"
+                word = "Error" if p.severity == "error" else "Warning"
+                parts.append(f"<p style='color:{colour};margin:2px 0'><b>{word}:</b> {html.escape(p.message)} "
+                             f"<i>({html.escape(p.path)})</i></p>")
+        self.summary.setHtml("".join(parts))
+
+    def group_texts(self) -> dict[str, list[str]]:
+        """Problems per group, as the page shows them (tests and accessibility)."""
+        out: dict[str, list[str]] = {}
+        for p in self.model.problems():
+            out.setdefault(group_of(p), []).append(p.message)
+        return out
+
+    # --- saving ---------------------------------------------------------------------------
+    def _save_dialog(self) -> None:
+        start = (self.model.profile.base_dir or Path.home()) / f"{self.model.profile.name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save profile", str(start), "Profiles (*.json)")
+        if path:
+            self.save_profile(Path(path))
+
+    def save_profile(self, path: Path) -> bool:
+        try:
+            profile_mod.save(self.model.profile, path)
+        except OSError as exc:
+            self.error_banner.show_error(f"Could not save the profile to {path}: {exc.strerror or exc}. "
+                                         "Choose a folder you can write to.")
+            return False
+        self.error_banner.clear()
+        self.saved_label.setText(f"Saved {path.name}")
+        return True

@@ -1,0 +1,385 @@
+"""Page 1, Start: new deployment / saved profile / existing deployment, and where it runs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard import profile as profile_mod
+from wizard.ui.pages.base import PageId, ProfilePage, hint, select_data
+from wizard.ui.profile_model import ProfileModel
+from wizard.ui.widgets.error_banner import ErrorBanner
+from wizard.ui.workers import ErrorInfo, run_in_background
+
+
+def _list_deployments() -> list[Any]:
+    from wizard import deployment
+
+    return deployment.list_deployments()
+
+
+def _load_deployed(name: str) -> Any:
+    from wizard import deployment
+
+    return deployment.load_deployed_profile(name)
+
+
+class StartPage(ProfilePage):
+    prefixes = ("name", "target", "azure", "resource_group")
+
+    def __init__(self, model: ProfileModel, parent: QWidget | None = None):
+        super().__init__(model, parent)
+        self.setTitle("Start")
+        self.setSubTitle("Deploy a model behind a Redis inference cache — on this computer or on Azure.")
+        self.reopened: str | None = None  # deployment name when the user reopened one
+        # A credential to verify instead of azure-identity's interactive chain (tests with the ARM emulator,
+        # or a caller that already holds one); sign_in still checks it by asking for a token.
+        self.credential_source: Any = None
+        self.pickers_loaded = False  # subscription, regions and groups listed from Azure
+
+        # What to do
+        self.new_radio = QRadioButton("&New deployment (starts from the sample digits model)")
+        self.open_radio = QRadioButton("&Open a saved profile…")
+        self.reopen_radio = QRadioButton("&Reopen an existing deployment (test it or clean it up)")
+        for b, n in ((self.new_radio, "New deployment"), (self.open_radio, "Open a saved profile"),
+                     (self.reopen_radio, "Reopen an existing deployment")):
+            b.setAccessibleName(n)
+        self.mode_group = QButtonGroup(self)
+        for b in (self.new_radio, self.open_radio, self.reopen_radio):
+            self.mode_group.addButton(b)
+        self.new_radio.setChecked(True)
+        self.open_button = QPushButton("Browse…")
+        self.open_button.setAccessibleName("Browse for a profile")
+        self.opened_label = QLabel()
+        self.opened_label.setObjectName("hint")
+        self.deployments = QListWidget()
+        self.deployments.setAccessibleName("Existing deployments")
+        self.deployments.setMaximumHeight(110)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setAccessibleName("Refresh the list of deployments")
+
+        mode_box = QGroupBox("What do you want to do?")
+        mode_layout = QVBoxLayout(mode_box)
+        mode_layout.addWidget(self.new_radio)
+        row = QHBoxLayout()
+        row.addWidget(self.open_radio)
+        row.addWidget(self.open_button)
+        row.addWidget(self.opened_label, 1)
+        mode_layout.addLayout(row)
+        mode_layout.addWidget(self.reopen_radio)
+        row = QHBoxLayout()
+        row.addWidget(self.deployments, 1)
+        row.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+        mode_layout.addLayout(row)
+
+        # Where it runs
+        self.local_radio = QRadioButton("This &computer (no account needed: real Redis and a local functions host)")
+        self.azure_radio = QRadioButton("&Azure (needs an Azure subscription)")
+        self.local_radio.setAccessibleName("Target: this computer")
+        self.azure_radio.setAccessibleName("Target: Azure")
+        self.target_group = QButtonGroup(self)
+        self.target_group.addButton(self.local_radio)
+        self.target_group.addButton(self.azure_radio)
+        self.bind_radios(self.target_group, "target", {self.local_radio: "local", self.azure_radio: "azure"})
+
+        self.name_edit = self.bind_text(QLineEdit(), "name")
+        self.name_edit.setAccessibleName("Deployment name")
+        self.rg_edit = self.bind_text(QLineEdit(), "resource_group.name")
+        self.rg_edit.setAccessibleName("Resource group name")
+        self.rg_create = self.bind_check(QCheckBox("Create a new resource group"), "resource_group.create")
+        self.rg_create.setAccessibleName("Create a new resource group")
+
+        target_box = QGroupBox("Where should it run?")
+        target_layout = QVBoxLayout(target_box)
+        target_layout.addWidget(self.local_radio)
+        target_layout.addWidget(self.azure_radio)
+        form = QFormLayout()
+        form.addRow("Deployment &name:", self.name_edit)
+        rg_row = QHBoxLayout()
+        rg_row.addWidget(self.rg_edit, 1)
+        rg_row.addWidget(self.rg_create)
+        rg_label = QLabel("&Resource group:")
+        rg_label.setBuddy(self.rg_edit)
+        form.addRow(rg_label, rg_row)
+        target_layout.addLayout(form)
+
+        # Azure account
+        self.sign_in_button = QPushButton("&Sign in to Azure…")
+        self.sign_in_button.setAccessibleName("Sign in to Azure")
+        self.account_label = QLabel("Not signed in.")
+        self.subscription_combo = QComboBox()
+        self.subscription_combo.setAccessibleName("Subscription")
+        self.subscription_combo.setEditable(True)
+        self.region_combo = QComboBox()
+        self.region_combo.setAccessibleName("Region")
+        self.region_combo.setEditable(True)
+        self.existing_groups = QComboBox()
+        self.existing_groups.setAccessibleName("Existing resource groups")
+        self.existing_groups.setPlaceholderText("(sign in to list resource groups)")
+        self.azure_box = QGroupBox("Azure account")
+        azure_form = QFormLayout(self.azure_box)
+        row = QHBoxLayout()
+        row.addWidget(self.sign_in_button)
+        row.addWidget(self.account_label, 1)
+        azure_form.addRow(row)
+        azure_form.addRow("S&ubscription:", self.subscription_combo)
+        azure_form.addRow("Re&gion:", self.region_combo)
+        azure_form.addRow("Use an e&xisting group:", self.existing_groups)
+
+        self.error_banner = ErrorBanner()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(mode_box)
+        layout.addWidget(target_box)
+        layout.addWidget(self.azure_box)
+        layout.addWidget(self.error_banner)
+        self.finish_layout(layout)
+
+        self.mode_group.buttonToggled.connect(lambda *_: self._mode_changed())
+        self.open_button.clicked.connect(self._browse)
+        self.refresh_button.clicked.connect(self.refresh_deployments)
+        self.deployments.currentItemChanged.connect(lambda *_: self._deployment_chosen())
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.subscription_combo.activated.connect(self._subscription_chosen)
+        self.subscription_combo.lineEdit().editingFinished.connect(self._subscription_typed)
+        self.region_combo.activated.connect(lambda _i: self._region_chosen())
+        self.region_combo.lineEdit().editingFinished.connect(self._region_chosen)
+        self.existing_groups.activated.connect(self._group_chosen)
+        self._deployments_loaded = False
+
+    # --- life cycle -----------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802
+        super().initializePage()
+        if not self._deployments_loaded:
+            self.refresh_deployments()
+
+    def after_load(self) -> None:
+        select_data(self.subscription_combo, self.model.profile.azure.subscription_id)
+        if not self.subscription_combo.currentText():
+            self.subscription_combo.setEditText(self.model.profile.azure.subscription_id)
+        select_data(self.region_combo, self.model.profile.azure.location)
+
+    def update_controls(self) -> None:
+        azure = self.model.profile.target == "azure"
+        self.azure_box.setVisible(azure)
+        self.open_button.setEnabled(self.open_radio.isChecked())
+        self.deployments.setEnabled(self.reopen_radio.isChecked())
+        self.refresh_button.setEnabled(self.reopen_radio.isChecked())
+        has_account = self.wizard_credential() is not None
+        for w in (self.existing_groups,):
+            w.setEnabled(has_account)
+            w.setToolTip("" if has_account else "Sign in to list the subscription's resource groups.")
+
+    def isComplete(self) -> bool:  # noqa: N802
+        if self.reopen_radio.isChecked():
+            return self.reopened is not None
+        return super().isComplete()
+
+    def nextId(self) -> int:  # noqa: N802
+        # A reopened deployment is already deployed: go straight to the test panel.
+        if self.reopen_radio.isChecked() and self.reopened is not None:
+            return int(PageId.TEST)
+        return int(PageId.BASICS)
+
+    # --- what to do -----------------------------------------------------------------------
+    def _mode_changed(self) -> None:
+        if self.new_radio.isChecked() and self.reopened is not None:
+            self.reopened = None
+            self.model.replace(profile_mod.default_local())
+        self.update_controls()
+        self.completeChanged.emit()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a profile", str(Path.home()), "Profiles (*.json);;All files (*)")
+        if path:
+            self.open_profile(Path(path))
+
+    def open_profile(self, path: Path) -> bool:
+        """Load a saved profile into the wizard; a broken file gets a sentence, not a traceback."""
+        try:
+            loaded = profile_mod.load(path)
+        except profile_mod.ProfileError as exc:
+            self.error_banner.show_error(f"Could not open {path.name}: {exc}")
+            return False
+        self.error_banner.clear()
+        self.reopened = None
+        self.open_radio.setChecked(True)
+        self.model.replace(loaded)
+        self.opened_label.setText(f"Opened {path.name}")
+        return True
+
+    def refresh_deployments(self) -> None:
+        self._deployments_loaded = True
+        self.deployments.clear()
+        self.deployments.addItem("Looking for deployments…")
+        run_in_background(_list_deployments, on_success=self._show_deployments,
+                          on_failure=self._deployments_failed, owner=self, doing="list the deployments")
+
+    def _show_deployments(self, infos: list[Any]) -> None:
+        self.deployments.clear()
+        if not infos:
+            item = QListWidgetItem("No deployments yet.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.deployments.addItem(item)
+            return
+        for info in infos:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.updated)) if info.updated else "—"
+            where = "this computer" if info.target == "local" else f"Azure, resource group {info.resource_group}"
+            item = QListWidgetItem(f"{info.name} — {where} — {info.status} — {when}")
+            item.setData(Qt.ItemDataRole.UserRole, info.name)
+            self.deployments.addItem(item)
+
+    def _deployments_failed(self, error: ErrorInfo) -> None:
+        self.deployments.clear()
+        self.error_banner.show_error(error)
+
+    def _deployment_chosen(self) -> None:
+        item = self.deployments.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if not name:
+            return
+        self.reopen_radio.setChecked(True)
+        run_in_background(lambda: _load_deployed(name), on_success=lambda p: self._reopened(name, p),
+                          on_failure=self.error_banner.show_error, owner=self, doing=f"open the deployment {name}")
+
+    def reopen(self, name: str) -> None:
+        """Select a deployment in the list (as a click would)."""
+        self.reopen_radio.setChecked(True)
+        for row in range(self.deployments.count()):
+            if self.deployments.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                self.deployments.setCurrentRow(row)
+                return
+
+    def _reopened(self, name: str, loaded: Any) -> None:
+        self.error_banner.clear()
+        self.model.replace(loaded)
+        self.reopened = name
+        self.reopen_radio.setChecked(True)
+        self.completeChanged.emit()
+
+    # --- Azure account --------------------------------------------------------------------
+    def wizard_credential(self) -> Any:
+        w = self.wizard()
+        return getattr(w, "credential", None) if w is not None else None
+
+    def sign_in(self) -> None:
+        profile = self.model.profile
+        given = self.credential_source
+        self.sign_in_button.setEnabled(False)
+        self.account_label.setText("Signing in… (a browser window or a device code may appear)")
+
+        def work() -> Any:
+            from wizard.targets.azure import auth
+
+            return auth.sign_in(profile, interactive=True, credential=given)
+
+        run_in_background(work, on_success=self._signed_in, on_failure=self._sign_in_failed, owner=self, doing="sign in to Azure",
+                          on_done=lambda: self.sign_in_button.setEnabled(True))
+
+    def _signed_in(self, credential: Any) -> None:
+        w = self.wizard()
+        if w is not None:
+            w.credential = credential
+        self.account_label.setText("Signed in.")
+        self.error_banner.clear()
+        self.update_controls()
+        self._load_pickers()
+
+    def _sign_in_failed(self, error: ErrorInfo) -> None:
+        self.account_label.setText("Not signed in.")
+        self.error_banner.show_error(error)
+
+    def _load_pickers(self) -> None:
+        credential = self.wizard_credential()
+        if credential is None:
+            return
+        profile = self.model.profile
+
+        def subscriptions() -> Any:
+            from wizard.targets.azure import clients
+
+            return clients.list_subscriptions(credential, profile)
+
+        run_in_background(subscriptions, on_success=self._fill_subscriptions, on_failure=self.error_banner.show_error,
+                          owner=self, doing="list your subscriptions")
+
+    def _fill_subscriptions(self, choices: list[Any]) -> None:
+        self.subscription_combo.clear()
+        for c in choices:
+            self.subscription_combo.addItem(f"{c.name} ({c.id})", c.id)
+        current = self.model.profile.azure.subscription_id
+        if current:
+            select_data(self.subscription_combo, current)
+        elif choices:
+            self.subscription_combo.setCurrentIndex(0)
+            self.model.set("azure.subscription_id", choices[0].id)
+        self._load_subscription_pickers()
+
+    def _subscription_chosen(self, index: int) -> None:
+        value = self.subscription_combo.itemData(index)
+        if value:
+            self.model.set("azure.subscription_id", value)
+            self._load_subscription_pickers()
+
+    def _subscription_typed(self) -> None:
+        text = self.subscription_combo.currentText().strip()
+        if self.subscription_combo.findText(text) < 0:
+            self.model.set("azure.subscription_id", text)
+
+    def _load_subscription_pickers(self) -> None:
+        credential = self.wizard_credential()
+        if credential is None or not self.model.profile.azure.subscription_id:
+            return
+        profile = self.model.profile
+
+        def regions_and_groups() -> Any:
+            from wizard.targets.azure import clients
+
+            return clients.list_locations(credential, profile), clients.list_resource_groups(credential, profile)
+
+        run_in_background(regions_and_groups, on_success=self._fill_regions_and_groups,
+                          on_failure=self.error_banner.show_error, owner=self, doing="list the regions and resource groups")
+
+    def _fill_regions_and_groups(self, result: tuple[list[Any], list[Any]]) -> None:
+        regions, groups = result
+        self.pickers_loaded = True
+        self.region_combo.clear()
+        for c in regions:
+            self.region_combo.addItem(c.name if c.name == c.id else f"{c.name} ({c.id})", c.id)
+        select_data(self.region_combo, self.model.profile.azure.location)
+        self.existing_groups.clear()
+        for c in groups:
+            self.existing_groups.addItem(c.name, c.id)
+        self.existing_groups.setCurrentIndex(-1)
+
+    def _region_chosen(self) -> None:
+        index = self.region_combo.currentIndex()
+        value = self.region_combo.itemData(index) if index >= 0 else None
+        text = self.region_combo.currentText().strip()
+        self.model.set("azure.location", value or text)
+
+    def _group_chosen(self, index: int) -> None:
+        name = self.existing_groups.itemData(index)
+        if name:
+            self.model.set_many({"resource_group.name": name, "resource_group.create": False})
+            self.load()

@@ -1,0 +1,299 @@
+"""Page 9, Test: send JSON to the deployed function, see status, latency and X-Cache; repeat; copy as curl."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import statistics
+import time
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+from PySide6.QtCore import Qt, Signal
+
+from wizard.secrets import mask
+from wizard.ui.profile_model import ProfileModel
+from wizard.ui.widgets.error_banner import ErrorBanner
+from wizard.ui.widgets.json_editor import JsonEditor, pretty
+from wizard.ui.widgets.secret_label import SecretLabel
+from wizard.ui.workers import ErrorInfo, run_in_background
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+def curl_command(url: str, key: str | None, header: str, body: str, *, reveal: bool) -> str:
+    parts = ["curl", "-sS", "-X", "POST", shlex.quote(url), "-H", shlex.quote("Content-Type: application/json")]
+    if key:
+        shown = key if reveal else mask(key)
+        parts += ["-H", shlex.quote(f"{header or 'x-functions-key'}: {shown}")]
+    parts += ["-d", shlex.quote(body)]
+    return " ".join(parts)
+
+
+def _sample_input(profile: Any) -> Any:
+    if profile.model.sample_input is not None:
+        return profile.model.sample_input
+    if profile.model.source == "sample":
+        from wizard.appgen.samples import ensure_sample
+
+        return ensure_sample(profile.model.sample).sample_input
+    return None
+
+
+class TestPage(QWizardPage):
+    """Works for any finished deployment, local or Azure (every request runs in a worker)."""
+
+    sent = Signal(object)  # one InvokeResult, after it is shown (tests wait on it)
+
+    def __init__(self, model: ProfileModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.setTitle("Test")
+        self.setSubTitle("A new input is computed by the model (MISS); the same input again comes from Redis (HIT). "
+                         "The smoke test already sent the sample, so change a number in each row to see a MISS.")
+        self.setFinalPage(True)
+        self.editor = JsonEditor(accessible_name="Request body")
+        self.send_button = QPushButton("&Send")
+        self.send_button.setAccessibleName("Send request")
+        self.send_button.setDefault(False)
+        self.repeat_spin = QSpinBox()
+        self.repeat_spin.setRange(2, 1000)
+        self.repeat_spin.setValue(20)
+        self.repeat_spin.setAccessibleName("Number of requests")
+        self.repeat_button = QPushButton("Send &N times")
+        self.repeat_button.setAccessibleName("Send the request N times")
+        self.status_label = QLabel("—")
+        self.status_label.setAccessibleName("HTTP status")
+        self.latency_label = QLabel("—")
+        self.latency_label.setAccessibleName("Latency")
+        self.cache_label = QLabel("—")
+        self.cache_label.setAccessibleName("X-Cache")
+        self.version_label = QLabel("—")
+        self.version_label.setAccessibleName("Model version")
+        self.stats_label = QLabel("")
+        self.stats_label.setAccessibleName("Statistics of repeated requests")
+        self.response = QPlainTextEdit()
+        self.response.setObjectName("responseView")
+        self.response.setReadOnly(True)
+        self.response.setAccessibleName("Response")
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels(["Time", "Status", "Latency", "X-Cache", "Body"])
+        self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setAccessibleName("Request history")
+        self.history.verticalHeader().hide()
+        self.url_label = QLabel("(looking up the endpoint…)")
+        self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.url_label.setAccessibleName("Function URL")
+        self.key_label = SecretLabel(accessible_name="Function key")
+        self.copy_curl = QPushButton("Copy as c&url")
+        self.copy_curl.setAccessibleName("Copy the request as a curl command")
+        self.cleanup_button = QPushButton("C&lean up…")
+        self.cleanup_button.setAccessibleName("Clean up: delete the deployment")
+        self.error_banner = ErrorBanner()
+
+        endpoint_box = QGroupBox("Endpoint")
+        ef = QFormLayout(endpoint_box)
+        ef.addRow("URL:", self.url_label)
+        ef.addRow("Key:", self.key_label)
+        request_box = QGroupBox("Request")
+        rl = QVBoxLayout(request_box)
+        rl.addWidget(self.editor, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.send_button)
+        row.addWidget(self.repeat_button)
+        row.addWidget(self.repeat_spin)
+        row.addStretch(1)
+        row.addWidget(self.copy_curl)
+        rl.addLayout(row)
+        response_box = QGroupBox("Response")
+        rs = QVBoxLayout(response_box)
+        facts = QHBoxLayout()
+        for title, label in (("Status", self.status_label), ("Latency", self.latency_label),
+                             ("X-Cache", self.cache_label), ("Model", self.version_label)):
+            facts.addWidget(QLabel(f"<b>{title}:</b>"))
+            facts.addWidget(label)
+            facts.addSpacing(12)
+        facts.addStretch(1)
+        rs.addLayout(facts)
+        rs.addWidget(self.stats_label)
+        rs.addWidget(self.response, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        tl = QHBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(request_box, 1)
+        tl.addWidget(response_box, 1)
+        split.addWidget(top)
+        split.addWidget(self.history)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(endpoint_box)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.error_banner)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.cleanup_button)
+        layout.addLayout(bottom)
+
+        self.send_button.clicked.connect(self.send)
+        self.repeat_button.clicked.connect(self.send_repeated)
+        self.copy_curl.clicked.connect(self.copy_as_curl)
+        self.cleanup_button.clicked.connect(self._go_cleanup)
+        self.editor.valid_changed.connect(lambda _v: self._update_buttons())
+        self.key_label.reveal.toggled.connect(lambda _on: None)
+        self.endpoint: Any = None
+        self.results: list[Any] = []
+        self.busy = False
+        self._prefilled = False
+
+    # --- page life ------------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802
+        profile = self.model.profile
+        credential = getattr(self.wizard(), "credential", None)
+        if not self._prefilled or not self.editor.text().strip():
+            self._prefilled = True
+            run_in_background(lambda: _sample_input(profile), on_success=self._prefill,
+                              on_failure=self.error_banner.show_error, owner=self, doing="prepare the sample input")
+
+        def lookup() -> Any:
+            from wizard import deployment
+
+            return deployment.endpoint(profile, credential=credential)
+
+        run_in_background(lookup, on_success=self._show_endpoint, on_failure=self._endpoint_failed,
+                          owner=self, doing="look up the function's address")
+        self._update_buttons()
+
+    def _prefill(self, value: Any) -> None:
+        if value is not None and not self.editor.text().strip():
+            self.editor.set_value(value)
+
+    def _show_endpoint(self, endpoint: Any) -> None:
+        self.endpoint = endpoint
+        self.url_label.setText(endpoint.url)
+        self.key_label.set_secret(endpoint.key or None)
+
+    def _endpoint_failed(self, error: ErrorInfo) -> None:
+        self.url_label.setText("(unknown)")
+        self.error_banner.show_error(error)
+
+    def _go_cleanup(self) -> None:
+        w = self.wizard()
+        if w is not None:
+            w.next()
+
+    # --- sending --------------------------------------------------------------------------
+    def _body(self) -> Any | None:
+        try:
+            return self.editor.value()
+        except ValueError as exc:
+            self.error_banner.show_error(str(exc))
+            return None
+
+    def send(self) -> None:
+        data = self._body()
+        if data is None or self.busy:
+            return
+        self._run([data] * 1, single=True)
+
+    def send_repeated(self) -> None:
+        data = self._body()
+        if data is None or self.busy:
+            return
+        self._run([data] * self.repeat_spin.value(), single=False)
+
+    def _run(self, bodies: list[Any], single: bool) -> None:
+        profile = self.model.profile
+        credential = getattr(self.wizard(), "credential", None)
+        self.busy = True
+        self._update_buttons()
+        self.error_banner.clear()
+        self.stats_label.setText("Sending…" if single else f"Sending {len(bodies)} requests…")
+
+        def work() -> list[Any]:
+            from wizard import deployment
+
+            return [deployment.invoke(profile, body, credential=credential) for body in bodies]
+
+        run_in_background(work, on_success=lambda results: self._show_results(results, single),
+                          on_failure=self.error_banner.show_error, on_done=self._done, owner=self, doing="call the function")
+
+    def _done(self) -> None:
+        self.busy = False
+        self._update_buttons()
+
+    def _show_results(self, results: list[Any], single: bool) -> None:
+        for r in results:
+            self.results.append(r)
+            self._add_history(r)
+        last = results[-1]
+        self.status_label.setText(str(last.status))
+        self.status_label.setStyleSheet("color:#107c10" if 200 <= last.status < 300 else "color:#a4262c")
+        self.latency_label.setText(f"{last.latency_ms:.1f} ms")
+        self.cache_label.setText(last.x_cache or "(none)")
+        self.version_label.setText(last.model_version or "—")
+        self.response.setPlainText(pretty(last.json) if last.json is not None else last.body)
+        if single:
+            self.stats_label.setText("")
+        else:
+            latencies = [r.latency_ms for r in results]
+            hits = sum(1 for r in results if r.x_cache.upper() == "HIT")
+            ok = sum(1 for r in results if 200 <= r.status < 300)
+            self.stats_label.setText(
+                f"{len(results)} requests, {ok} OK — p50 {percentile(latencies, 50):.1f} ms, "
+                f"p95 {percentile(latencies, 95):.1f} ms, cache hit ratio {hits / len(results):.0%}"
+            )
+        for r in results:
+            self.sent.emit(r)
+
+    def _add_history(self, r: Any) -> None:
+        self.history.insertRow(0)
+        body = (r.body or "").replace("\n", " ")
+        values = [time.strftime("%H:%M:%S"), str(r.status), f"{r.latency_ms:.1f} ms", r.x_cache or "", body[:200]]
+        for col, text in enumerate(values):
+            self.history.setItem(0, col, QTableWidgetItem(text))
+        if self.history.rowCount() > 500:  # bounded, like the log
+            self.history.removeRow(self.history.rowCount() - 1)
+
+    # --- curl -----------------------------------------------------------------------------
+    def curl_text(self) -> str:
+        if self.endpoint is None:
+            return ""
+        body = json.dumps(self._body() if self.editor.is_valid() else None, separators=(",", ":"))
+        return curl_command(self.endpoint.url, self.endpoint.key or None, self.endpoint.auth_header, body,
+                            reveal=self.key_label.revealed())
+
+    def copy_as_curl(self) -> None:
+        text = self.curl_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.stats_label.setText("Copied the curl command" + ("" if self.key_label.revealed() else " (key masked; tick Reveal to copy it in full)") + ".")
+
+    def _update_buttons(self) -> None:
+        ok = not self.busy and self.editor.is_valid()
+        self.send_button.setEnabled(ok)
+        self.repeat_button.setEnabled(ok)

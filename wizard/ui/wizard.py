@@ -1,0 +1,149 @@
+"""The deployment wizard (a QWizard): ten pages over one Profile, remembering its size."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QByteArray, QEventLoop, QSettings, QSize, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+
+from wizard.profile import Profile
+from wizard.ui.pages.advanced import AdvancedPage
+from wizard.ui.pages.base import PageId
+from wizard.ui.pages.basics import BasicsPage
+from wizard.ui.pages.cleanup import CleanupPage
+from wizard.ui.pages.deploy import DeployPage
+from wizard.ui.pages.model_function import ModelFunctionPage
+from wizard.ui.pages.networking import NetworkingPage
+from wizard.ui.pages.review import ReviewPage
+from wizard.ui.pages.start import StartPage
+from wizard.ui.pages.tags import TagsPage
+from wizard.ui.pages.test_panel import TestPage
+from wizard.ui.profile_model import ProfileModel
+from wizard.ui.resources import icon
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "mlfunc-wizard"
+APPLICATION = "mlfunc-wizard"
+
+
+def settings() -> QSettings:
+    """The wizard's settings (INI format, so tests can redirect them with QSettings.setPath)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
+
+
+class DeploymentWizard(QWizard):
+    def __init__(self, profile: Profile | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("mlfunc-wizard — deploy a model with a Redis inference cache")
+        self.setWindowIcon(icon("app"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.credential: Any = None  # azure-identity credential after sign-in (never saved)
+        self.model = ProfileModel(profile, self)
+        self.pages = {
+            PageId.START: StartPage(self.model),
+            PageId.BASICS: BasicsPage(self.model),
+            PageId.NETWORKING: NetworkingPage(self.model),
+            PageId.ADVANCED: AdvancedPage(self.model),
+            PageId.TAGS: TagsPage(self.model),
+            PageId.MODEL: ModelFunctionPage(self.model),
+            PageId.REVIEW: ReviewPage(self.model),
+            PageId.DEPLOY: DeployPage(self.model),
+            PageId.TEST: TestPage(self.model),
+            PageId.CLEANUP: CleanupPage(self.model),
+        }
+        for page_id, page in self.pages.items():
+            self.setPage(int(page_id), page)
+        self.setStartId(int(PageId.START))
+        # Tests replace this to answer the "close while deploying?" question (the narrowest seam).
+        self.confirm: Callable[[str, str], bool] = self._ask
+        self._restore_geometry()
+
+    # --- the profile ----------------------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.model.profile
+
+    def page_of(self, page_id: PageId) -> Any:
+        return self.pages[page_id]
+
+    # --- window size ----------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        s = settings()
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        size = s.value("window/size")
+        self._saved_size = size if isinstance(size, QSize) and size.isValid() else QSize(980, 760)
+        self.resize(self._saved_size)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        # QWizard fits itself to its first page when shown; the remembered size wins.
+        if self._saved_size is not None:
+            self.resize(self._saved_size)
+            self._saved_size = None
+
+    def save_geometry(self) -> None:
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/size", self.size())
+        s.sync()
+
+    # --- closing --------------------------------------------------------------------------
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reject(self) -> None:
+        # The Cancel button and Escape come here; route them through the same question as closing.
+        if self._may_close():
+            self.save_geometry()
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._may_close():
+            self.save_geometry()
+            event.accept()
+        else:
+            event.ignore()
+
+    def _may_close(self) -> bool:
+        deploy: DeployPage = self.pages[PageId.DEPLOY]
+        cleanup: CleanupPage = self.pages[PageId.CLEANUP]
+        if cleanup.state == "deleting":
+            if not self.confirm("Clean-up in progress",
+                                "The resource group is being deleted. Stop and close? Some resources may remain; "
+                                "run the clean-up again later to finish."):
+                return False
+            cleanup.stop()
+        if deploy.is_running():
+            if not self.confirm("Deployment in progress",
+                                "A deployment is running. Cancel it and close?\n\nWhat was created so far is "
+                                "recorded: reopen the deployment from the Start page (or run `mlfunc-wizard deploy` "
+                                "with the same profile) to resume it, or clean it up."):
+                return False
+            deploy.cancel()
+            self.wait_until_idle(60_000)
+        return True
+
+    def wait_until_idle(self, timeout_ms: int) -> bool:
+        """Keep the UI alive until the deployment has stopped (the journal is then consistent)."""
+        deploy: DeployPage = self.pages[PageId.DEPLOY]
+        loop = QEventLoop()
+        deploy.stateChanged.connect(lambda _s: loop.quit() if not deploy.is_running() else None)
+        # A QTimer object, not QTimer.singleShot(ms, callable): see wizard.ui.qt_compat.
+        limit = QTimer()
+        limit.setSingleShot(True)
+        limit.timeout.connect(loop.quit)
+        limit.start(timeout_ms)
+        if deploy.is_running():
+            loop.exec()
+        limit.stop()
+        return not deploy.is_running()
