@@ -322,7 +322,9 @@ def invoke(name_or_profile: str | Profile, data: Any, *, timeout: float = 30, cr
     body = json.dumps(data).encode("utf-8")
     start = time.perf_counter()
     try:
-        response = requests.post(ep.url, data=body, headers=headers, timeout=timeout)
+        # A custom cloud (or the test emulator) may use a private CA, the same bundle the SDK clients trust.
+        verify = os.environ.get("MLFUNC_WIZARD_CA_BUNDLE") or True
+        response = requests.post(ep.url, data=body, headers=headers, timeout=timeout, verify=verify)
     except requests.RequestException as exc:
         raise InvokeError(
             f"Could not reach {ep.url}: {scrub(str(exc))}. Check that the deployment is running "
@@ -353,7 +355,7 @@ def destroy(name_or_profile: str | Profile, *, log: Callable[[str], None], cance
     lock.acquire()  # never delete under a running deploy
     try:
         target = target or target_for(profile, credential=credential)
-        target.destroy(profile, lambda line: log(scrub(line)), cancel_event or threading.Event())
+        target.destroy(profile, lambda line: log(scrub(line)), cancel_event or threading.Event(), typed_name=typed_name)
     finally:
         lock.release()
     if cancel_event is not None and cancel_event.is_set():

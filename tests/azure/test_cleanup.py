@@ -55,6 +55,15 @@ def test_destroy_refuses_an_untagged_group_without_the_typed_name(arm, credentia
     assert target.resources(managed_profile) == []
 
 
+def test_the_cli_facade_passes_the_typed_name_so_an_untagged_group_can_be_deleted(arm, credential, managed_profile):
+    _untagged_group(arm, credential, managed_profile)
+    with pytest.raises(StepFailed):
+        deployment.destroy(managed_profile, log=lambda line: None, credential=credential)
+    assert arm.requests("DELETE") == []
+    deployment.destroy(managed_profile, log=lambda line: None, credential=credential, typed_name="rg-amr")
+    assert len(arm.requests("DELETE")) == 1
+
+
 def test_reusing_an_existing_group_keeps_its_tags_and_is_not_recreated(arm, credential, managed_profile):
     _untagged_group(arm, credential, managed_profile)
     managed_profile.resource_group.create = False

@@ -126,7 +126,8 @@ class FileTarget:
     def resources(self, profile: Any) -> list[str]:
         return sorted(p.name for p in self.folder.glob("*.created"))
 
-    def destroy(self, profile: Any, log: Callable[[str], None], cancel_event: threading.Event) -> None:
+    def destroy(self, profile: Any, log: Callable[[str], None], cancel_event: threading.Event,
+                typed_name: str | None = None) -> None:
         for p in self.folder.glob("*.created"):
             p.unlink()
             log(f"deleted {p.name}")

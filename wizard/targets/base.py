@@ -95,5 +95,7 @@ class Target(Protocol):
     def resources(self, profile: Profile) -> list[str]:
         """What the resource group holds now, for the clean-up confirmation."""
 
-    def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event) -> None:
-        """Delete the whole resource group and everything in it."""
+    def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event,
+                typed_name: str | None = None) -> None:
+        """Delete the whole resource group and everything in it. `typed_name` is the user's typed
+        confirmation; without it a target deletes only groups this tool created."""

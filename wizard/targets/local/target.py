@@ -579,7 +579,9 @@ class LocalTarget:
 
         return describe_group(group_path(profile))
 
-    def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event) -> None:
+    def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event,
+                typed_name: str | None = None) -> None:
+        # Local groups are always checked by their manifest (created-by), typed name or not.
         destroy_group(group_path(profile), log, cancel_event)
 
 
