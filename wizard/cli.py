@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from wizard import profile as profiles
-from wizard import rules
+from wizard import rules, secrets
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -399,6 +399,7 @@ def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    secrets.install_log_scrubbing()
     return args.func(args)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 
@@ -55,3 +56,25 @@ registry = SecretRegistry()
 
 def scrub(text: str) -> str:
     return registry.scrub(text)
+
+
+class ScrubbingFilter(logging.Filter):
+    """Masks secrets in every record a handler emits (library loggers included, e.g. urllib3's URLs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        return True
+
+
+def install_log_scrubbing(logger: logging.Logger | None = None) -> None:
+    """Attach the filter to every handler of `logger` (default: root), once."""
+    for handler in (logger or logging.getLogger()).handlers:
+        if not any(isinstance(f, ScrubbingFilter) for f in handler.filters):
+            handler.addFilter(ScrubbingFilter())

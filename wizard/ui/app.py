@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wizard import profile as profile_mod
+from wizard.secrets import install_log_scrubbing
 from wizard.ui.binding_check import broken_binding
 from wizard.ui.resources import icon, style_sheet
 from wizard.ui.wizard import APPLICATION, ORGANISATION, DeploymentWizard
@@ -31,6 +32,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def run_gui(argv: list[str]) -> int:
     """Open the wizard; `argv` may hold one profile path. Returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    install_log_scrubbing()
     app = make_app()
     broken = broken_binding()
     if broken:
