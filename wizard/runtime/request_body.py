@@ -21,6 +21,10 @@ def _reject_constant(name: str) -> Any:
     raise BadRequest(f"{name} is not a valid number in JSON; send {EXPECTED}.")
 
 
+# One decoder for all requests: json.loads(..., parse_constant=...) would build a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_rows(body: bytes | str, max_bytes: int, expected_width: int | None = None) -> list[list[float]]:
     """The rows of a request, or BadRequest (400 shape / 413 size)."""
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
@@ -30,7 +34,7 @@ def parse_rows(body: bytes | str, max_bytes: int, expected_width: int | None = N
         raise BadRequest(f"The request body is empty; send {EXPECTED}.")
     try:
         text = raw.decode("utf-8")
-        payload = json.loads(text, parse_constant=_reject_constant)
+        payload = _DECODER.decode(text)
     except UnicodeDecodeError:
         raise BadRequest(f"The request body is not UTF-8 text; send {EXPECTED}.") from None
     except RecursionError:
@@ -51,6 +55,14 @@ def _finite_number(value: Any) -> bool:
         return False
 
 
+def _all_finite_numbers(row: list[Any]) -> bool:
+    try:
+        total = math.fsum(row)  # TypeError for non-numbers, OverflowError for huge values
+    except (TypeError, OverflowError):
+        return False
+    return math.isfinite(total) and not any(type(v) is bool for v in row)
+
+
 def check_payload(payload: Any, expected_width: int | None = None) -> list[list[float]]:
     if not isinstance(payload, dict) or "data" not in payload:
         raise BadRequest(f"Expected {EXPECTED}; the body has no \"data\" field.")
@@ -63,6 +75,11 @@ def check_payload(payload: Any, expected_width: int | None = None) -> list[list[
     rows: list[list[float]] = []
     width = None
     for i, row in enumerate(data):
+        if type(row) is list and row and (width is None or len(row) == width) and _all_finite_numbers(row):
+            # Fast path for well-formed rows (the usual case); anything else gets the precise checks below.
+            width = len(row)
+            rows.append(row)
+            continue
         if not isinstance(row, list) or not row:
             hint = " (wrap a single row in another list: [[...]])" if isinstance(row, (int, float)) else ""
             raise BadRequest(f"data[{i}] must be a non-empty list of numbers{hint}; send {EXPECTED}.")
