@@ -28,6 +28,13 @@ def wizard_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(scope="session")
+def shared_env_cache(tmp_path_factory):
+    """One package-environment cache (MLFUNC_WIZARD_ENV_CACHE) for every local deployment in the suite:
+    building one takes about a minute, and the GUI and CLI tests deploy the same requirements."""
+    return tmp_path_factory.mktemp("app-envs")
+
+
 def leftover_processes() -> list[tuple[int, str]]:
     """Processes (other than this one) whose environment carries this run's marker."""
     found = []

@@ -48,12 +48,6 @@ def go_to(window, qtbot, page_id):
         assert window.currentId() != before
 
 
-@pytest.fixture(scope="session")
-def shared_env_cache(tmp_path_factory):
-    """One package-environment cache for the GUI's deployments (building one takes about a minute)."""
-    return tmp_path_factory.mktemp("gui-env-cache")
-
-
 @pytest.fixture
 def local_deploy_ready(shared_env_cache, monkeypatch):
     """Skip until the local target and the engine exist (they are written by other parts of the project)."""

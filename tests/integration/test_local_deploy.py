@@ -34,9 +34,9 @@ DEPLOY_TIMEOUT_S = 240
 
 
 @pytest.fixture(scope="session")
-def env_cache(tmp_path_factory) -> Path:
+def env_cache(shared_env_cache, tmp_path_factory) -> Path:
     """One package cache for the whole session, warmed here once (building the env takes ~30-60 s)."""
-    cache = tmp_path_factory.mktemp("app-envs")
+    cache = shared_env_cache
     warmup_home = tmp_path_factory.mktemp("env-warmup-home")
     # Session fixtures run before the per-test MLFUNC_WIZARD_HOME exists: point everything at tmp ourselves.
     saved = {k: os.environ.get(k) for k in ("MLFUNC_WIZARD_HOME", ENV_CACHE_VAR)}
