@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why
+from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why, radio_group
 from wizard.ui.profile_model import ProfileModel
 
 NOT_PREMIUM = "Only the Premium tier of Azure Cache for Redis has this option (choose it on Basics)."
@@ -46,11 +45,8 @@ class AdvancedPage(ProfilePage):
         self.tls_combo.setToolTip("Azure supports TLS 1.2 and later only.")
         self.entra_radio = QRadioButton("Microsoft &Entra authentication")
         self.keys_radio = QRadioButton("Access &keys")
-        self.entra_radio.setAccessibleName("Authentication: Microsoft Entra")
-        self.keys_radio.setAccessibleName("Authentication: access keys")
-        self.auth_group = QButtonGroup(self)
-        self.auth_group.addButton(self.entra_radio)
-        self.auth_group.addButton(self.keys_radio)
+        self.auth_group = radio_group(self, (self.entra_radio, "Authentication: Microsoft Entra"),
+                                      (self.keys_radio, "Authentication: access keys"))
         self.bind_radios(self.auth_group, "cache.authentication", {self.entra_radio: "entra", self.keys_radio: "access-keys"})
 
         security = QGroupBox("Security")

@@ -40,6 +40,15 @@ class PageId(enum.IntEnum):
     CLEANUP = 9
 
 
+def radio_group(parent: QWidget, *buttons: tuple[QRadioButton, str]) -> QButtonGroup:
+    """One exclusive group of radio buttons, each with its accessible name (screen readers read it)."""
+    group = QButtonGroup(parent)
+    for button, accessible_name in buttons:
+        button.setAccessibleName(accessible_name)
+        group.addButton(button)
+    return group
+
+
 def hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("hint")

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from wizard.rules import Problem
 from wizard.ui import sku_catalog
-from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why
+from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why, radio_group
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.workers import ErrorInfo, run_in_background
 
@@ -113,11 +112,8 @@ class BasicsPage(ProfilePage):
 
         self.managed_radio = QRadioButton("Azure &Managed Redis (recommended)")
         self.classic_radio = QRadioButton("Azure &Cache for Redis (Basic, Standard, Premium)")
-        self.managed_radio.setAccessibleName("Service: Azure Managed Redis")
-        self.classic_radio.setAccessibleName("Service: Azure Cache for Redis")
-        self.service_group = QButtonGroup(self)
-        self.service_group.addButton(self.managed_radio)
-        self.service_group.addButton(self.classic_radio)
+        self.service_group = radio_group(self, (self.managed_radio, "Service: Azure Managed Redis"),
+                                         (self.classic_radio, "Service: Azure Cache for Redis"))
         self.bind_radios(self.service_group, "cache.service",
                          {self.managed_radio: "managed-redis", self.classic_radio: "cache-for-redis"})
         self.retirement = QLabel(

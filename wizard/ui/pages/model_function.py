@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why
+from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why, radio_group
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor
@@ -49,12 +48,8 @@ class ModelFunctionPage(ProfilePage):
         self.sample_radio = QRadioButton("&Sample model (scikit-learn digits, generated on this computer)")
         self.file_radio = QRadioButton("Model &file (.pkl / .joblib / .onnx …)")
         self.aml_radio = QRadioButton("Azure &ML workspace (registered model)")
-        for b, n in ((self.sample_radio, "Model source: sample"), (self.file_radio, "Model source: file"),
-                     (self.aml_radio, "Model source: Azure ML")):
-            b.setAccessibleName(n)
-        self.source_group = QButtonGroup(self)
-        for b in (self.sample_radio, self.file_radio, self.aml_radio):
-            self.source_group.addButton(b)
+        self.source_group = radio_group(self, (self.sample_radio, "Model source: sample"), (self.file_radio, "Model source: file"),
+                                        (self.aml_radio, "Model source: Azure ML"))
         self.bind_radios(self.source_group, "model.source",
                          {self.sample_radio: "sample", self.file_radio: "file", self.aml_radio: "azureml"})
         self.sample_combo = self.bind_combo(QComboBox(), "model.sample",

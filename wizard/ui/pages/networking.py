@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QButtonGroup, QFormLayout, QGroupBox, QLineEdit, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
-from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why
+from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why, radio_group
 from wizard.ui.profile_model import ProfileModel
 
 
@@ -18,12 +18,9 @@ class NetworkingPage(ProfilePage):
         self.public_radio = QRadioButton("&Public endpoint (TLS, keys or Entra required)")
         self.private_radio = QRadioButton("P&rivate endpoint (reachable only from your virtual network)")
         self.vnet_radio = QRadioButton("&Virtual network injection (Premium only; Microsoft recommends private endpoints)")
-        self.public_radio.setAccessibleName("Connectivity: public endpoint")
-        self.private_radio.setAccessibleName("Connectivity: private endpoint")
-        self.vnet_radio.setAccessibleName("Connectivity: virtual network")
-        self.group = QButtonGroup(self)
-        for b in (self.public_radio, self.private_radio, self.vnet_radio):
-            self.group.addButton(b)
+        self.group = radio_group(self, (self.public_radio, "Connectivity: public endpoint"),
+                                 (self.private_radio, "Connectivity: private endpoint"),
+                                 (self.vnet_radio, "Connectivity: virtual network"))
         self.bind_radios(self.group, "cache.connectivity",
                          {self.public_radio: "public", self.private_radio: "private-endpoint", self.vnet_radio: "vnet"})
         self.subnet_edit = self.bind_text(QLineEdit(), "cache.subnet_id")

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import profile as profile_mod
-from wizard.ui.pages.base import PageId, ProfilePage, hint, select_data
+from wizard.ui.pages.base import PageId, ProfilePage, hint, select_data, radio_group
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.workers import ErrorInfo, run_in_background
@@ -61,12 +60,8 @@ class StartPage(ProfilePage):
         self.new_radio = QRadioButton("&New deployment (starts from the sample digits model)")
         self.open_radio = QRadioButton("&Open a saved profile…")
         self.reopen_radio = QRadioButton("&Reopen an existing deployment (test it or clean it up)")
-        for b, n in ((self.new_radio, "New deployment"), (self.open_radio, "Open a saved profile"),
-                     (self.reopen_radio, "Reopen an existing deployment")):
-            b.setAccessibleName(n)
-        self.mode_group = QButtonGroup(self)
-        for b in (self.new_radio, self.open_radio, self.reopen_radio):
-            self.mode_group.addButton(b)
+        self.mode_group = radio_group(self, (self.new_radio, "New deployment"), (self.open_radio, "Open a saved profile"),
+                                      (self.reopen_radio, "Reopen an existing deployment"))
         self.new_radio.setChecked(True)
         self.open_button = QPushButton("Browse…")
         self.open_button.setAccessibleName("Browse for a profile")
@@ -95,11 +90,7 @@ class StartPage(ProfilePage):
         # Where it runs
         self.local_radio = QRadioButton("This &computer (no account needed: real Redis and a local functions host)")
         self.azure_radio = QRadioButton("&Azure (needs an Azure subscription)")
-        self.local_radio.setAccessibleName("Target: this computer")
-        self.azure_radio.setAccessibleName("Target: Azure")
-        self.target_group = QButtonGroup(self)
-        self.target_group.addButton(self.local_radio)
-        self.target_group.addButton(self.azure_radio)
+        self.target_group = radio_group(self, (self.local_radio, "Target: this computer"), (self.azure_radio, "Target: Azure"))
         self.bind_radios(self.target_group, "target", {self.local_radio: "local", self.azure_radio: "azure"})
 
         self.name_edit = self.bind_text(QLineEdit(), "name")
