@@ -12,7 +12,7 @@ import tarfile
 import uuid
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 import requests
 from azure.core.exceptions import HttpResponseError
@@ -48,9 +48,14 @@ def repository(profile: Profile) -> str:
 
 def register_sas(url: str | None) -> None:
     """A SAS URL's signature grants access to the blob: mask it wherever the URL shows up (e.g. debug logs)."""
-    for name, value in parse_qsl(urlsplit(url or "").query):
+    # Register the raw spelling too: decoding turns a base64 "+" into a space (or %2B into "+"), and logs
+    # show the URL as it was sent.
+    for part in urlsplit(url or "").query.split("&"):
+        name, _, raw = part.partition("=")
         if name.lower() == "sig":
-            secret_registry.add(value)
+            secret_registry.add(raw)
+            secret_registry.add(unquote(raw))
+            secret_registry.add(unquote_plus(raw))
 
 
 def find_registry(clients: AzureClients, name: str) -> Any | None:
