@@ -15,11 +15,12 @@ from azure.mgmt.redis.models import (
 from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure import storage
+from wizard.targets.azure.cache_access import CacheAccessAction
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import StepContext
 
 ESTIMATE_S = 20 * 60.0  # a new cache takes 15-20 minutes; Premium clusters longer
 ACCESS_POLICY = "Data Contributor"
@@ -141,34 +142,21 @@ class ClassicCacheAction:
         return outputs_of(resource, profile)
 
 
-class ClassicCacheAccessAction:
-    """Entra: an access-policy assignment for the function app's identity. Keys: nothing to create."""
+class ClassicCacheAccessAction(CacheAccessAction):
+    """Azure Cache for Redis: an access-policy assignment (Data Owner/Contributor) for the app's identity."""
 
-    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
-        self._clients_for = clients_for
+    def policy_name(self, profile: Profile) -> str:
+        return ACCESS_POLICY
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        profile = ctx.profile
-        if profile.cache.authentication != "entra":
-            return None  # nothing to create; run() says so
-        clients = self._clients_for(profile)
+    def assigned_object_id(self, clients: AzureClients, profile: Profile) -> str | None:
         found = get_or_none(
             "looking for the cache access policy",
             lambda: clients.redis.access_policy_assignment.get(profile.resource_group.name, profile.cache.name, ASSIGNMENT_NAME),
         )
-        principal = ctx.outputs.get("function-app", {}).get("principal_id")
-        if found is not None and found.object_id == principal:
-            return {"authentication": "entra", "access_policy": found.access_policy_name, "object_id": principal}
-        return None
+        return found.object_id if found is not None else None
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def assign(self, ctx: StepContext, clients: AzureClients, principal: str) -> str:
         profile = ctx.profile
-        if profile.cache.authentication != "entra":
-            return {"authentication": "access-keys"}
-        principal = ctx.outputs.get("function-app", {}).get("principal_id")
-        if not principal:
-            raise StepFailed("The function app has no managed identity yet, so the cache cannot grant it access. Deploy again.")
-        clients = self._clients_for(profile)
         body = RedisCacheAccessPolicyAssignment(
             object_id=principal, object_id_alias=profile.function.app_name, access_policy_name=ACCESS_POLICY
         )
@@ -180,4 +168,4 @@ class ClassicCacheAccessAction:
             "giving the function app access to the cache",
             estimate_s=60,
         )
-        return {"authentication": "entra", "access_policy": ACCESS_POLICY, "object_id": principal}
+        return ACCESS_POLICY

@@ -16,11 +16,12 @@ from azure.mgmt.redisenterprise.models import (
 
 from wizard.profile import Profile
 from wizard.secrets import registry
+from wizard.targets.azure.cache_access import CacheAccessAction
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import StepContext
 
 ESTIMATE_S = 10 * 60.0
 DATABASE = "default"
@@ -136,36 +137,23 @@ class ManagedRedisAction:
         return outputs_of(cluster, database, profile)
 
 
-class ManagedRedisAccessAction:
-    """Entra: assign the `default` access policy to the function app's identity."""
+class ManagedRedisAccessAction(CacheAccessAction):
+    """Azure Managed Redis: assign the `default` access policy of the database to the app's identity."""
 
-    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
-        self._clients_for = clients_for
+    def policy_name(self, profile: Profile) -> str:
+        return "default"
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        profile = ctx.profile
-        if profile.cache.authentication != "entra":
-            return None  # nothing to create; run() says so
-        clients = self._clients_for(profile)
+    def assigned_object_id(self, clients: AzureClients, profile: Profile) -> str | None:
         found = get_or_none(
             "looking for the Managed Redis access policy",
             lambda: clients.redis_enterprise.access_policy_assignment.get(
                 profile.resource_group.name, profile.cache.name, DATABASE, ASSIGNMENT_NAME
             ),
         )
-        principal = ctx.outputs.get("function-app", {}).get("principal_id")
-        if found is not None and found.user is not None and found.user.object_id == principal:
-            return {"authentication": "entra", "access_policy": "default", "object_id": principal}
-        return None
+        return found.user.object_id if found is not None and found.user is not None else None
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def assign(self, ctx: StepContext, clients: AzureClients, principal: str) -> str:
         profile = ctx.profile
-        if profile.cache.authentication != "entra":
-            return {"authentication": "access-keys"}
-        principal = ctx.outputs.get("function-app", {}).get("principal_id")
-        if not principal:
-            raise StepFailed("The function app has no managed identity yet, so the cache cannot grant it access. Deploy again.")
-        clients = self._clients_for(profile)
         body = AccessPolicyAssignment(access_policy_name="default", user=AccessPolicyAssignmentPropertiesUser(object_id=principal))
         wait_lro(
             ctx,
@@ -175,4 +163,4 @@ class ManagedRedisAccessAction:
             "giving the function app access to Managed Redis",
             estimate_s=60,
         )
-        return {"authentication": "entra", "access_policy": "default", "object_id": principal}
+        return "default"
