@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 # Shared real-process fixtures (redis_factory, ...).
-pytest_plugins = ["tests.fixtures.redis_servers", "tests.fixtures.function_host"]
+pytest_plugins = ["tests.fixtures.redis_servers", "tests.fixtures.function_host", "tests.fixtures.arm_emulator"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

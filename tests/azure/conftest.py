@@ -30,23 +30,6 @@ class StaticCredential:
             return AccessToken(f"emu-token-{next(self._counter)}", int(time.time()) + 3600)
 
 
-@pytest.fixture(scope="session")
-def arm_server():
-    emulator = ArmEmulator(lro_polls=1).start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture
-def arm(arm_server, monkeypatch):
-    """A fresh emulated Azure for this test, with the client settings that point the SDKs at it."""
-    arm_server.reset()
-    monkeypatch.setenv("MLFUNC_WIZARD_CA_BUNDLE", str(arm_server.ca_file))
-    monkeypatch.setenv("MLFUNC_WIZARD_POLLING_INTERVAL", "0")
-    monkeypatch.setenv("MLFUNC_WIZARD_RETRY_BACKOFF", "0.01")
-    return arm_server
-
-
 @pytest.fixture
 def credential():
     return StaticCredential()

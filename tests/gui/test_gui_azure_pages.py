@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from tests.gui.conftest import go_to, next_button
 from wizard.ui.pages.base import PageId
 
-emulator_mod = pytest.importorskip("tests.azure.arm_emulator")
+pytest.importorskip("tests.azure.arm_emulator")
 pytest.importorskip("wizard.targets.azure.clients")
 
 
@@ -30,21 +30,6 @@ class EmulatorCredential:
         if self.fail:
             raise RuntimeError("AADSTS700016: application not found in the directory")
         return AccessToken(f"emu-token-{next(self._n)}", int(time.time()) + 3600)
-
-
-@pytest.fixture(scope="module")
-def arm_server():
-    emulator = emulator_mod.ArmEmulator(lro_polls=1).start()
-    yield emulator
-    emulator.stop()
-
-
-@pytest.fixture
-def arm(arm_server, monkeypatch):
-    arm_server.reset()
-    monkeypatch.setenv("MLFUNC_WIZARD_CA_BUNDLE", str(arm_server.ca_file))
-    monkeypatch.setenv("MLFUNC_WIZARD_POLLING_INTERVAL", "0")
-    return arm_server
 
 
 def _azure_start(window, qtbot, arm, credential):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.polling import wait_for
 from tests.fixtures.function_host import (
     FUNCTION_KEY,
     MASTER_KEY,
@@ -33,14 +33,6 @@ def variant(rows: list[list[float]], salt: float) -> list[list[float]]:
     return [[row[0] + salt * 1e-6, *row[1:]] for row in rows]
 
 
-def wait_for(predicate, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.polling import wait_for
 from tests.fixtures.function_host import run_host_to_exit
 
 APP = textwrap.dedent(
@@ -33,15 +34,6 @@ APP = textwrap.dedent(
 )
 
 
-def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
-    """Bounded polling: the host polls the folder every 50 ms, so this returns quickly."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def read_json(path: Path):

@@ -16,6 +16,7 @@ from sklearn.datasets import load_digits
 
 from wizard.appgen import builder
 from wizard.profile import Profile
+from tests.polling import wait_for
 from wizard.runtime.breaker import CLOSED, HALF_OPEN, OPEN
 from wizard.runtime.redis_client import client_options
 from wizard.runtime.service import ScoringService
@@ -82,13 +83,6 @@ def expected(model, rows) -> list:
     return model.predict(rows).tolist()
 
 
-def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:
-    """Bounded polling: waits for a state change, asserts nothing about speed."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def test_miss_then_hit_with_key_layout_and_ttl(digits_app, model, redis_factory):
@@ -127,7 +121,7 @@ def test_entries_expire_after_the_ttl(digits_app, model, redis_factory):
     key = service.load().key(ROWS[7])
     client = cache.client()
     assert client.exists(key)
-    wait_until(lambda: not client.exists(key), what="the key to expire")
+    wait_for(lambda: not client.exists(key), what="the key to expire")
     assert score(service, rows) == (200, "MISS", {"result": expected(model, rows)})
 
 
@@ -177,7 +171,7 @@ def test_redis_killed_mid_run_answers_bypass_and_stays_correct(digits_app, model
     service = service_for(digits_app, env_for(cache))
     assert score(service, ROWS[:2])[1] == "MISS"
     cache.kill()
-    wait_until(lambda: not cache.alive(), what="redis-server to die")
+    wait_for(lambda: not cache.alive(), what="redis-server to die")
     assert score(service, ROWS[:2]) == (200, "BYPASS", {"result": expected(model, ROWS[:2])})
     health = service.health()
     assert health.status == 200 and health.body["cache"] == "unreachable"
@@ -189,7 +183,7 @@ def test_breaker_opens_after_repeated_failures_then_half_opens_and_recovers(digi
     breaker = service.cache.breaker
     assert score(service, ROWS[:1])[1] == "MISS"
     cache.kill()
-    wait_until(lambda: not cache.alive(), what="redis-server to die")
+    wait_for(lambda: not cache.alive(), what="redis-server to die")
     caplog.set_level(logging.WARNING, logger="wizard.runtime.cache")
     for _ in range(2):  # each request: MGET fails (the SET is skipped once the breaker is open)
         assert score(service, ROWS[:1]) == (200, "BYPASS", {"result": expected(model, ROWS[:1])})
@@ -199,8 +193,8 @@ def test_breaker_opens_after_repeated_failures_then_half_opens_and_recovers(digi
     assert score(service, ROWS[:1])[1] == "BYPASS"
     assert caplog.text.count("failed on") == failures_logged
     restarted = cache.restart()  # same port, new PID
-    wait_until(restarted.healthy, what="redis-server to restart")
-    wait_until(lambda: breaker.state == HALF_OPEN, what="the cool-down to end")
+    wait_for(restarted.healthy, what="redis-server to restart")
+    wait_for(lambda: breaker.state == HALF_OPEN, what="the cool-down to end")
     status, x_cache, body = score(service, ROWS[:1])
     assert (status, body) == (200, {"result": expected(model, ROWS[:1])})
     assert x_cache in ("HIT", "MISS")  # the probe reached Redis (its data may have survived or not)
