@@ -284,3 +284,35 @@ def test_any_body_gets_a_json_answer_and_only_model_failures_are_500(fuzz_servic
         assert any(row[0] < 0 for row in rows) or "cannot carry" in answer.body["error"]
     else:
         assert answer.body["error"]
+
+
+NAN_SCORE = '''
+import json
+
+calls = []
+
+
+def init():
+    pass
+
+
+def run(raw_data):
+    rows = json.loads(raw_data)["data"]
+    calls.append(len(rows))
+    return [float("nan") if row[0] == 9 else row[0] * 2 for row in rows]
+'''
+
+
+def test_an_answer_json_cannot_carry_is_a_500_and_never_cached(tmp_path, redis_factory):
+    app = build_with_script(tmp_path, NAN_SCORE)
+    cache = redis_factory(tls=False, non_tls_port=True)
+    service = service_for(app, plain_env(cache))
+    entry = service.load()
+    for _ in range(2):
+        status, _, body = post(service, [[9, 0, 0], [1, 0, 0]])
+        assert status == 500 and "cannot carry" in body["error"]
+    client = cache.client()
+    assert client.get(entry.key([9.0, 0.0, 0.0])) is None  # NaN is not stored, so it is not served either
+    assert client.get(entry.key([1.0, 0.0, 0.0])) == b"2"  # the good row was cached
+    assert service._script.module.calls == [2, 1]  # the second time only the NaN row reached run()
+    assert post(service, [[1, 0, 0]]) == (200, "HIT", {"result": [2]})

@@ -31,6 +31,8 @@ def test_accepts_rows_of_numbers():
         (b'{"data": [[NaN]]}', "NaN is not a valid number"),
         (b'{"data": [[1e999]]}', "finite number"),
         (b'{"data": [[1, 2], [3]]}', "same length"),
+        (b'{"data": [[1' + b"0" * 400 + b']]}', "data[0][0] must be a finite number"),  # beyond float range
+        (b'\xef\xbb\xbf{"data": [[1]]}', "not valid JSON"),  # a UTF-8 byte order mark
     ],
 )
 def test_rejects_bad_bodies_with_a_sentence_saying_what_was_expected(body, fragment):
@@ -38,6 +40,23 @@ def test_rejects_bad_bodies_with_a_sentence_saying_what_was_expected(body, fragm
         parse_rows(body, 1000)
     assert caught.value.status == 400
     assert fragment in str(caught.value)
+
+
+ROW_VALUES = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**30), 10**30)
+ROWS = st.integers(1, 5).flatmap(lambda width: st.lists(st.lists(ROW_VALUES, min_size=width, max_size=width), min_size=1, max_size=3))
+
+
+@given(ROWS, st.sampled_from([{}, {"indent": 2}, {"separators": (",", ":")}]))
+def test_rows_read_the_same_as_the_json_module_reads_them(rows, layout):
+    body = json.dumps({"data": rows}, **layout)
+    parsed = parse_rows(body.encode(), 1 << 20)
+    # orjson reads integers beyond 64 bits as floats; the key and the model see float64 either way.
+    assert [[float(v) for v in row] for row in parsed] == [[float(v) for v in row] for row in json.loads(body)["data"]]
+
+
+def test_nesting_deeper_than_json_allows_gets_a_sentence():
+    with pytest.raises(BadRequest, match="nested too deeply"):
+        parse_rows(b"[" * 5000 + b"]" * 5000, 1 << 20)
 
 
 def test_rejects_rows_of_the_wrong_width_for_the_model():

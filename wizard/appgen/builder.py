@@ -30,6 +30,7 @@ PINNED_DISTRIBUTIONS = [
     "azure-functions",
     "redis",
     "redis-entraid",
+    "orjson",
     "scikit-learn",
     "joblib",
     "numpy",

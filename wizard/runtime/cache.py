@@ -69,6 +69,11 @@ class ResultCache:
     def get_many(self, keys: list[str]) -> list[bytes | None]:
         if not keys:
             return []
+        if len(keys) == 1:
+            # The usual one-row request: a plain GET (a cluster client routes it by slot) is
+            # cheaper to send and parse than a one-element MGET.
+            key = keys[0]
+            return [self._call("GET", lambda c: c.get(key))]
         if self.settings.cluster:
             # Rows hash to different slots; mget_nonatomic splits the MGET per node.
             return self._call("MGET", lambda c: c.mget_nonatomic(keys))

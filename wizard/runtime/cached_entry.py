@@ -7,6 +7,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from .cache import CacheUnavailable, ResultCache
 from .entry_script import EntryScript
 from .keys import cache_key
@@ -30,6 +32,17 @@ class Prediction:
 
 def _encode(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), default=_jsonable).encode("utf-8")
+
+
+def _storable(answers: dict[str, Any]) -> dict[str, bytes]:
+    """Answers to write back, as JSON text; NaN or Infinity cannot be served, so it is not cached."""
+    stored = {}
+    for key, answer in answers.items():
+        try:
+            stored[key] = json.dumps(answer, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        except ValueError:
+            continue
+    return stored
 
 
 def _jsonable(value: Any) -> Any:
@@ -76,7 +89,7 @@ class CachedEntry:
             for key, raw in zip(keys, cached):
                 if raw is not None and key not in found:
                     try:
-                        found[key] = json.loads(raw)
+                        found[key] = orjson.loads(raw)  # what we stored: plain JSON, never NaN
                     except ValueError:
                         log.warning("Ignoring an unreadable cache entry for key %s.", key)
         missed_keys = list(dict.fromkeys(k for k in keys if k not in found))
@@ -116,7 +129,7 @@ class CachedEntry:
             computed = len(own_keys)
             if write_back and self.cache is not None:
                 try:
-                    self.cache.set_many({k: _encode(results[k]) for k in own_keys}, self.ttl_seconds)
+                    self.cache.set_many(_storable({k: results[k] for k in own_keys}), self.ttl_seconds)
                 except CacheUnavailable:
                     pass  # answered anyway; logged by the cache
             self.flights.resolve(claim, results)

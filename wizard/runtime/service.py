@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .breaker import CircuitBreaker
 from .cache import ResultCache
-from .cached_entry import BYPASS, CachedEntry, ModelError, Prediction
+from .cached_entry import BYPASS, HIT, CachedEntry, ModelError, Prediction
 from .entry_script import EntryScript, default_model_dir
 from .request_body import BadRequest, parse_rows
 from .settings import RuntimeSettings, read_manifest
@@ -127,7 +129,12 @@ class ScoringService:
             return self._failure(correlation, "The model failed on this input.")
         body = {"result": prediction.result}
         try:
-            rendered = json.dumps(body, separators=(",", ":"), allow_nan=False)
+            if prediction.cache == HIT:
+                # Every answer came from the cache through orjson, which never yields NaN, so the
+                # quick writer is safe. Fresh answers may hold NaN, which the json module refuses.
+                rendered = orjson.dumps(body).decode("utf-8")
+            else:
+                rendered = json.dumps(body, separators=(",", ":"), allow_nan=False)
         except ValueError:
             correlation = uuid.uuid4().hex
             log.error("Scoring answered NaN or Infinity, which JSON cannot carry (correlation id %s).", correlation)
