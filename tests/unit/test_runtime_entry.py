@@ -316,3 +316,18 @@ def test_an_answer_json_cannot_carry_is_a_500_and_never_cached(tmp_path, redis_f
     assert client.get(entry.key([1.0, 0.0, 0.0])) == b"2"  # the good row was cached
     assert service._script.module.calls == [2, 1]  # the second time only the NaN row reached run()
     assert post(service, [[1, 0, 0]]) == (200, "HIT", {"result": [2]})
+
+
+def test_an_unreadable_cache_entry_is_recomputed_and_replaced(tmp_path, redis_factory, caplog):
+    app = build_with_script(tmp_path, USER_SCORE)
+    cache = redis_factory(tls=False, non_tls_port=True)
+    service = service_for(app, plain_env(cache))
+    entry = service.load()
+    client = cache.client()
+    client.set(entry.key([1.0, 1.0, 1.0]), b"{not json")  # e.g. written by something else under our prefix
+    with caplog.at_level(logging.WARNING, logger="wizard.runtime.cached_entry"):
+        assert post(service, [[1, 1, 1]]) == (200, "MISS", {"result": [6.0]})
+    assert "unreadable cache entry" in caplog.text
+    assert client.get(entry.key([1.0, 1.0, 1.0])) == b"6.0"
+    assert post(service, [[1, 1, 1]]) == (200, "HIT", {"result": [6.0]})
+    assert service._script.module.calls == [1]

@@ -84,6 +84,12 @@ class CachedEntry:
                 cached = self.cache.get_many(keys)
             except CacheUnavailable:
                 cached = None
+        if cached is not None and None not in cached:
+            # Every row was cached (the path a cache exists for): no bookkeeping of misses.
+            try:
+                return Prediction([orjson.loads(raw) for raw in cached], HIT)
+            except ValueError:
+                pass  # an unreadable entry: the general path below logs it and recomputes the row
         found: dict[str, Any] = {}
         if cached is not None:
             for key, raw in zip(keys, cached):

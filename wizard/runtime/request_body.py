@@ -83,8 +83,8 @@ def _all_finite_numbers(row: list[Any]) -> bool:
 def check_payload(payload: Any, expected_width: int | None = None) -> list[list[float]]:
     if not isinstance(payload, dict) or "data" not in payload:
         raise BadRequest(f"Expected {EXPECTED}; the body has no \"data\" field.")
-    extra = sorted(k for k in payload if k != "data")
-    if extra:
+    if len(payload) > 1:
+        extra = sorted(k for k in payload if k != "data")
         raise BadRequest(f"Unexpected field {extra[0]!r}; send only {EXPECTED}.")
     data = payload["data"]
     if not isinstance(data, list) or not data:
