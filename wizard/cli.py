@@ -53,6 +53,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (builder.BuildError, samples.SampleError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except OSError as exc:
+        where = exc.filename or args.out
+        print(
+            f"error: writing the function app failed at {where}: {exc.strerror or exc}. Check that the folder "
+            "is writable and has free space, and that no other build writes into it at the same time.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     print(f"Function app written to {built.path.resolve()}")
     print(f"Model {built.model_name} version {built.model_version}")
     print("Functions: " + ", ".join(built.function_names))

@@ -238,6 +238,10 @@ def test_cli_build_and_samples(tmp_path, capsys):
     (tmp_path / "bad.json").write_text(json.dumps({"model": {"source": "file", "path": "x.pkl"}}))
     assert cli.run(["build", str(tmp_path / "bad.json"), "--out", str(tmp_path / "bad")]) == 1
     assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "a-file").write_text("not a folder")
+    assert cli.run(["build", str(profile_path), "--out", str(tmp_path / "a-file" / "app")]) == 1
+    err = capsys.readouterr().err
+    assert "writing the function app failed at" in err and "a-file" in err and "Traceback" not in err
 
 
 def test_azure_ml_packaging_route_ships_no_model_and_finds_the_mounted_one(tmp_path, monkeypatch):
