@@ -30,8 +30,8 @@ class Prediction:
     computed_rows: int = 0
 
 
-def _encode(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), default=_jsonable).encode("utf-8")
+def _encode(value: Any, *, allow_nan: bool = True) -> bytes:
+    return json.dumps(value, separators=(",", ":"), default=_jsonable, allow_nan=allow_nan).encode("utf-8")
 
 
 def _storable(answers: dict[str, Any]) -> dict[str, bytes]:
@@ -39,7 +39,7 @@ def _storable(answers: dict[str, Any]) -> dict[str, bytes]:
     stored = {}
     for key, answer in answers.items():
         try:
-            stored[key] = json.dumps(answer, separators=(",", ":"), allow_nan=False).encode("utf-8")
+            stored[key] = _encode(answer, allow_nan=False)
         except ValueError:
             continue
     return stored

@@ -8,11 +8,12 @@ from typing import Any
 
 import orjson
 
+from .request_body import NUMBER_TYPES
+
 # Canonical JSON here is orjson's compact spelling (shortest round-trip numbers, e.g. 1e-7) with
 # sorted keys. It is about three times quicker than the json module for a row of floats, and every
 # key, fast path or not, goes through this one spelling.
 _OPTIONS = orjson.OPT_SORT_KEYS
-_NUMBER_TYPES = frozenset((float, int))
 
 
 def canonical(value: Any) -> Any:
@@ -38,7 +39,7 @@ def canonical_json(value: Any) -> bytes:
         # cost about a tenth of a cache hit. orjson writes NaN/Infinity as null and -0.0 as
         # such; both are rare and go the careful way (which refuses NaN).
         types = set(map(type, value))
-        if types <= _NUMBER_TYPES:
+        if types <= NUMBER_TYPES:
             text = orjson.dumps(list(map(float, value)) if int in types else value)
             if b"-0.0" not in text and b"null" not in text:  # "-0.05" also goes the careful way
                 return text

@@ -67,12 +67,13 @@ def _finite_number(value: Any) -> bool:
         return False
 
 
-_NUMBER_TYPES = frozenset((float, int))
+# The types a row's numbers may have once parsed (bool, a subclass of int, is not one of them).
+NUMBER_TYPES = frozenset((float, int))
 
 
 def _all_finite_numbers(row: list[Any]) -> bool:
     # set(map(type, row)) runs in C: a per-value Python loop here cost about a tenth of a cache hit.
-    if not set(map(type, row)) <= _NUMBER_TYPES:  # also refuses bool, a subclass of int
+    if not set(map(type, row)) <= NUMBER_TYPES:  # also refuses bool, a subclass of int
         return False
     try:
         return math.isfinite(math.fsum(row))  # OverflowError for huge integers or sums
