@@ -15,6 +15,7 @@ from typing import Any, Callable
 import requests
 
 from wizard import profile as profiles
+from wizard.core.errors import WizardError
 from wizard.engine import Engine, RunOutcome
 from wizard.events import EventSink, StepEvent
 from wizard.journal import Journal, scrub_value
@@ -36,19 +37,19 @@ __all__ = [
 ]
 
 
-class DeploymentNotFound(LookupError):
+class DeploymentNotFound(WizardError, LookupError):
     """No deployment of that name in the data folder; the message says how to list them."""
 
 
-class DeploymentBusy(RuntimeError):
+class DeploymentBusy(WizardError, RuntimeError):
     """Another process is deploying the same profile right now."""
 
 
-class DestroyRefused(ValueError):
+class DestroyRefused(WizardError, ValueError):
     """The typed confirmation did not match the resource group name."""
 
 
-class InvokeError(RuntimeError):
+class InvokeError(WizardError, RuntimeError):
     """The function could not be reached at all (no HTTP answer)."""
 
 

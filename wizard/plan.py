@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wizard.core.errors import WizardError
 from wizard.targets.base import Step
 
 
-class PlanError(ValueError):
+class PlanError(WizardError, ValueError):
     """The steps do not form a valid plan (a target bug): the message names the steps at fault."""
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from wizard.core.errors import InputError
+
 PROFILE_VERSION = 1
 
 Target = Literal["local", "azure"]
@@ -138,7 +140,7 @@ class Profile:
         return self.base_dir / path
 
 
-class ProfileError(Exception):
+class ProfileError(InputError):
     """A profile file that cannot be read; the message is a sentence for the user."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):

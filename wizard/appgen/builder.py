@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.appgen import samples
+from wizard.core.errors import WizardError
 from wizard.paths import resources_dir
 from wizard.profile import Profile
 
@@ -51,7 +52,7 @@ GENERATED_FILES = [
 GENERATED_DIRS = [RUNTIME_PACKAGE, "model"]
 
 
-class BuildError(ValueError):
+class BuildError(WizardError, ValueError):
     """The app cannot be built from this profile; the message says what to change."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.core.errors import WizardError
 from wizard.paths import data_home
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def _train_digits_heavy() -> Any:
 RECIPES: dict[str, Callable[[], Any]] = {"digits": _train_digits, "digits-heavy": _train_digits_heavy}
 
 
-class SampleError(ValueError):
+class SampleError(WizardError, ValueError):
     """An unknown sample name; the message lists the known ones."""
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from wizard.core.errors import WizardError
 from wizard.profile import Profile
 
 
-class StepFailed(Exception):
+class StepFailed(WizardError):
     """A permanent failure: the message is a sentence for the user; `detail` is shown on demand."""
 
     def __init__(self, message: str, detail: str = ""):
@@ -18,7 +19,7 @@ class StepFailed(Exception):
         self.detail = detail
 
 
-class TransientError(Exception):
+class TransientError(WizardError):
     """Worth retrying with backoff (throttling, 5xx, a dropped connection, a host not up yet)."""
 
     def __init__(self, message: str, retry_after_s: float | None = None):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import wizard.appgen
+from wizard.core.errors import WizardError
 from wizard.targets.local import processes
 from wizard.targets.local import resource_group as rg
 
@@ -32,7 +33,7 @@ _PASS_THROUGH = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE"
                  "SYSTEMROOT", "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
-class HostStartError(Exception):
+class HostStartError(WizardError):
     def __init__(self, message: str, detail: str = ""):
         super().__init__(message)
         self.detail = detail

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from wizard.core.errors import WizardError
 from wizard.paths import data_home
 from wizard.targets.base import Cancelled
 
@@ -33,7 +34,7 @@ READY_MARKER = ".mlfunc-env-ready"
 HOST_DISTRIBUTIONS = ("uvicorn", "starlette")
 
 
-class PackageError(Exception):
+class PackageError(WizardError):
     def __init__(self, message: str, detail: str = ""):
         super().__init__(message)
         self.detail = detail

@@ -21,6 +21,7 @@ from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
+from wizard.core.errors import WizardError
 from wizard.targets.local import processes
 from wizard.targets.local.tls import ensure_tls
 
@@ -33,7 +34,7 @@ START_TIMEOUT_S = 15.0
 CLUSTER_TIMEOUT_S = 30.0
 
 
-class CacheError(Exception):
+class CacheError(WizardError):
     """The cache could not be started; the message is a sentence for the user."""
 
     def __init__(self, message: str, detail: str = ""):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from wizard.core.errors import WizardError
 from wizard.paths import data_home
 from wizard.secrets import registry
 
@@ -29,7 +30,7 @@ _thread_lock = threading.RLock()  # steps of one run update the manifest from pa
 _NAME = re.compile(r"^[A-Za-z0-9._()-]{1,90}$")
 
 
-class ResourceGroupError(Exception):
+class ResourceGroupError(WizardError):
     """A sentence for the user: the folder is not ours, the name is unusable, ..."""
 
 
