@@ -1,0 +1,41 @@
+"""The local cache-access step: the access keys exist in the key store and the cache accepts them (like listKeys)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.local import redis as local_redis
+from wizard.targets.local import resource_group as rg
+from wizard.targets.local.common import (
+    CACHE_KEYS,
+    cache_folder,
+    require_group,
+)
+
+
+class CacheAccessAction:
+    """Like listKeys on Azure: the keys exist in the group's key store and the cache accepts them."""
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        # Nothing is created here, so "exists" means "fetched in an earlier run": then check again.
+        return self.run(ctx) if "cache-access" in ctx.outputs else None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        group = require_group(ctx.profile)
+        keys = rg.get_keys(group, "caches", ctx.profile.cache.name)
+        if not keys.get("primary"):
+            raise StepFailed("The cache has no access keys recorded; run deploy again to recreate the cache.")
+        cache = local_redis.load_cache(cache_folder(ctx.profile), keys["primary"], keys.get("secondary"))
+        if cache is None:
+            raise StepFailed("The cache is not recorded in the resource group; run deploy again.")
+        try:
+            client = cache.client(socket_timeout=2.0)
+            try:
+                client.ping()
+            finally:
+                client.close()
+        except Exception as exc:  # noqa: BLE001 - any failure here means the key or the cache is not usable yet
+            raise TransientError(f"The cache did not accept its primary key yet ({type(exc).__name__})") from None
+        ctx.secrets["cache_primary_key"] = keys["primary"]
+        return {"authentication": "access-keys", "keys": list(CACHE_KEYS), "key_store": str(group / rg.KEYS)}

@@ -1,0 +1,46 @@
+"""The local function-keys step: the host's keys exist and the host enforces them."""
+
+from __future__ import annotations
+
+import http.client
+from typing import Any
+
+from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.local import function_host
+from wizard.targets.local import resource_group as rg
+from wizard.targets.local.common import (
+    FUNCTION_KEYS,
+    http_call,
+    require_group,
+)
+
+
+class FunctionKeysAction:
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return self.run(ctx) if "function-keys" in ctx.outputs else None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        group = require_group(ctx.profile)
+        app = ctx.profile.function.app_name
+        keys = rg.get_keys(group, "functions", app)
+        if not keys.get("default"):
+            raise StepFailed("The function app has no keys recorded; run deploy again.")
+        state = function_host.read_state(group, app)
+        if state is None:
+            raise StepFailed("The function app is not running; run deploy again.")
+        auth = (ctx.profile.function.trigger.auth_level or "function").lower()
+        if ctx.profile.function.trigger.type == "http" and auth != "anonymous":
+            # The host enforces the key like Azure: without it 401, with it the function runs (400 on `{}`).
+            try:
+                without, _, _ = http_call("POST", state.port, "/api/score", b"{}", {"Content-Type": "application/json"})
+                key = keys["master"] if auth == "admin" else keys["default"]
+                with_key, _, _ = http_call("POST", state.port, "/api/score", b"{}",
+                                       {"Content-Type": "application/json", "x-functions-key": key})
+            except (OSError, http.client.HTTPException) as exc:  # e.g. mid-restart by app-settings
+                raise TransientError(f"The function app did not answer ({exc})") from None
+            if without != 401 or with_key == 401:
+                raise StepFailed(f"The functions host does not enforce its keys as expected (HTTP {without} without "
+                                 f"a key, {with_key} with it); see {state.log_file}.")
+        ctx.secrets["function_key"] = keys["default"]
+        return {"key_names": list(FUNCTION_KEYS), "auth_level": auth, "auth_header": "x-functions-key",
+                "invoke_url": f"http://127.0.0.1:{state.port}/api/score"}

@@ -1,0 +1,77 @@
+"""The local smoke-test step: the function answers its health check with the cache reachable, then scores the sample."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from typing import Any
+
+from wizard.profile import Profile
+from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.local import function_host
+from wizard.targets.local import resource_group as rg
+from wizard.targets.local.common import (
+    http_call,
+    require_group,
+)
+
+
+class SmokeTestAction:
+    CACHE_WAIT_S = 5.0
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return None  # always re-run: cheap, and it is the proof the deployment works now
+
+    def _sample(self, profile: Profile) -> Any:
+        if profile.model.sample_input is not None:
+            return profile.model.sample_input
+        if profile.model.source == "sample":
+            from wizard.appgen.samples import ensure_sample
+
+            return ensure_sample(profile.model.sample or "digits").sample_input
+        return None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        group = require_group(ctx.profile)
+        app = ctx.profile.function.app_name
+        state = function_host.read_state(group, app)
+        if state is None:
+            raise StepFailed("The function app is not running; run deploy again.")
+        # The cache must be reachable from the function (fail-open would hide a wrong host, port, CA or key).
+        deadline = time.monotonic() + self.CACHE_WAIT_S
+        health: dict[str, Any] = {}
+        while True:
+            try:
+                status, _, body = http_call("GET", state.port, "/api/health", timeout=10)
+                health = json.loads(body) if status == 200 else {}
+            except (OSError, ValueError, http.client.HTTPException):
+                health = {}
+            if health.get("cache") == "ok" or time.monotonic() > deadline:
+                break
+            ctx.wait(0.2)
+        if health.get("cache") != "ok":
+            raise StepFailed(
+                f"The function answers but reports its cache as {health.get('cache', 'unknown')!r}; check the cache "
+                f"settings and {state.log_file}.", detail=json.dumps(health),
+            )
+        outputs: dict[str, Any] = {"health": health}
+        if ctx.profile.function.trigger.type != "http":
+            ctx.log("The trigger is not HTTP; the smoke test checked the host's health only.")
+            return outputs
+        data = self._sample(ctx.profile)
+        if data is None:
+            ctx.log("The profile has no model.sample_input; the smoke test checked the host's health only.")
+            return outputs
+        key = rg.get_keys(group, "functions", app).get("default", "")
+        try:
+            status, headers, body = http_call("POST", state.port, "/api/score", json.dumps(data).encode(),
+                                          {"Content-Type": "application/json", "x-functions-key": key}, timeout=60)
+        except (OSError, http.client.HTTPException) as exc:
+            raise TransientError(f"The function did not answer the smoke test ({exc})") from None
+        if status != 200:
+            raise StepFailed(f"The smoke test POST answered HTTP {status}: {body[:300].decode(errors='replace')}",
+                             detail=f"see {state.log_file}")
+        ctx.log(f"Smoke test: HTTP 200, X-Cache {headers.get('x-cache', '?')}: {body[:200].decode(errors='replace')}")
+        outputs.update({"status": status, "x_cache": headers.get("x-cache", "")})
+        return outputs
