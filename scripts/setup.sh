@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 SYSTEM_PACKAGES=(redis-server redis-tools libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 xvfb)
+# Qt's xcb platform plugin (a real X display): every library `ldd` of PySide6's libqxcb.so names
+# (tests/gui/test_gui_xcb.py checks this list against ldd + dpkg -S).
+SYSTEM_PACKAGES+=(libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1)
 
 redis_ok() {
   command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || return 1
