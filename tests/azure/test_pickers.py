@@ -7,7 +7,8 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ServiceResponseError
 
 from wizard.profile import Profile
-from wizard.targets.azure import auth, clients
+from wizard.targets.azure import auth, config
+from wizard.targets.azure import pickers as clients
 from wizard.targets.azure.errors import RETIREMENT_SENTENCE, translate
 from wizard.targets.base import StepFailed, TransientError
 
@@ -72,7 +73,7 @@ def test_custom_cloud_needs_an_https_endpoint(monkeypatch):
     profile.azure.arm_endpoint = "https://arm.example.local/"
     monkeypatch.setenv("MLFUNC_WIZARD_CA_BUNDLE", "/tmp/ca.pem")
     monkeypatch.setenv("MLFUNC_WIZARD_POLLING_INTERVAL", "0")
-    options = clients.client_options(auth.cloud_for(profile))
+    options = config.client_options(auth.cloud_for(profile))
     assert options["base_url"] == "https://arm.example.local"
     assert options["credential_scopes"] == ["https://arm.example.local/.default"]
     assert options["connection_verify"] == "/tmp/ca.pem"

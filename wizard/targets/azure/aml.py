@@ -13,7 +13,8 @@ from azure.core.credentials import TokenCredential
 from wizard.profile import Profile
 from wizard.secrets import registry as secret_registry
 from wizard.secrets import scrub
-from wizard.targets.azure.clients import AzureClients, Choice, polling_interval
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.config import polling_interval
 from wizard.targets.azure.registry import app_outputs, build_app_folder, find_registry
 from wizard.targets.base import StepContext, StepFailed, TransientError
 
@@ -52,11 +53,12 @@ def workspace(profile: Profile, credential: TokenCredential) -> Any:
         ) from exc
 
 
-def list_models(profile: Profile, credential: TokenCredential) -> list[Choice]:
+def list_models(profile: Profile, credential: TokenCredential) -> list[tuple[str, str]]:
+    """(name, version) of each registered model; pickers.list_aml_models turns them into choices."""
     from azureml.core.model import Model
 
     ws = workspace(profile, credential)
-    return [Choice(f"{m.name}:{m.version}", f"{m.name} (version {m.version})") for m in Model.list(ws)]
+    return [(m.name, str(m.version)) for m in Model.list(ws)]
 
 
 def environment(profile: Profile, requirements: list[str]) -> Any:

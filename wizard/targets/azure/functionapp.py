@@ -23,7 +23,8 @@ from azure.mgmt.web.models import (
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.azure import cache_classic, managed_redis, storage
-from wizard.targets.azure.clients import AzureClients, verify_setting
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.config import verify_setting
 from wizard.targets.azure.errors import azure_call, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro, wait_until

@@ -8,7 +8,7 @@ from typing import Any, Callable, TypeVar
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError, ServiceRequestError, ServiceResponseError
 from azure.core.polling import LROPoller
 
-from wizard.targets.azure.clients import polling_interval
+from wizard.targets.azure.config import polling_interval
 from wizard.targets.azure.errors import translate
 from wizard.targets.base import StepContext, StepFailed
 

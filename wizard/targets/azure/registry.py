@@ -22,7 +22,8 @@ from azure.mgmt.containerregistry.v2025_04_01.models import Registry, RegistryUp
 from wizard.profile import Profile
 from wizard.secrets import registry as secret_registry
 from wizard.secrets import scrub
-from wizard.targets.azure.clients import AzureClients, polling_interval, verify_setting
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.config import polling_interval, verify_setting
 from wizard.targets.azure.errors import azure_call, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
