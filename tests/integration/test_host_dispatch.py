@@ -1,7 +1,7 @@
 """The local functions host over real HTTP: indexing, routing, request/response conversion, keys, errors.
 
 A small v2-model function_app.py written by the test is served by the real host subprocess
-(`python -m wizard.appgen.host APP --port 0`).
+(`python -m wizard.funchost APP --port 0`).
 """
 
 from __future__ import annotations
@@ -189,9 +189,9 @@ def test_without_configured_keys_protected_routes_answer_401(tmp_path, function_
 
 
 def test_runs_by_file_path_without_the_wizard_package(tmp_path):
-    """Another interpreter may run host.py by path: it must not need (or import) `wizard`."""
+    """Another interpreter runs the launcher by path: the host must not need (or import) `wizard`."""
     (tmp_path / "function_app.py").write_text(APP)
-    host_file = Path(__file__).resolve().parents[2] / "wizard" / "appgen" / "host.py"
+    host_file = Path(__file__).resolve().parents[2] / "wizard" / "funchost" / "run_host.py"
     env = {**KEYS, "PYTHONPATH": ""}
     command = [sys.executable, "-I", str(host_file), str(tmp_path), "--port", "0"]
     host = start_function_host(tmp_path, tmp_path / "host.log", env, command=command)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import wizard.appgen
+import wizard.funchost
 from wizard.core.errors import WizardError
 from wizard.targets.local import processes
 from wizard.targets.local import resource_group as rg
@@ -55,8 +55,8 @@ def app_folder(group: Path, app: str) -> Path:
 
 
 def host_script() -> Path:
-    # Run by file path: the app's environment does not have `wizard` installed.
-    return Path(wizard.appgen.__file__).resolve().parent / "host.py"
+    # Run by file path: the app's environment does not have `wizard`; the launcher loads the host package itself.
+    return Path(wizard.funchost.__file__).resolve().parent / "run_host.py"
 
 
 def read_state(group: Path, app: str) -> HostState | None:

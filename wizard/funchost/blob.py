@@ -22,10 +22,7 @@ from typing import Any, Awaitable, Callable
 
 import azure.functions as func
 
-if __package__:
-    from .host_bindings import InvocationContext, OutValue, annotation_name, parameter_names
-else:  # the host runs by file path: its sibling modules are importable by name
-    from host_bindings import InvocationContext, OutValue, annotation_name, parameter_names  # type: ignore
+from .bindings import InvocationContext, OutValue, annotation_name, parameter_names
 
 log = logging.getLogger("mlfunc.host.blob")
 

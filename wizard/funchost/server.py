@@ -1,4 +1,4 @@
-"""Local Azure Functions host for Python v2-model apps: `python -m wizard.appgen.host APP_DIR --port N`.
+"""The host itself: `python -m wizard.funchost APP_DIR --port N` (or funchost/run_host.py by path).
 
 Loads APP_DIR/function_app.py, indexes it through azure.functions' own registry
 (`FunctionApp.get_functions()`), serves HTTP triggers under /api/<route> with uvicorn, checks function
@@ -35,15 +35,9 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-if __package__:
-    from .host_auth import ANONYMOUS, AUTH_LEVELS, FUNCTION, KeyRing, mask_query, presented_key
-    from .host_bindings import InvocationContext, OutValue
-    from .host_blob import BlobConfigError, BlobFunction, BlobWatcher
-else:  # run by file path: the sibling host_*.py modules sit next to this file
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from host_auth import ANONYMOUS, AUTH_LEVELS, FUNCTION, KeyRing, mask_query, presented_key  # type: ignore
-    from host_bindings import InvocationContext, OutValue  # type: ignore
-    from host_blob import BlobConfigError, BlobFunction, BlobWatcher  # type: ignore
+from .auth import ANONYMOUS, AUTH_LEVELS, FUNCTION, KeyRing, mask_query, presented_key
+from .bindings import InvocationContext, OutValue
+from .blob import BlobConfigError, BlobFunction, BlobWatcher
 
 log = logging.getLogger("mlfunc.host")
 access_log = logging.getLogger("mlfunc.host.access")
