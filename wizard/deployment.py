@@ -16,11 +16,11 @@ import requests
 
 from wizard import profile as profiles
 from wizard.core.errors import WizardError
-from wizard.engine import Engine, RunOutcome
-from wizard.events import EventSink, StepEvent
-from wizard.journal import Journal, scrub_value
+from wizard.core.engine import Engine, RunOutcome
+from wizard.core.events import EventSink, StepEvent
+from wizard.core.journal import Journal, scrub_value
 from wizard.paths import data_home
-from wizard.plan import Plan
+from wizard.core.plan import Plan
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.base import Endpoint, StepFailed, Target

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.unit.test_engine_target import Behaviour, FileTarget, StepSpec, count, read_calls
-from wizard.engine import Engine, backoff_delay
-from wizard.events import StepEvent
-from wizard.journal import Journal
-from wizard.plan import Plan
+from wizard.core.engine import Engine, backoff_delay
+from wizard.core.events import StepEvent
+from wizard.core.journal import Journal
+from wizard.core.plan import Plan
 from wizard.profile import Profile
 from wizard.secrets import mask
 

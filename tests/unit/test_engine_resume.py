@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.unit.test_engine_target import Behaviour, FileTarget, StepSpec, count, specs_to_json
-from wizard.engine import Engine
-from wizard.journal import Journal
-from wizard.plan import Plan
+from wizard.core.engine import Engine
+from wizard.core.journal import Journal
+from wizard.core.plan import Plan
 from wizard.profile import Profile
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -144,8 +144,8 @@ def specs_from_json(data: list[dict[str, Any]]) -> list[StepSpec]:
 
 def main(argv: list[str]) -> int:
     """Deploy the FileTarget described by a JSON file {"folder", "state_dir", "specs"} and print events."""
-    from wizard.engine import Engine
-    from wizard.plan import Plan
+    from wizard.core.engine import Engine
+    from wizard.core.plan import Plan
     from wizard.profile import Profile
 
     spec = json.loads(Path(argv[0]).read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from wizard.journal import Journal, profile_hash
+from wizard.core.journal import Journal, profile_hash
 from wizard.profile import Profile
 from wizard.secrets import mask, registry
 

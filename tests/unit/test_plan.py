@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.plan import Plan, PlanError
+from wizard.core.plan import Plan, PlanError
 from wizard.targets.base import Step
 
 
