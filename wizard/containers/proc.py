@@ -1,0 +1,66 @@
+"""Run a helper program (pip download, mmdebstrap) with its output streamed line by line and cancel by PID."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+from typing import Callable
+
+from wizard.core.errors import WizardError
+
+
+class CommandFailed(WizardError):
+    """A helper program failed; `detail` holds its last output lines."""
+
+
+class CommandCancelled(WizardError):
+    """The user cancelled while a helper program ran; it was killed."""
+
+
+def run_streamed(argv: list[str], *, log: Callable[[str], None], cancel_event: threading.Event | None,
+                 what: str, env: dict[str, str] | None = None, tail_lines: int = 30) -> None:
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            text=True, bufsize=1, env=env, start_new_session=True)
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            if cancel_event is not None and cancel_event.wait(0.1):
+                _kill(proc)
+                return
+            if cancel_event is None:
+                stop.wait(0.5)
+
+    threading.Thread(target=watch, daemon=True, name="helper-cancel").start()
+    tail: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            if line.strip():
+                log(line)
+                tail = (tail + [line])[-tail_lines:]
+        proc.wait()
+    finally:
+        stop.set()
+        if proc.poll() is None:
+            _kill(proc)
+    if cancel_event is not None and cancel_event.is_set():
+        raise CommandCancelled(f"{what} was cancelled.")
+    if proc.returncode != 0:
+        raise CommandFailed(f"{what} failed (exit code {proc.returncode}); see the lines above.", detail="\n".join(tail))
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    # The child leads its own session (start_new_session), so its group id is its pid: ours, never <= 0.
+    if proc.pid > 0:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        pass
