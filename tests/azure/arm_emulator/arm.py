@@ -166,6 +166,11 @@ class ArmState:
         rest = (match.group(2) or "").lower()
         if rest == "" and method == "GET":
             return Reply(200, self._subscription(sub))
+        from tests.azure.arm_emulator import hooks  # issue 11 items 5-7, 11, 12, 14-16 (rules in their own modules)
+
+        hooked = hooks.route(self, method, path, query, body)
+        if hooked is not None:
+            return hooked
         if rest == "/locations":
             return Reply(200, {"value": [self._location(sub, n, d) for n, d in (("westeurope", "West Europe"), ("northeurope", "North Europe"), ("eastus", "East US"))]})
         if rest == "/resourcegroups" and method == "GET":
@@ -312,9 +317,13 @@ class ArmState:
                 return Reply(200, self._public(existing))
         if provider == "microsoft.cache/redis" and self.retire_classic:
             return error(400, "BadRequest", "Azure Cache for Redis is retiring, create Azure Managed Redis instance instead.")
-        if name.lower() in self.taken_names:
-            return error(409, "NameNotAvailable", f"The name '{name}' is already taken.")
+        from tests.azure.arm_emulator import hooks
+
+        refused = hooks.before_create(self, provider, key, name, body)  # global names, registration, SKUs, insights
+        if refused is not None:
+            return refused
         resource = self._create(provider, canonical, rid, name, body)
+        hooks.after_create(self, provider, resource)
         self.resources[key] = resource
         op = self._new_operation(sub, key, style, lro_fault)
         location = body["location"]
@@ -548,6 +557,11 @@ class ArmState:
             return Reply(200, existing) if existing else error(404, "RoleAssignmentNotFound", "The role assignment was not found.")
         if method == "PUT":
             props = (body or {}).get("properties") or {}
+            from tests.azure.arm_emulator import hooks
+
+            refused = hooks.role_assignment_refusal(self, props)
+            if refused is not None:
+                return refused
             if existing is not None:
                 if existing["properties"]["principalId"] == props.get("principalId"):
                     return Reply(409, {"error": {"code": "RoleAssignmentExists", "message": "The role assignment already exists."}})
@@ -572,6 +586,11 @@ class ArmState:
             return Reply(403, raw=b"<Error><Code>AuthenticationFailed</Code></Error>", headers={"Content-Type": "application/xml"})
         name = path[len("/_blob/"):]
         if method == "PUT":
+            from tests.azure.arm_emulator import hooks
+
+            hooked = hooks.blob_put(self, name, query, raw, headers)  # single-PUT cap, Put Block / Put Block List
+            if hooked is not None:
+                return hooked
             if headers.get("x-ms-blob-type") != "BlockBlob":
                 return Reply(400, raw=b"<Error><Code>MissingRequiredHeader</Code></Error>", headers={"Content-Type": "application/xml"})
             self.blobs[name] = raw

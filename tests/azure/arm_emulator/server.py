@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import trustme
 
 from tests.azure.arm_emulator.arm import ArmState, Reply
+from tests.azure.arm_emulator.faults_extra import EXTRA_FAULTS
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ FAULT_KINDS = {
     "token-expired",  # 401 ExpiredAuthenticationToken; the presented token stays refused
     "lro-failed",  # not an answer: the long-running operation started by this request ends Failed
 }
+FAULT_KINDS |= set(EXTRA_FAULTS)  # principal-not-found, tasks-not-allowed (faults_extra.py)
 
 
 @dataclass
@@ -321,6 +323,8 @@ class _Handler(BaseHTTPRequestHandler):
             with self.emulator.lock:
                 self.emulator.expired_tokens.add(token)
             reply = self._expired()
+        elif kind in EXTRA_FAULTS:
+            reply = EXTRA_FAULTS[kind](record.path, fault.params)
         else:  # pragma: no cover - guarded by FAULT_KINDS
             reply = _error(500, "InternalServerError", f"unknown fault {kind}")
         self._send(record, reply)

@@ -54,6 +54,7 @@ _NAME_TAKEN_CODES = {
     "alreadyexists",
     "registrynamenotavailable",
     "websitewithgivennamealreadyexists",
+    "alreadyinuse",  # ACR: "The registry DNS name <n>.azurecr.io is already in use"
 }
 
 
@@ -128,7 +129,7 @@ def translate(exc: BaseException, what: str, *, name: str = "", name_field: str 
         return TransientError(f"Azure answered with a temporary error while {what} ({code or status}); trying again.", _retry_after(exc))
     if status == 400 and is_retirement(code, message):
         return StepFailed(RETIREMENT_SENTENCE, detail)
-    if status == 409 and (lowered in _NAME_TAKEN_CODES or "taken" in message.lower() or "already exists" in message.lower()):
+    if (status == 409 or (status == 400 and lowered in _NAME_TAKEN_CODES)) and (lowered in _NAME_TAKEN_CODES or "taken" in message.lower() or "already exists" in message.lower()):
         field = f" ({name_field})" if name_field else ""
         label = f"'{name}'" if name else "this name"
         return StepFailed(

@@ -59,12 +59,19 @@ def register_sas(url: str | None) -> None:
             secret_registry.add(unquote_plus(raw))
 
 
-def find_registry(clients: AzureClients, name: str) -> Any | None:
-    """A registry of this subscription by name (it may live in another resource group, e.g. Azure ML's)."""
+def find_registry(clients: AzureClients, name: str = "", *, login_server: str = "") -> Any | None:
+    """A registry of this subscription by name or by login server (it may live in another resource group,
+    e.g. Azure ML's)."""
     for reg in azure_call("listing the container registries", lambda: list(clients.acr.registries.list())):
-        if reg.name.lower() == name.lower():
+        if (name and reg.name.lower() == name.lower()) or (login_server and (reg.login_server or "").lower() == login_server.lower()):
             return reg
     return None
+
+
+def _registry_group(ctx: StepContext) -> str:
+    """The registry's own resource group (a reused registry may live outside the deployment's group)."""
+    reg = ctx.outputs["registry"]
+    return reg.get("resource_group") or (group_of(reg["id"]) if reg.get("id") else ctx.profile.resource_group.name)
 
 
 def group_of(resource_id: str) -> str:
@@ -75,10 +82,19 @@ def group_of(resource_id: str) -> str:
 
 
 class RegistryAction:
-    """Create (or reuse) the ACR registry that ACR Tasks builds into. Admin user stays off."""
+    """Create (or reuse) the ACR registry that ACR Tasks builds into. Admin user stays off.
+
+    Registry names are global: one the profile names that already lives in another group of the subscription
+    is reused where it is (a PUT in our group would get 409 AlreadyInUse); the app then gets AcrPull on it."""
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
+
+    def _elsewhere(self, clients: AzureClients, profile: Profile) -> Any | None:
+        found = find_registry(clients, registry_name(profile))
+        if found is not None and group_of(found.id).lower() != profile.resource_group.name.lower():
+            return found
+        return None
 
     def existing(self, ctx: StepContext) -> dict[str, Any] | None:
         clients = self._clients_for(ctx.profile)
@@ -86,12 +102,18 @@ class RegistryAction:
         found = existing_and_ready(
             "looking for the container registry", lambda: clients.acr.registries.get(ctx.profile.resource_group.name, name)
         )
+        if found is None:
+            found = self._elsewhere(clients, ctx.profile)
         return self._outputs(found) if found is not None else None
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, registry_name(profile)
+        elsewhere = self._elsewhere(clients, profile)
+        if elsewhere is not None:
+            ctx.log(f"Reusing the container registry {elsewhere.name} in the resource group {group_of(elsewhere.id)}.")
+            return self._outputs(elsewhere)
         body = Registry(location=profile.azure.location, sku=Sku(name="Basic"), admin_user_enabled=False, tags=our_tags(profile))
         found = resume_or_create(
             ctx,
@@ -106,7 +128,8 @@ class RegistryAction:
 
     @staticmethod
     def _outputs(found: Any) -> dict[str, Any]:
-        return {"registry": found.name, "login_server": found.login_server, "id": found.id}
+        # login_server comes from the resource: azurecr.io, azurecr.cn or azurecr.us depending on the cloud.
+        return {"registry": found.name, "login_server": found.login_server, "id": found.id, "resource_group": group_of(found.id)}
 
 
 # --- the build context ----------------------------------------------------------------------
@@ -173,7 +196,7 @@ class AcrBuildAction:
     def existing(self, ctx: StepContext) -> dict[str, Any] | None:
         built, _, tag, image = self._target(ctx)
         clients = self._clients_for(ctx.profile)
-        group, name = ctx.profile.resource_group.name, ctx.outputs["registry"]["registry"]
+        group, name = _registry_group(ctx), ctx.outputs["registry"]["registry"]
         runs = azure_call("listing the registry's builds", lambda: list(clients.acr_tasks.runs.list(group, name, top=50)))
         wanted = f"{repository(ctx.profile)}:{tag}"
         for run in runs:
@@ -186,7 +209,7 @@ class AcrBuildAction:
     def run(self, ctx: StepContext) -> dict[str, Any]:
         profile = ctx.profile
         clients = self._clients_for(profile)
-        group, name = profile.resource_group.name, ctx.outputs["registry"]["registry"]
+        group, name = _registry_group(ctx), ctx.outputs["registry"]["registry"]
         ctx.report(0.02, "Generating the function app")
         built, context, tag, image = self._target(ctx)
         ctx.log(f"Uploading the build context ({len(context) // 1024} KiB) to {name}")
@@ -283,8 +306,8 @@ class AcrBuildAction:
 
 
 class PushedImageAction:
-    """Route "docker": the image is already in a registry. function.registry is an ACR name (the image is then
-    `<name>.azurecr.io/<app name>:latest`) or a full image reference `host/repo:tag`."""
+    """Route "docker": the image is already in a registry. function.registry is an ACR name of this subscription
+    (the image is then `<its login server>/<app name>:latest`) or a full image reference `host/repo:tag`."""
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
@@ -300,17 +323,24 @@ class PushedImageAction:
                 'The "docker" packaging route needs function.registry: an ACR name or a full image reference '
                 "(myregistry.azurecr.io/my-app:1)."
             )
+        clients = self._clients_for(profile)
         if "/" in ref:
             image = ref if ":" in ref.split("/")[-1] else f"{ref}:latest"
             login_server = ref.split("/")[0]
+            found = find_registry(clients, login_server=login_server)  # None: not an ACR of this subscription
+            name = found.name if found is not None else login_server.split(".")[0]
         else:
-            login_server = f"{ref}.azurecr.io"
+            # The login server differs per cloud (azurecr.io, azurecr.cn, azurecr.us): read it from the registry.
+            name = ref
+            found = find_registry(clients, name)
+            if found is None:
+                raise StepFailed(
+                    f"The container registry {name} is not in this subscription. Give function.registry as the full image "
+                    "reference (<login server>/<repository>:<tag>), or the name of a registry in this subscription."
+                )
+            login_server = found.login_server
             image = f"{login_server}/{repository(profile)}:latest"
-        name = login_server.split(".")[0]
-        registry_id = ""
-        if login_server.endswith(".azurecr.io") or ".azurecr." in login_server:
-            found = find_registry(self._clients_for(profile), name)
-            registry_id = found.id if found is not None else ""
+        registry_id = found.id if found is not None else ""
         built, _ = build_app_folder(ctx)  # the same settings the image was built with
         return {"image": image, "login_server": login_server, "registry": name, "registry_id": registry_id, **app_outputs(built, ctx.profile)}
 

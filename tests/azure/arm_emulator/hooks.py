@@ -1,0 +1,41 @@
+"""The few calls arm.py makes into the issue-11 rule modules (names, registry_login, roles, blobs, preflight,
+insights, host_status), so those rules live beside arm.py instead of growing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.azure.arm_emulator import blobs, host_status, insights, names, preflight, registry_login, roles
+from tests.azure.arm_emulator.arm import PROVIDERS, Reply
+
+PROVIDERS.update(insights.PROVIDERS)
+PROVIDERS.update(host_status.PROVIDERS)
+
+
+def route(state: Any, method: str, path: str, query: dict[str, str], body: Any) -> Reply | None:
+    """Subscription-level routes these modules answer (provider registration, geo regions, usages, role
+    assignment listing/deletion); None lets arm.py route the request."""
+    return preflight.route(state, method, path, query) or roles.route(state, method, path, query) or host_status.route(state, method, path, query)
+
+
+def before_create(state: Any, provider: str, key: str, name: str, body: dict[str, Any]) -> Reply | None:
+    """A refusal of a new resource's PUT, or None."""
+    return (
+        preflight.create_refusal(state, provider, body)
+        or names.refusal(state, provider, name, key, str(body.get("location") or ""))
+        or insights.create_refusal(state, provider, body)
+    )
+
+
+def after_create(state: Any, provider: str, resource: dict[str, Any]) -> None:
+    if provider == "microsoft.containerregistry/registries":
+        resource["properties"]["loginServer"] = registry_login.login_server(state, resource["name"])
+    insights.on_create(state, provider, resource)
+
+
+def role_assignment_refusal(state: Any, props: dict[str, Any]) -> Reply | None:
+    return roles.put_refusal(props)
+
+
+def blob_put(state: Any, name: str, query: dict[str, str], raw: bytes, headers: dict[str, str]) -> Reply | None:
+    return blobs.put(state, name, query, raw, headers)
