@@ -266,7 +266,7 @@ def test_blob_trigger_end_to_end_through_the_watched_folder(tmp_path, samples_ho
     cache = redis_factory(tls=False)
     root = tmp_path / "storage"
     host = function_host(built.path, {**settings, **cache_settings(cache), **KEYS, "MLFUNC_BLOB_ROOT": str(root), "MLFUNC_BLOB_POLL_SECONDS": "0.05"})
-    names = {f["name"] for f in host.request("GET", "/admin/host/status").json()["functions"]}
+    names = {f["name"] for f in host.request("GET", "/admin/host/status", headers={"x-functions-key": MASTER_KEY}).json()["functions"]}
     assert "score_blob" in names
 
     def drop(name: str) -> None:

@@ -83,7 +83,7 @@ def dispatch_host(tmp_path_factory):
 
 
 def test_status_lists_the_indexed_functions(dispatch_host):
-    answer = dispatch_host.request("GET", "/admin/host/status")
+    answer = dispatch_host.request("GET", "/admin/host/status", headers={"x-functions-key": MASTER_KEY})
     assert answer.status == 200
     status = answer.json()
     assert status["state"] == "Running"

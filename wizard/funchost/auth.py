@@ -1,15 +1,14 @@
 """Function-key checks of the local functions host, done the way the Azure Functions host does them.
 
-Imports only the standard library: the host may run from a file path under another interpreter.
+Imports only the standard library (the host runs inside the function app's interpreter).
 """
 
 from __future__ import annotations
 
 import hmac
 import os
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 ANONYMOUS = "anonymous"
 FUNCTION = "function"
@@ -18,8 +17,6 @@ AUTH_LEVELS = (ANONYMOUS, FUNCTION, ADMIN)
 
 FUNCTION_KEY_ENV = "MLFUNC_FUNCTION_KEY"
 MASTER_KEY_ENV = "MLFUNC_MASTER_KEY"
-
-_CODE_IN_QUERY = re.compile(r"(?i)(^|[&?;])(code=)[^&;]*")
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ class KeyRing:
     master_key: str = ""
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> "KeyRing":
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> KeyRing:
         env = os.environ if environ is None else environ
         return cls(function_key=env.get(FUNCTION_KEY_ENV, ""), master_key=env.get(MASTER_KEY_ENV, ""))
 
@@ -55,12 +52,9 @@ def _same(presented: str, expected: str) -> bool:
 
 
 def presented_key(query_params: Mapping[str, str], headers: Mapping[str, str]) -> str | None:
-    """The key a request carries: the `x-functions-key` header wins over `?code=`, as on Azure."""
-    return headers.get("x-functions-key") or query_params.get("code") or None
-
-
-def mask_query(query: str) -> str:
-    """The query string with any `code=` value hidden, for access logs."""
-    if not query or "code=" not in query.lower():
-        return query
-    return _CODE_IN_QUERY.sub(lambda m: f"{m.group(1)}{m.group(2)}***", query)
+    """The key a request carries: the `x-functions-key` header wins over `?code=`, as on Azure (whose query
+    names are case-insensitive: `?CODE=` counts too)."""
+    presented = headers.get("x-functions-key") or query_params.get("code")
+    if not presented:
+        presented = next((value for name, value in query_params.items() if name.lower() == "code" and value), None)
+    return presented or None

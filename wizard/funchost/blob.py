@@ -16,9 +16,10 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import azure.functions as func
 
@@ -44,7 +45,7 @@ class BlobPath:
     pattern: str
 
     @classmethod
-    def parse(cls, path: str, what: str) -> "BlobPath":
+    def parse(cls, path: str, what: str) -> BlobPath:
         container, sep, pattern = path.strip("/").partition("/")
         if not sep or not container or not pattern or "{" in container:
             raise BlobConfigError(
@@ -88,7 +89,7 @@ class BlobFunction:
     is_async: bool = False
 
     @classmethod
-    def from_function(cls, function: Any) -> "BlobFunction":
+    def from_function(cls, function: Any) -> BlobFunction:
         name = function.get_function_name()
         user_function = function.get_user_function()
         params = parameter_names(user_function)

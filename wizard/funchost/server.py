@@ -23,10 +23,10 @@ import re
 import signal
 import socket
 import sys
-import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import parse_qsl
 
 import azure.functions as func
@@ -35,12 +35,13 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .auth import ANONYMOUS, AUTH_LEVELS, FUNCTION, KeyRing, mask_query, presented_key
+from .access_log import AccessLog, MaskingFormatter, secrets_from_environment
+from .auth import ADMIN, ANONYMOUS, AUTH_LEVELS, FUNCTION, KeyRing, presented_key
 from .bindings import InvocationContext, OutValue
 from .blob import BlobConfigError, BlobFunction, BlobWatcher
+from .routes import RouteError, RouteTemplate, parse_route
 
 log = logging.getLogger("mlfunc.host")
-access_log = logging.getLogger("mlfunc.host.access")
 
 EXIT_BAD_APP = 2
 EXIT_UNSUPPORTED = 3
@@ -71,7 +72,7 @@ class HttpFunction:
     response_out_param: str | None  # or a named `func.Out[func.HttpResponse]` parameter
     wants_context: bool
     is_async: bool
-    pattern: re.Pattern[str] | None = None  # None: a static route, matched by dictionary lookup
+    template: RouteTemplate | None = None  # None: a static route, matched by dictionary lookup
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "trigger": "httpTrigger", "route": self.route, "methods": list(self.methods), "authLevel": self.auth_level}
@@ -98,22 +99,6 @@ class LoadedApp:
 
 def _value(raw: Any) -> Any:
     return getattr(raw, "value", raw)
-
-
-def _route_pattern(route: str) -> re.Pattern[str] | None:
-    """Azure route template -> regex; None when the route has no parameters."""
-    if "{" not in route:
-        return None
-    parts: list[str] = []
-    position = 0
-    for match in re.finditer(r"\{(\*?)([A-Za-z_][A-Za-z0-9_]*)(?::[^}?]*)?(\??)\}", route):
-        parts.append(re.escape(route[position : match.start()]))
-        catch_all, name, optional = match.groups()
-        body = ".*" if catch_all else "[^/]+"
-        parts.append(f"(?P<{name}>{body}){'?' if optional else ''}")
-        position = match.end()
-    parts.append(re.escape(route[position:]))
-    return re.compile("".join(parts) + "/?\\Z", re.IGNORECASE)
 
 
 def _read_route_prefix(app_dir: Path) -> str:
@@ -218,6 +203,10 @@ def _http_function(function: Any) -> HttpFunction:
                 "with http bindings only. Deploy this app with the azure target.",
                 EXIT_UNSUPPORTED,
             )
+    try:
+        template = parse_route(route)
+    except RouteError as exc:
+        raise HostError(f"Function {name!r}: {exc}") from None
     if auth_level not in AUTH_LEVELS:
         raise HostError(f"Function {name!r} has auth level {auth_level!r}; use anonymous, function or admin.")
     if "HEAD" not in methods and "GET" in methods:
@@ -233,7 +222,7 @@ def _http_function(function: Any) -> HttpFunction:
         response_out_param=out_param,
         wants_context="context" in params,
         is_async=asyncio.iscoroutinefunction(user_function),
-        pattern=_route_pattern(route),
+        template=template,
     )
 
 
@@ -241,7 +230,7 @@ def _check_routes(functions: list[HttpFunction]) -> None:
     seen: dict[str, str] = {}
     for function in functions:
         key = function.route.lower()
-        if key in seen and function.pattern is None:
+        if key in seen and function.template is None:
             raise HostError(f"Functions {seen[key]!r} and {function.name!r} share the route {function.route!r}; give each its own route.")
         seen[key] = function.name
 
@@ -258,22 +247,27 @@ class HttpDispatcher:
         self.keys = keys
         self.pool = pool
         prefix = loaded.route_prefix
-        self.prefix = f"/{prefix}/" if prefix else "/"
-        self.static = {f.route.lower(): f for f in loaded.http if f.pattern is None}
-        self.dynamic = [f for f in loaded.http if f.pattern is not None]
+        # Lower case: the Functions host matches the prefix and routes case-insensitively (/API/score works).
+        self.prefix = f"/{prefix}/".lower() if prefix else "/"
+        self.static = {f.route.lower(): f for f in loaded.http if f.template is None}
+        self.dynamic = [f for f in loaded.http if f.template is not None]
+
+    def owns(self, path: str) -> bool:
+        """True when the path is under the route prefix (in any letter case)."""
+        return path[: len(self.prefix)].lower() == self.prefix or (path + "/").lower() == self.prefix
 
     def match(self, path: str) -> tuple[HttpFunction | None, dict[str, str]]:
-        if not path.startswith(self.prefix) and path + "/" != self.prefix:
+        if not self.owns(path):
             return None, {}
         route = path[len(self.prefix) :]
         function = self.static.get(route.lower().rstrip("/"))
         if function is not None:
             return function, {}
         for function in self.dynamic:
-            assert function.pattern is not None
-            found = function.pattern.match(route)
-            if found:
-                return function, {k: v for k, v in found.groupdict().items() if v is not None}
+            assert function.template is not None
+            values = function.template.match(route)  # None also when a route constraint fails: 404
+            if values is not None:
+                return function, values
         return None, {}
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
@@ -377,47 +371,16 @@ class HttpDispatcher:
         return Response(status_code=500)
 
 
-class AccessLog:
-    """ASGI middleware: one log line per request, with any `code=` key masked."""
-
-    def __init__(self, app: Callable[..., Any]) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
-        if scope["type"] != "http" or not access_log.isEnabledFor(logging.INFO):
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = [500]
-
-        async def send_and_note(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note)
-        finally:
-            query = mask_query(scope.get("query_string", b"").decode("latin-1"))
-            target = scope["path"] + (f"?{query}" if query else "")
-            access_log.info(
-                '%s "%s %s" %d %.1fms %s',
-                (scope.get("client") or ("-",))[0],
-                scope["method"],
-                target,
-                status[0],
-                (time.perf_counter() - started) * 1000,
-                scope.get("mlfunc.function", "-"),
-            )
-
-
 def build_asgi_app(loaded: LoadedApp, keys: KeyRing, pool: concurrent.futures.Executor, blob_root: Path | None, poll_seconds: float) -> Any:
     """The starlette application of the host (routes, admin status, blob watcher lifespan)."""
 
     dispatcher = HttpDispatcher(loaded, keys, pool)
     state = {"state": "Initialized"}
 
-    async def host_status(_request: Any) -> Any:
+    async def host_status(request: Any) -> Any:
+        # As on Azure, the host's admin API needs the master key.
+        if not keys.allows(ADMIN, presented_key(request.query_params, request.headers)):
+            return Response(status_code=401)
         return JSONResponse({"state": state["state"], "functions": loaded.describe(), "version": "mlfunc-local"})
 
     async def landing(_request: Any) -> Any:
@@ -455,7 +418,7 @@ def build_asgi_app(loaded: LoadedApp, keys: KeyRing, pool: concurrent.futures.Ex
 
     async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
         # Function routes skip starlette's router: they are the hot path, matched by dictionary.
-        if scope["type"] == "http" and scope["path"].startswith(dispatcher.prefix):
+        if scope["type"] == "http" and dispatcher.owns(scope["path"]):
             await dispatcher(scope, receive, send)
         else:
             await starlette_app(scope, receive, send)
@@ -486,6 +449,7 @@ def serve(loaded: LoadedApp, sock: socket.socket, keys: KeyRing, blob_root: Path
         asgi_app,
         log_level="warning",
         access_log=False,  # ours masks keys
+        log_config=None,  # uvicorn's records go through our handler, which masks secrets
         lifespan="on",
         server_header=False,
         timeout_graceful_shutdown=1,
@@ -539,7 +503,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets_from_environment()))
+    logging.basicConfig(level=args.log_level.upper(), handlers=[handler])
     try:
         loaded = load_app(args.app_dir)
         blob_root = None
