@@ -1,13 +1,16 @@
+# PYTHON_ARGCOMPLETE_OK
 """Entry point: no arguments opens the wizard; sub-commands run headless (see wizard.cli)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("gui", "open"):
+    # A shell asking for completions runs us without arguments (_ARGCOMPLETE set): answer, never open the GUI.
+    if (not argv or argv[0] in ("gui", "open")) and not os.environ.get("_ARGCOMPLETE"):
         from wizard.ui.app import run_gui  # Qt is imported only when the GUI is wanted
 
         return run_gui(argv[1:])

@@ -1,24 +1,84 @@
-"""Headless CLI: validate, plan, build, deploy, status, invoke, destroy — the same engine as the GUI."""
+"""Headless CLI: validate, plan, build, deploy, status, invoke, keys, destroy — the same engine as the GUI.
+
+Errors are caught once, in `run()`: a WizardError is one sentence (exit 1; 2 when the input cannot be read),
+anything else is a sentence with a correlation id and the log file holding the traceback (exit 3).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from wizard import profile as profiles
 from wizard import rules, secrets
+from wizard.core.errors import InputError, WizardError
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, EXIT_UNEXPECTED = 0, 1, 2, 3
+EXIT_CANCELLED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader (`| head`) went away
+
+PROG = "mlfunc-wizard"
 
 
-def _load(path: str) -> profiles.Profile | None:
-    try:
-        return profiles.load(path)
-    except profiles.ProfileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
+class ProblemsFound(WizardError):
+    """Rule or model-check errors that stop a command; `problems` are printed before the sentence."""
+
+    def __init__(self, message: str, problems: list[rules.Problem]):
+        super().__init__(message)
+        self.problems = problems
+
+
+# --- output helpers ---------------------------------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    """JSON for what events and outputs may hold: dataclasses, enums, paths."""
+    import dataclasses
+    import enum
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str(value)
+
+
+def _emit_json(document: Any) -> None:
+    """One JSON document on one line of stdout (JSON Lines when there are several), never a secret."""
+    text = json.dumps(document, ensure_ascii=False, default=_json_default, allow_nan=False)
+    print(secrets.scrub(text), flush=True)
+
+
+def _json_mode(args: argparse.Namespace) -> bool:
+    return getattr(args, "output", "table") == "json"
+
+
+def _problem_json(problem: rules.Problem) -> dict[str, str]:
+    return {"path": problem.path, "severity": problem.severity, "message": problem.message}
+
+
+def _load(path: str) -> profiles.Profile:
+    return profiles.load(path)  # ProfileError is an InputError: exit 2 with its sentence
+
+
+def _check_rules(profile: profiles.Profile, path: str) -> list[rules.Problem]:
+    """The rule problems; raises ProblemsFound (exit 1) when any is an error."""
+    problems = rules.check(profile)
+    n_errors = len(rules.errors(problems))
+    if n_errors:
+        raise ProblemsFound(
+            f"{path} has {n_errors} error(s); fix them (see `{PROG} validate {path}`) and run the command again.",
+            problems,
+        )
+    return problems
+
+
+# --- validate / build / samples -----------------------------------------------------------------
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -26,41 +86,38 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         profile = profiles.load(args.profile)
     except profiles.ProfileFieldError as exc:  # valid JSON, but a field is unknown or mistyped
-        print(rules.Problem(exc.field, "error", str(exc).removeprefix(f"{exc.field}: ")))
-        return EXIT_PROBLEMS
-    except profiles.ProfileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    problems = rules.check(profile)
-    for problem in problems:
-        print(problem)
+        problems = [rules.Problem(exc.field, "error", str(exc).removeprefix(f"{exc.field}: "))]
+    else:
+        problems = rules.check(profile)
+        if not args.no_model_check and not rules.errors(rules.problems_for(problems, "model")):
+            from wizard import model_check
+
+            problems += model_check.check_model(profile)
     n_errors = len(rules.errors(problems))
-    print(
-        f"{args.profile}: {n_errors} error(s), {len(problems) - n_errors} warning(s).",
-        file=sys.stderr,
-    )
+    if _json_mode(args):
+        _emit_json({
+            "profile": args.profile, "valid": not n_errors, "errors": n_errors,
+            "warnings": len(problems) - n_errors, "problems": [_problem_json(p) for p in problems],
+        })
+    else:
+        for problem in problems:
+            print(problem)
+        print(f"{args.profile}: {n_errors} error(s), {len(problems) - n_errors} warning(s).", file=sys.stderr)
     return EXIT_PROBLEMS if n_errors else EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from wizard.appgen import builder, samples
+    from wizard.appgen import builder
 
     profile = _load(args.profile)
-    if profile is None:
-        return EXIT_UNREADABLE
     try:
         built = builder.build_app(profile, Path(args.out))
-    except (builder.BuildError, samples.SampleError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
     except OSError as exc:
         where = exc.filename or args.out
-        print(
-            f"error: writing the function app failed at {where}: {exc.strerror or exc}. Check that the folder "
-            "is writable and has free space, and that no other build writes into it at the same time.",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
+        raise WizardError(
+            f"Writing the function app failed at {where}: {exc.strerror or exc}. Check that the folder "
+            "is writable and has free space, and that no other build writes into it at the same time."
+        ) from None
     print(f"Function app written to {built.path.resolve()}")
     print(f"Model {built.model_name} version {built.model_version}")
     print("Functions: " + ", ".join(built.function_names))
@@ -73,110 +130,138 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_samples(args: argparse.Namespace) -> int:
     from wizard.appgen import samples
 
-    try:
-        made = [samples.ensure_sample(args.name)] if args.name else samples.ensure_all()
-    except samples.SampleError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+    made = [samples.ensure_sample(args.name)] if args.name else samples.ensure_all()
     for sample in made:
         print(f"{sample.name}\t{sample.version}\t{sample.model_path}")
     return EXIT_OK
 
 
-# --- plan / deploy / status / invoke / destroy (engine issue): logic lives in wizard.deployment ---
-
-EXIT_CANCELLED = 130
+# --- plan / deploy / status / invoke / keys / destroy: logic lives in wizard.deployment ----------
 
 
 class _EventPrinter:
-    """Prints engine events as lines (`[12.3s] cache: finished (4.1s)`); called from worker threads."""
+    """Prints engine events as lines (`[12.3s] cache: finished (4.1s)`), or as JSON Lines; called from worker
+    threads. A reader that went away (`| head`) stops the printing, not the deployment."""
 
-    def __init__(self) -> None:
+    def __init__(self, as_json: bool = False) -> None:
         import threading
         import time
 
         self._t0 = time.monotonic()
         self._clock = time.monotonic
         self._lock = threading.Lock()
+        self._json = as_json
+        self._closed = False
+
+    def elapsed(self) -> float:
+        return self._clock() - self._t0
 
     def __call__(self, event) -> None:
-        elapsed = f"[{self._clock() - self._t0:.1f}s]"
+        if self._json:
+            line = None
+            document = {
+                "type": "event", "kind": event.kind, "step": event.step, "message": event.message,
+                "fraction": event.fraction, "duration_s": event.duration_s, "detail": event.detail,
+                "outputs": event.outputs, "time": event.time, "elapsed_s": round(self.elapsed(), 3),
+            }
+        else:
+            document = None
+            line = self._line(event)
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                _emit_json(document) if self._json else print(line, flush=True)
+            except BrokenPipeError:
+                self._closed = True
+                _silence_stdout()
+
+    def _line(self, event) -> str:
+        elapsed = f"[{self.elapsed():.1f}s]"
         who = f"{event.step}: " if event.step else ""
         took = f" ({event.duration_s:.1f}s)" if event.duration_s is not None else ""
-        if event.kind == "log":
-            line = f"    {event.step} | {event.message}" if event.step else f"{elapsed} {event.message}"
-        elif event.kind == "progress":
+        kind = getattr(event.kind, "value", event.kind)
+        if kind == "log":
+            return f"    {event.step} | {event.message}" if event.step else f"{elapsed} {event.message}"
+        if kind == "progress":
             pct = f"{event.fraction:.0%} " if event.fraction is not None else ""
-            line = f"{elapsed} {who}{pct}{event.message}".rstrip()
-        elif event.kind == "started":
-            line = f"{elapsed} {who}started — {event.message}" if event.message else f"{elapsed} {who}started"
-        elif event.kind == "failed":
-            line = f"{elapsed} {who}FAILED{took} — {event.message}"
-        else:  # finished, skipped, retrying, cancelled
-            line = f"{elapsed} {who}{event.kind}{took}" + (f" — {event.message}" if event.message else "")
-        with self._lock:
-            print(line, flush=True)
+            return f"{elapsed} {who}{pct}{event.message}".rstrip()
+        if kind == "started":
+            return f"{elapsed} {who}started — {event.message}" if event.message else f"{elapsed} {who}started"
+        if kind == "failed":
+            return f"{elapsed} {who}FAILED{took} — {event.message}"
+        # finished, skipped, retrying, cancelled, ...
+        return f"{elapsed} {who}{kind}{took}" + (f" — {event.message}" if event.message else "")
 
 
-def _refuse_on_rule_errors(profile: profiles.Profile, path: str) -> bool:
-    problems = rules.check(profile)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if rules.errors(problems):
-        print(f"{path} has {len(rules.errors(problems))} error(s); fix them (see `mlfunc-wizard validate {path}`) "
-              "and run the command again.", file=sys.stderr)
-        return True
-    return False
+def plan_document(plan: Any) -> dict[str, Any]:
+    """`plan --output json`. HOOK for the step-contract issue (H6), which defines the shape: when the Plan
+    offers `to_json()` it is used as is; until then this minimal shape (pinned in tests) stands in."""
+    to_json = getattr(plan, "to_json", None)
+    if callable(to_json):
+        return to_json()
+    return {
+        "target": plan.target,
+        "steps": [
+            {"name": s.name, "title": s.title, "creates": s.creates, "needs": list(s.needs), "estimate_s": s.estimate_s}
+            for s in plan.steps
+        ],
+    }
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from wizard import deployment
-    from wizard.plan import PlanError
 
     profile = _load(args.profile)
-    if profile is None:
-        return EXIT_UNREADABLE
-    try:
-        plan = deployment.make_plan(profile)
-    except (PlanError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    print(plan.describe())
-    return EXIT_PROBLEMS if rules.errors(rules.check(profile)) else EXIT_OK
+    _check_rules(profile, args.profile)
+    plan = deployment.make_plan(profile)
+    if _json_mode(args):
+        _emit_json(plan_document(plan))
+    else:
+        print(plan.describe())
+    return EXIT_OK
+
+
+def _endpoint_json(endpoint: Any, auth_level: str | None) -> dict[str, Any] | None:
+    """Where and how to call the function, never the key (see `keys NAME`)."""
+    if endpoint is None:
+        return None
+    url = endpoint if isinstance(endpoint, str) else endpoint.url
+    if not url:
+        return None
+    header = None if auth_level == "anonymous" else (getattr(endpoint, "auth_header", "") or "x-functions-key")
+    return {"url": url, "auth_level": auth_level, "key_header": header}
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from wizard import deployment
-    from wizard.plan import PlanError
-    from wizard.secrets import mask
-    from wizard.targets.base import StepFailed
+    from wizard import deployment, model_check
 
+    as_json = _json_mode(args)
     profile = _load(args.profile)
-    if profile is None:
-        return EXIT_UNREADABLE
-    if _refuse_on_rule_errors(profile, args.profile):
-        return EXIT_PROBLEMS
+    _check_rules(profile, args.profile)
+    # Load the model and run init() in a subprocess before anything is started (unpickling runs code).
+    found = rules.errors(model_check.check_model(profile))
+    if found:
+        raise ProblemsFound(f"The model or entry script of {args.profile} does not load; fix it and deploy again.", found)
     if profile.target == "azure" and not args.yes:
         if not sys.stdin.isatty():
-            print("Deploying to Azure creates billed resources; confirm with --yes when not running in a terminal.",
-                  file=sys.stderr)
-            return EXIT_PROBLEMS
+            raise WizardError("Deploying to Azure creates billed resources; confirm with --yes when not running in a terminal.")
         answer = input(f"Create the resources of '{profile.name}' in Azure resource group "
                        f"'{profile.resource_group.name}'? They are billed. Type yes to go on: ")
         if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was created.", file=sys.stderr)
-            return EXIT_PROBLEMS
+            raise WizardError("Nothing was created.")
 
-    run_ = deployment.DeploymentRun(profile, _EventPrinter())
+    printer = _EventPrinter(as_json)
+    run_ = deployment.DeploymentRun(profile, printer)
     result: dict = {}
 
     def work() -> None:
         try:
             result["outcome"] = run_.run()
-        except BaseException as exc:  # noqa: BLE001 - reported below as a sentence
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread, caught at the top
             result["error"] = exc
 
     def on_signal(signum, frame) -> None:
@@ -195,20 +280,27 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     error = result.get("error")
     if error is not None:
-        if isinstance(error, (deployment.DeploymentBusy, PlanError, StepFailed, ValueError)):
-            print(f"error: {error}", file=sys.stderr)
-            return EXIT_PROBLEMS
         raise error
     outcome = result["outcome"]
+    states = {step: getattr(state, "value", state) for step, state in outcome.states.items()}
+    blocked = [s for s, state in states.items() if state == "blocked"]
+    if as_json:
+        _emit_json({
+            "type": "result", "name": profile.name, "ok": outcome.ok, "cancelled": outcome.cancelled,
+            "duration_s": round(outcome.duration_s, 3), "states": states, "failed": outcome.failed,
+            "endpoint": _endpoint_json(outcome.endpoint, _auth_level(profile)),
+        })
+        return EXIT_OK if outcome.ok else EXIT_CANCELLED if outcome.cancelled else EXIT_PROBLEMS
     if outcome.ok:
-        adopted = sum(1 for s in outcome.states.values() if s == "skipped")
+        adopted = sum(1 for s in states.values() if s in ("skipped", "adopted"))
         print(f"\nDeployed '{profile.name}' in {outcome.duration_s:.1f} s "
-              f"({len(outcome.states)} steps, {adopted} already in place).")
+              f"({len(states)} steps, {adopted} already in place).")
         if outcome.endpoint is not None:
             print(f"Invoke URL: {outcome.endpoint.url}")
             if outcome.endpoint.key:
-                print(f"Function key: {mask(outcome.endpoint.key)} (header {outcome.endpoint.auth_header})")
-        print(f"Try it: mlfunc-wizard invoke {profile.name}")
+                print(f"Function key: {secrets.mask(outcome.endpoint.key)} (header {outcome.endpoint.auth_header}; "
+                      f"`{PROG} keys {profile.name} --show` prints it)")
+        print(f"Try it: {PROG} invoke {profile.name}")
         return EXIT_OK
     if outcome.cancelled:
         print("deployment cancelled; run deploy again to resume", file=sys.stderr)
@@ -216,11 +308,34 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     print("\nThe deployment did not finish:", file=sys.stderr)
     for step, sentence in outcome.failed.items():
         print(f"  {step}: {sentence}", file=sys.stderr)
-    blocked = [s for s, state in outcome.states.items() if state == "blocked"]
     if blocked:
         print(f"  not started: {', '.join(blocked)}", file=sys.stderr)
     print("Finished steps are kept: run the same command again to resume.", file=sys.stderr)
     return EXIT_PROBLEMS
+
+
+def _auth_level(profile: profiles.Profile) -> str | None:
+    trigger = profile.function.trigger
+    return (trigger.auth_level or "function") if trigger.type == "http" else None
+
+
+def _deployed_profile(name: str) -> profiles.Profile:
+    """The saved profile of deployment `name`; a damaged record is a sentence, not a traceback."""
+    from wizard import deployment
+
+    try:
+        folder = deployment.state_dir(name)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        return deployment.load_deployed_profile(name)
+    except deployment.DeploymentNotFound:
+        raise
+    except (WizardError, OSError, ValueError) as exc:  # a damaged or hand-edited profile copy
+        raise WizardError(
+            f"The record of deployment '{name}' in {folder} cannot be read ({exc}); remove it with "
+            f"`{PROG} destroy {name} --forget` and deploy again.",
+        ) from None
 
 
 def _local_resources(profile: profiles.Profile) -> list[str]:
@@ -232,18 +347,38 @@ def _local_resources(profile: profiles.Profile) -> list[str]:
         return [f"(cannot list resources: {exc})"]
 
 
+def _iso(timestamp: float | None) -> str | None:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat() if timestamp else None
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     import time
 
     from wizard import deployment
 
-    try:
-        infos = [deployment.deployment_info(args.name)] if args.name else deployment.list_deployments()
-    except (deployment.DeploymentNotFound, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+    if args.name:
+        _deployed_profile(args.name)  # a sentence for an unknown or damaged record
+        infos = [deployment.deployment_info(args.name)]
+    else:
+        infos = deployment.list_deployments()
+    if _json_mode(args):
+        documents = []
+        for i in infos:
+            profile = deployment.load_deployed_profile(i.name)
+            documents.append({
+                "name": i.name, "target": i.target, "resource_group": i.resource_group,
+                "subscription_id": profile.azure.subscription_id if i.target == "azure" else "",
+                "state": i.status, "updated": _iso(i.updated),
+                "endpoint": _endpoint_json(i.endpoint_url, _auth_level(profile)),
+                "steps": {step: getattr(state, "value", state) for step, state in i.steps.items()},
+                "resources": _local_resources(profile) if i.target == "local" else [],
+            })
+        _emit_json(documents[0] if args.name else documents)
+        return EXIT_OK
     if not infos:
-        print("No deployments yet. Deploy one with `mlfunc-wizard deploy PROFILE`.")
+        print(f"No deployments yet. Deploy one with `{PROG} deploy PROFILE`.")
         return EXIT_OK
     rows = [("NAME", "TARGET", "RESOURCE GROUP", "STATE", "UPDATED", "ENDPOINT")]
     for i in infos:
@@ -256,7 +391,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         if args.name:
             print(f"\nSteps of {i.name}:")
             for step, state in i.steps.items():
-                print(f"  {step}: {state}")
+                print(f"  {step}: {getattr(state, 'value', state)}")
         if i.target == "local":
             profile = deployment.load_deployed_profile(i.name)
             print(f"\nResources of {i.name} ({i.resource_group}):")
@@ -267,41 +402,46 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _invoke_data(args: argparse.Namespace):
     """The JSON to send: --data JSON, --data @FILE, or the profile's / sample's sample input."""
-    import json
-
-    from wizard import deployment
-
     if args.data is not None:
         text = args.data
         if text.startswith("@"):
             try:
                 text = Path(text[1:]).expanduser().read_text(encoding="utf-8")
-            except OSError as exc:
-                raise ValueError(f"Cannot read {text[1:]}: {exc.strerror}. Check the path after @.") from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"Cannot read {text[1:]}: {getattr(exc, 'strerror', None) or exc}. "
+                                 "Check the path after @.") from None
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"--data is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
-    profile = deployment.load_deployed_profile(args.name)
+            raise InputError(f"--data is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
+        except RecursionError:
+            raise InputError("--data is nested too deep to read; send a flatter JSON document.") from None
+        except ValueError:  # an integer over the digit limit
+            raise InputError(f"--data holds a number with more than {sys.get_int_max_str_digits()} digits; "
+                             "send smaller numbers.") from None
+    profile = _deployed_profile(args.name)
     if profile.model.sample_input is not None:
         return profile.model.sample_input
     if profile.model.source == "sample":
         from wizard.appgen.samples import ensure_sample
 
         return ensure_sample(profile.model.sample).sample_input
-    raise ValueError("This profile has no model.sample_input; pass the input with --data JSON or --data @FILE.")
+    raise InputError("This profile has no model.sample_input; pass the input with --data JSON or --data @FILE.")
 
 
 def cmd_invoke(args: argparse.Namespace) -> int:
     from wizard import deployment
-    from wizard.targets.base import StepFailed
 
-    try:
-        data = _invoke_data(args)
-        result = deployment.invoke(args.name, data, timeout=args.timeout)
-    except (deployment.DeploymentNotFound, deployment.InvokeError, StepFailed, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+    data = _invoke_data(args)
+    _deployed_profile(args.name)
+    result = deployment.invoke(args.name, data, timeout=args.timeout)
+    if _json_mode(args):
+        _emit_json({
+            "status": result.status, "ok": result.ok, "latency_ms": round(result.latency_ms, 3),
+            "x_cache": result.x_cache, "model_version": result.model_version, "response": result.json,
+            "body": result.body,
+        })
+        return EXIT_OK if result.ok else EXIT_PROBLEMS
     print(result.body)
     parts = [f"HTTP {result.status}", f"{result.latency_ms:.1f} ms"]
     if result.x_cache:
@@ -312,25 +452,54 @@ def cmd_invoke(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    """The function key of a deployment, masked unless --show (like `az functionapp keys list`)."""
+    from wizard import deployment
+
+    profile = _deployed_profile(args.name)
+    endpoint = deployment.endpoint(profile)
+    key = endpoint.key or ""
+    shown = key if args.show else (secrets.mask(key) if key else "")
+    if _json_mode(args):
+        document = {"name": profile.name, "key_header": endpoint.auth_header if key else None, "key": shown,
+                    "masked": bool(key) and not args.show}
+        # --show asks for the key: print it unscrubbed (the registry would mask it again).
+        print(json.dumps(document, ensure_ascii=False), flush=True)
+        return EXIT_OK
+    if not key:
+        print(f"'{profile.name}' needs no key (auth level {_auth_level(profile) or 'none'}).")
+        return EXIT_OK
+    print(f"{shown}\t(header {endpoint.auth_header})")
+    if not args.show:
+        print(f"The key is masked; `{PROG} keys {profile.name} --show` prints it.", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_destroy(args: argparse.Namespace) -> int:
     import signal
     import threading
 
     from wizard import deployment
-    from wizard.targets.base import StepFailed
 
-    try:
-        profile = deployment.load_deployed_profile(args.name)
-    except (deployment.DeploymentNotFound, profiles.ProfileError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+    if args.forget:
+        _deployment_folder_exists(args.name)
+        group, subscription = deployment.forget(args.name)
+        where = f"resource group '{group}'" + (f" in subscription {subscription}" if subscription else "")
+        print(f"Forgot the deployment '{args.name}' (its local record only). Its {where} was NOT deleted.")
+        if subscription:
+            print(f"Delete it by hand when you no longer need it: az group delete --name {group} "
+                  f"--subscription {subscription}")
+        elif group:
+            print(f"Delete it by hand when you no longer need it (a local group is a folder under "
+                  f"{Path('resource-groups') / group} in the data folder, with its processes).")
+        return EXIT_OK
+    profile = _deployed_profile(args.name)
     group = profile.resource_group.name
     typed = None
     if not args.yes:
         if not sys.stdin.isatty():
-            print(f"destroy asks you to type the resource group name '{group}' to confirm; run it in a terminal "
-                  "or pass --yes.", file=sys.stderr)
-            return EXIT_PROBLEMS
+            raise WizardError(f"destroy asks you to type the resource group name '{group}' to confirm; run it in a "
+                              "terminal or pass --yes.")
         if profile.target == "local":
             print(f"Resource group {group} holds:")
             for line in _local_resources(profile) or ["(nothing)"]:
@@ -340,9 +509,6 @@ def cmd_destroy(args: argparse.Namespace) -> int:
     previous = {s: signal.signal(s, lambda signum, frame: cancel.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         deployment.destroy(profile, log=lambda line: print(line, flush=True), cancel_event=cancel, typed_name=typed)
-    except (deployment.DestroyRefused, deployment.DeploymentBusy, StepFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
@@ -353,62 +519,287 @@ def cmd_destroy(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _deployment_folder_exists(name: str) -> None:
+    from wizard import deployment
+
+    try:
+        folder = deployment.state_dir(name)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if not folder.is_dir():
+        raise deployment.DeploymentNotFound(f"No deployment named '{name}'. Run `{PROG} status` to list deployments.")
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    print(argcomplete.shellcode([PROG], shell=args.shell))
+    return EXIT_OK
+
+
+# --- the parser -------------------------------------------------------------------------------------
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(PROG)
+    except metadata.PackageNotFoundError:  # a checkout that was not installed
+        from wizard import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mlfunc-wizard",
+        prog=PROG,
         description="Deploy an ML model as a function app with a Redis cache, locally or on Azure. "
         "Run without arguments to open the wizard.",
+        epilog="Exit codes: 0 ok, 1 errors or a failed step, 2 unreadable input, 3 unexpected error (see the log "
+        "file it names), 130 cancelled.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail, and show error details")
+    # Sub-commands accept -v too; SUPPRESS keeps the top-level value when they do not get it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log more detail, and show error details")
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("-o", "--output", choices=("table", "json"), default="table",
+                        help="table for people (default), json for scripts")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="check a profile against the portal's rules")
+    def add(name: str, help_: str, *, with_output: bool = False) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, parents=[common, output] if with_output else [common])
+
+    p = add("validate", "check a profile against the portal's rules, and load its model", with_output=True)
     p.add_argument("profile")
+    p.add_argument("--no-model-check", action="store_true",
+                   help="do not load the model and run init() (in a subprocess, up to 60 s)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="write the function app folder for a profile")
+    p = add("build", "write the function app folder for a profile")
     p.add_argument("profile")
     p.add_argument("--out", required=True, help="folder to write the app into (empty, or an earlier build)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("samples", help="generate the sample models (digits, digits-heavy) and print their paths")
+    p = add("samples", "generate the sample models (digits, digits-heavy) and print their paths")
     p.add_argument("--name", help="only this sample")
     p.set_defaults(func=cmd_samples)
 
-    p = sub.add_parser("plan", help="show the steps a deployment would take, in order, with the critical path")
+    p = add("plan", "show the steps a deployment would take, in order, with the critical path", with_output=True)
     p.add_argument("profile")
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("deploy", help="deploy a profile (resumes an interrupted deployment)")
+    p = add("deploy", "deploy a profile (resumes an interrupted deployment)", with_output=True)
     p.add_argument("profile")
     p.add_argument("--yes", action="store_true", help="do not ask before creating billed Azure resources")
     p.set_defaults(func=cmd_deploy)
 
-    p = sub.add_parser("status", help="list deployments, their state and endpoint (and local processes)")
+    p = add("status", "list deployments, their state and endpoint (and local processes)", with_output=True)
     p.add_argument("name", nargs="?", help="one deployment, with its steps")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("invoke", help="send input to a deployed function and print the answer")
+    p = add("invoke", "send input to a deployed function and print the answer", with_output=True)
     p.add_argument("name")
     p.add_argument("--data", help="JSON, or @FILE; default: the profile's sample input")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the answer")
     p.set_defaults(func=cmd_invoke)
 
-    p = sub.add_parser("destroy", help="delete a deployment's resource group and everything in it")
+    p = add("keys", "print a deployment's function key (masked unless --show)", with_output=True)
+    p.add_argument("name")
+    p.add_argument("--show", action="store_true", help="print the whole key (it is a secret)")
+    p.set_defaults(func=cmd_keys)
+
+    p = add("destroy", "delete a deployment's resource group and everything in it")
     p.add_argument("name")
     p.add_argument("--yes", action="store_true", help="do not ask for the resource group name")
+    p.add_argument("--forget", action="store_true",
+                   help="delete only the local record (no sign-in); the resource group is left to delete by hand")
     p.set_defaults(func=cmd_destroy)
+
+    p = add("completion", "print the shell completion script (eval \"$(mlfunc-wizard completion bash)\")")
+    p.add_argument("shell", choices=("bash", "zsh"))
+    p.set_defaults(func=cmd_completion)
 
     # Sub-commands added by the other modules' issues register themselves here.
     return parser
 
 
+# --- logging and the one place errors are caught --------------------------------------------------
+
+
+class _ConsoleHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (so a redirected stderr is honoured)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+class _OwnRecordsOnly(logging.Filter):
+    """Without -v the console shows the wizard's own warnings, not the libraries' (azure.identity, urllib3...)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name == "wizard" or record.name.startswith("wizard.")
+
+
+def _configure_logging(verbose: bool) -> None:
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _ConsoleHandler)]:
+        root.removeHandler(handler)
+    handler = _ConsoleHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    if not verbose:
+        handler.addFilter(_OwnRecordsOnly())
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logging.captureWarnings(True)  # library `warnings` go through the filter above (py.warnings)
+    secrets.install_log_scrubbing()
+
+
+def _silence_stdout() -> None:
+    """After EPIPE: point stdout at /dev/null, so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests capture stdout): nothing to flush at exit
+
+
+def _error_document(exc: BaseException, code: int, **extra: Any) -> dict[str, Any]:
+    message = secrets.scrub(getattr(exc, "message", "") or str(exc))
+    detail = secrets.scrub(getattr(exc, "detail", "") or "")
+    error: dict[str, Any] = {"message": message, "detail": detail, "exit_code": code, **extra}
+    if isinstance(exc, ProblemsFound):
+        error["problems"] = [_problem_json(p) for p in exc.problems]
+    return {"error": error}
+
+
+def _report(exc: WizardError, code: int, *, verbose: bool, as_json: bool) -> int:
+    if as_json:
+        _emit_json(_error_document(exc, code))
+        return code
+    if isinstance(exc, ProblemsFound):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    print(f"error: {secrets.scrub(exc.message)}", file=sys.stderr)
+    if verbose and exc.detail:
+        print(f"detail: {secrets.scrub(exc.detail)}", file=sys.stderr)
+    return code
+
+
+def _log_unexpected(exc: BaseException, correlation: str, argv: list[str]) -> Path | None:
+    """Write the traceback (secrets masked) to data_home()/logs; the console gets only the path."""
+    import tempfile
+    import time
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    body = secrets.scrub(
+        f"mlfunc-wizard {_version()} · correlation id {correlation} · {time.strftime('%Y-%m-%d %H:%M:%S %z')}\n"
+        f"command: {' '.join(argv)}\npython: {sys.version.split()[0]} on {sys.platform}\n\n{text}"
+    )
+    name = f"error-{time.strftime('%Y%m%d-%H%M%S')}-{correlation}.log"
+    folders = []
+    try:
+        from wizard.paths import data_home
+
+        folders.append(data_home() / "logs")
+    except OSError:
+        pass
+    folders.append(Path(tempfile.gettempdir()))
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(body)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _unexpected(exc: BaseException, argv: list[str], *, as_json: bool) -> int:
+    import uuid
+
+    correlation = uuid.uuid4().hex[:12]
+    path = _log_unexpected(exc, correlation, argv)
+    where = f"the traceback is in {path}" if path else "the traceback could not be written to a log file"
+    sentence = (f"mlfunc-wizard failed unexpectedly ({type(exc).__name__}); this is a bug: report it with "
+                f"correlation id {correlation} — {where} .")
+    if as_json:
+        document = _error_document(exc, EXIT_UNEXPECTED, correlation_id=correlation, log_file=str(path or ""))
+        document["error"]["message"] = sentence
+        document["error"]["detail"] = secrets.scrub(f"{type(exc).__name__}: {exc}")
+        _emit_json(document)
+    else:
+        print(f"error: {sentence}", file=sys.stderr)
+    return EXIT_UNEXPECTED
+
+
 def run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    secrets.install_log_scrubbing()
-    return args.func(args)
+    try:
+        import argcomplete
+
+        argcomplete.autocomplete(parser)  # answers and exits only when the shell asks for completions
+    except ImportError:  # pragma: no cover - a declared dependency
+        pass
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help, --version and usage errors (exit 2) print, then exit
+        _flush_quietly()
+        raise
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    verbose = bool(getattr(args, "verbose", False))
+    as_json = _json_mode(args)
+    _configure_logging(verbose)
+    try:
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe fails here, inside the handler, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except InputError as exc:
+        return _safely(lambda: _report(exc, EXIT_UNREADABLE, verbose=verbose, as_json=as_json))
+    except WizardError as exc:
+        return _safely(lambda: _report(exc, EXIT_PROBLEMS, verbose=verbose, as_json=as_json))
+    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a sentence
+        return _safely(lambda: _unexpected(exc, argv, as_json=as_json))
+
+
+def _flush_quietly() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _safely(report) -> int:
+    """Run an error reporter; if stdout has gone away meanwhile, still exit with its code."""
+    try:
+        code = report()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
 
 
 def main() -> int:  # pragma: no cover - thin wrapper

@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import json
 import os
+import sys
 import types
 import typing
 from dataclasses import dataclass, field
@@ -143,8 +144,8 @@ class Profile:
 class ProfileError(InputError):
     """A profile file that cannot be read; the message is a sentence for the user."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, detail: str = ""):
+        super().__init__(message, detail)
         self.line = line
         self.column = column
 
@@ -268,6 +269,10 @@ def _json_type(value: Any) -> str:
 # --- files ----------------------------------------------------------------------------------
 
 
+# Deeper than any real profile (a sample image is 4 levels); keeps every later walk far from the recursion limit.
+MAX_DEPTH = 64
+
+
 def loads(text: str, base_dir: Path | None = None) -> Profile:
     try:
         data = json.loads(text)
@@ -277,9 +282,36 @@ def loads(text: str, base_dir: Path | None = None) -> Profile:
             exc.lineno,
             exc.colno,
         ) from None
+    except RecursionError:
+        raise ProfileError(_too_deep()) from None
+    except ValueError as exc:  # an integer over sys.get_int_max_str_digits() (a guard against slow conversions)
+        raise ProfileError(
+            f"The profile holds a number with more than {sys.get_int_max_str_digits()} digits, which no field accepts; "
+            "write a smaller number.",
+            detail=str(exc),
+        ) from None
+    if _depth_exceeds(data, MAX_DEPTH):
+        raise ProfileError(_too_deep())
     profile = from_dict(data)
     profile.base_dir = base_dir
     return profile
+
+
+def _too_deep() -> str:
+    return (f"The profile is nested too deep (more than {MAX_DEPTH} levels of [ ] or {{ }}); a profile is a few levels "
+            "deep, so check that this is the right file.")
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    """True when lists/objects nest deeper than `limit`; iterative, so it cannot hit the recursion limit itself."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def dumps(profile: Profile) -> str:
@@ -296,9 +328,11 @@ def load(path: str | Path) -> Profile:
         raise ProfileError(f"Cannot read the profile {path} ({exc}); check the path and its permissions.") from None
     try:
         return loads(text, base_dir=path.resolve().parent)
+    except ProfileFieldError:
+        raise
     except ProfileError as exc:
         if exc.line is None:
-            raise
+            raise ProfileError(f"{path}: {exc}", detail=exc.detail) from None
         # Name the file, so the line and column can be found.
         raise ProfileError(
             f"{path}: {exc} Fix the file at that spot (often a missing comma, quote or bracket just before it).",
