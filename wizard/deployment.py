@@ -17,10 +17,12 @@ import requests
 from wizard import profile as profiles
 from wizard.core.errors import WizardError
 from wizard.core.engine import Engine, RunOutcome
+from wizard.core import whatif
 from wizard.core.events import EventSink, StepEvent
 from wizard.core.journal import Journal, scrub_value
 from wizard.paths import data_home
 from wizard.core.plan import Plan
+from wizard.core.whatif import WhatIf
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.base import Endpoint, StepFailed, Target
@@ -33,7 +35,7 @@ LOCK_FILE = "deploy.lock"
 __all__ = [
     "DeploymentBusy", "DeploymentInfo", "DeploymentNotFound", "DeploymentRun", "DestroyRefused", "InvokeError",
     "InvokeResult", "RunOutcome", "destroy", "endpoint", "invoke", "list_deployments", "load_deployed_profile",
-    "make_plan", "state_dir", "target_for",
+    "make_plan", "state_dir", "target_for", "what_if", "drift", "WhatIf",
 ]
 
 
@@ -81,6 +83,26 @@ def make_plan(profile: Profile, *, credential: Any = None, target: Target | None
     return Plan(target.steps(profile), target=target.name)
 
 
+def what_if(profile: Profile, *, credential: Any = None, target: Target | None = None) -> WhatIf:
+    """What a deploy of `profile` would do to each resource, acting on nothing (`mlfunc-wizard plan`,
+    the Review page). On Azure without a credential nothing is observed: the steps come back `unknown`
+    with the reason. Observing takes no deploy lock: it only reads."""
+    if profile.target == "azure" and credential is None and target is None:
+        plan = make_plan(profile)
+        return whatif.steps_only(plan, profile, "Not signed in to Azure, so nothing was compared with what is "
+                                                "deployed; sign in (az login) to see what would change.")
+    target = target or target_for(profile, credential=credential)
+    plan = make_plan(profile, target=target)
+    folder = state_dir(profile.name)
+    journal = Journal(folder) if (folder / "journal.json").exists() else None
+    return whatif.preview(plan, profile, journal)
+
+
+def drift(name: str, *, credential: Any = None, target: Target | None = None) -> WhatIf:
+    """How the resources of deployment `name` differ from the profile it was deployed with (`status`)."""
+    return what_if(load_deployed_profile(name), credential=credential, target=target)
+
+
 # --- deploying -----------------------------------------------------------------------------
 
 
@@ -120,8 +142,10 @@ class _DeployLock:
 class DeploymentRun:
     """One deploy of a profile: blocking `run()` that resumes from the journal; `cancel()` from any thread."""
 
-    def __init__(self, profile: Profile, on_event: EventSink, *, credential: Any = None, target: Target | None = None):
+    def __init__(self, profile: Profile, on_event: EventSink, *, credential: Any = None, target: Target | None = None,
+                 allow_replace: bool = False):
         self.profile = profile
+        self.allow_replace = allow_replace  # consent to replace a resource whose setting cannot change in place
         self.on_event = on_event
         self.credential = credential
         self._target = target
@@ -160,7 +184,8 @@ class DeploymentRun:
         try:
             _save_profile_copy(self.profile, self.state_dir)
             journal = Journal(self.state_dir)
-            engine = Engine(plan, self.profile, self.state_dir, self.on_event, journal=journal)
+            engine = Engine(plan, self.profile, self.state_dir, self.on_event, journal=journal,
+                            allow_replace=self.allow_replace)
             self._engine = engine
             if self._cancel_requested.is_set():
                 engine.cancel()
@@ -247,7 +272,7 @@ def _info(folder: Path) -> DeploymentInfo | None:
     return DeploymentInfo(
         name=folder.name, target=profile.target, resource_group=profile.resource_group.name, status=status,
         updated=journal.meta.get("updated"), endpoint_url=str(journal.meta.get("endpoint_url") or ""),
-        steps={n: journal.steps[n].state for n in _plan_order(journal) if n in journal.steps},
+        steps={n: journal.steps[n].state.value for n in _plan_order(journal) if n in journal.steps},
     )
 
 

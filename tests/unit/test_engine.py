@@ -96,11 +96,11 @@ def test_a_failure_skips_its_dependants_and_lets_independent_steps_finish(tmp_pa
     assert outcome.failed == {"cache": "The cache name is taken; pick another name."}
     assert outcome.states["access"] == outcome.states["settings"] == "blocked"
     assert recorder.of("skipped", "settings")[0].message == "Not started because 'cache' failed."
-    assert outcome.states["package"] == outcome.states["plan"] == "finished"
+    assert outcome.states["package"] == outcome.states["plan"] == "created"
     assert count(tmp_path / "resources", "access", "start") == 0
     journal = Journal(tmp_path / "state")
     assert journal.state("cache") == "failed" and journal.get("cache").error.startswith("The cache name")
-    assert journal.state("plan") == "finished" and journal.state("access") is None
+    assert journal.state("plan") == "created" and journal.state("access") is None
 
 
 def test_an_unexpected_exception_gets_a_sentence_and_a_traceback_in_detail(tmp_path):
@@ -174,9 +174,9 @@ def test_cancel_reaches_a_step_blocked_in_a_long_wait(tmp_path):
     assert outcome.cancelled and not outcome.ok
     # The step's own wait was interrupted (it ran its except clause), not abandoned.
     assert count(resources, "cache", "interrupted") == 1
-    assert outcome.states == {"cache": "cancelled", "access": "not-started", "package": "finished"}
+    assert outcome.states == {"cache": "cancelled", "access": "not-started", "package": "created"}
     journal = Journal(tmp_path / "state")
-    assert journal.state("cache") == "cancelled" and journal.state("package") == "finished"
+    assert journal.state("cache") == "cancelled" and journal.state("package") == "created"
     assert journal.state("access") is None and journal.meta["status"] == "cancelled"
     assert recorder.kinds("cache")[-1] == "cancelled"
 
@@ -232,7 +232,7 @@ def test_resume_after_a_failure_skips_finished_steps(tmp_path):
     assert outcome.ok
     resources = tmp_path / "resources"
     assert [count(resources, n, "start") for n in ("group", "cache", "app", "settings")] == [1, 1, 2, 1]
-    assert outcome.states == {"group": "skipped", "cache": "skipped", "app": "finished", "settings": "finished"}
+    assert outcome.states == {"group": "adopted", "cache": "adopted", "app": "created", "settings": "created"}
     assert recorder.of("log", "")[0].message.startswith("Resuming: 2 of 4 steps")
     assert outcome.outputs["settings"]["upstream"] == {"app": "app", "cache": "cache"}
 
@@ -243,7 +243,7 @@ def test_a_journaled_step_whose_resource_vanished_is_created_again(tmp_path):
     assert engine.run().ok
     (target.folder / "cache.created").unlink()  # someone deleted the resource by hand
     engine, recorder, _ = make_engine(tmp_path, specs)
-    assert engine.run().states == {"cache": "finished"}
+    assert engine.run().states == {"cache": "created"}
     assert count(target.folder, "cache", "created") == 2
     assert any("did not find the result in place" in e.message for e in recorder.of("log", "cache"))
 
@@ -254,7 +254,7 @@ def test_an_existing_resource_from_a_killed_run_is_adopted_without_a_journal_ent
     (resources / "cache.created").write_text(json.dumps({"name": "cache", "from": "killed run"}))
     engine, recorder, _ = make_engine(tmp_path, [StepSpec("cache")])
     outcome = engine.run()
-    assert outcome.states == {"cache": "skipped"} and outcome.outputs["cache"]["from"] == "killed run"
+    assert outcome.states == {"cache": "adopted"} and outcome.outputs["cache"]["from"] == "killed run"
     assert count(resources, "cache", "start") == 0
     assert Journal(tmp_path / "state").get("cache").adopted
 
@@ -269,7 +269,7 @@ def test_a_changed_profile_is_announced_and_every_step_rechecks(tmp_path):
     changed.cache.sku = "Balanced_B1"
     outcome = Engine(Plan(target.steps(None)), changed, tmp_path / "state", recorder).run()
     assert "profile changed" in recorder.of("log", "")[0].message
-    assert outcome.states == {"cache": "skipped"}  # existing() decided: the file is still right
+    assert outcome.states == {"cache": "adopted"}  # existing() decided: the file is still right
     assert count(tmp_path / "resources", "cache", "existing") == 2
 
 

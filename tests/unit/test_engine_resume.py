@@ -59,7 +59,7 @@ def test_sigkilled_deploy_resumes_and_runs_every_step_once(tmp_path, deploy_proc
         assert time.monotonic() < deadline, "the deploy process never reached the cache step"
         time.sleep(0.02)
     # Wait until the journal (written after the resource) records storage as finished.
-    while Journal(state).state("storage") != "finished":
+    while Journal(state).state("storage") != "created":
         assert time.monotonic() < deadline
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
@@ -78,7 +78,7 @@ def test_sigkilled_deploy_resumes_and_runs_every_step_once(tmp_path, deploy_proc
         assert count(resources, name, "created") == 1, f"{name} was created {count(resources, name, 'created')} times"
     # Finished steps were not run again; the interrupted one ran once more, after checking existing().
     assert [count(resources, n, "start") for n in ("group", "storage", "cache", "access", "app")] == [1, 1, 2, 1, 1]
-    assert outcome.states["group"] == outcome.states["storage"] == "skipped"
+    assert outcome.states["group"] == outcome.states["storage"] == "adopted"
     journal = Journal(state)
-    assert all(journal.state(n) == "finished" for n in ("group", "storage", "cache", "access", "app"))
+    assert all(journal.state(n).done for n in ("group", "storage", "cache", "access", "app"))
     assert journal.meta["status"] == "deployed"

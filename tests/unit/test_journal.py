@@ -19,7 +19,7 @@ def test_records_are_on_disk_after_each_call(tmp_path):
     on_disk = json.loads((tmp_path / "journal.json").read_text())
     assert on_disk["steps"]["group"]["state"] == "running"
     assert on_disk["target"] == "local" and on_disk["profile_hash"] == "h1" and on_disk["pid"] == os.getpid()
-    journal.step_finished("group", {"folder": "/x"}, started=100.0, duration_s=1.5, adopted=False)
+    journal.step_finished("group", {"folder": "/x"}, started=100.0, duration_s=1.5)
     journal.step_ended("cache", "failed", error="The cache did not start.", started=101.0, duration_s=0.5)
     again = Journal(tmp_path)
     assert again.get("group").outputs == {"folder": "/x"} and again.get("group").duration_s == 1.5
@@ -32,7 +32,7 @@ def test_records_are_on_disk_after_each_call(tmp_path):
 def test_begin_reports_a_changed_profile_and_drops_steps_no_longer_planned(tmp_path):
     journal = Journal(tmp_path)
     journal.begin(profile_hash="h1", target="local", profile_name="d", plan=["a", "b"])
-    journal.step_finished("b", {}, started=0, duration_s=0, adopted=False)
+    journal.step_finished("b", {}, started=0, duration_s=0)
     assert Journal(tmp_path).begin(profile_hash="h2", target="local", profile_name="d", plan=["a"]) is True
     assert Journal(tmp_path).get("b") is None
 
@@ -49,7 +49,7 @@ def test_secrets_never_reach_the_file(tmp_path):
     journal = Journal(tmp_path)
     journal.begin(profile_hash="h", target="local", profile_name="d", plan=["cache"])
     journal.step_finished("cache", {"url": f"rediss://:{secret}@127.0.0.1:1234", "nested": [{"k": secret}]},
-                          started=0, duration_s=0, adopted=False)
+                          started=0, duration_s=0)
     journal.step_ended("cache", "failed", error=f"auth failed with {secret}")
     text = (tmp_path / "journal.json").read_text()
     assert secret not in text and mask(secret) in text

@@ -1,13 +1,15 @@
 """Runs a plan: every step whose needs are met starts at once in its own thread; retries, cancel, journal/resume.
 
-Order inside one step: `existing()` first (a resource may exist from an earlier or killed run), and
-only when that returns None, `run()`. Events go to the sink from worker threads, already scrubbed.
-While a step runs, `ctx.outputs[own name]` holds its own outputs journaled by an earlier run (same
-profile only), so `existing()` can find what it made last time (e.g. a PID or a resource id).
+Inside one step (docs/step-contract.md): observe the resource, compare it with what the profile asks
+(wizard.targets.base.compare), then act: adopt (no change), create, update in place, or replace (only
+with allow_replace). Steps still written as existing()/run() are adapted: existing() found -> adopted,
+else run() -> created. Events go to the sink from worker threads, already scrubbed. While a step runs,
+`ctx.outputs[own name]` holds its own outputs journaled by an earlier run (same profile only).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import random
@@ -20,12 +22,28 @@ from typing import Any, Callable
 
 import requests
 
-from wizard.core.events import EventSink, StepEvent
+from wizard.core.events import EventSink, StepEvent, kind_for
 from wizard.core.journal import Journal, profile_hash, scrub_value
+from wizard.core.lifecycle import StepState
 from wizard.core.plan import Plan
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
-from wizard.targets.base import Cancelled, Endpoint, Step, StepContext, StepFailed, TransientError
+from wizard.targets.base import (
+    Cancelled,
+    Change,
+    ChangeKind,
+    CheckAction,
+    Endpoint,
+    Outputs,
+    OutputsMismatch,
+    ResourceAction,
+    Step,
+    StepContext,
+    StepFailed,
+    TransientError,
+    compare,
+    outputs_dict,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,27 +92,38 @@ class SecretStore(dict):
         return self[key]
 
 
+class ReplaceRefused(StepFailed):
+    """A setting cannot change in place and the run was not allowed to replace the resource."""
+
+    def __init__(self, message: str, change: Change):
+        super().__init__(message)
+        self.change = change
+
+
 @dataclass
 class RunOutcome:
-    """What a run ended with. `states`: per step finished | skipped | failed | cancelled | blocked | not-started."""
+    """What a run ended with. `states`: one wizard.core.lifecycle.StepState per step of the plan."""
 
     ok: bool
     cancelled: bool
     failed: dict[str, str] = field(default_factory=dict)
-    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)  # step -> Outputs (or a dict from a legacy step)
     endpoint: Endpoint | None = None
-    states: dict[str, str] = field(default_factory=dict)
+    states: dict[str, StepState] = field(default_factory=dict)
     details: dict[str, str] = field(default_factory=dict)  # failed step -> masked technical detail
     duration_s: float = 0.0
+    changes: dict[str, Change] = field(default_factory=dict)  # what each step decided (resource steps)
+    refused: dict[str, Change] = field(default_factory=dict)  # replacements not done without allow_replace
 
 
 @dataclass
 class _Done:
     name: str
-    state: str  # finished | skipped | failed | cancelled
-    outputs: dict[str, Any] = field(default_factory=dict)
+    state: StepState
+    outputs: Any = None  # Outputs, or a dict from a legacy step
     message: str = ""
     detail: str = ""
+    change: Change | None = None
 
 
 class Engine:
@@ -112,6 +141,7 @@ class Engine:
         max_parallel: int | None = None,
         cancel_grace_s: float = CANCEL_GRACE_S,
         secrets: dict[str, str] | None = None,
+        allow_replace: bool = False,
     ):
         self.plan = plan
         self.profile = profile
@@ -125,6 +155,10 @@ class Engine:
         # None = unbounded: a bound below the plan's width would serialise independent steps.
         self._max_parallel = max_parallel
         self._grace = cancel_grace_s
+        self.allow_replace = allow_replace
+        self._producers: dict[type, str] = {s.outputs_type: s.name for s in plan.steps if s.outputs_type}
+        self._changes: dict[str, Change] = {}
+        self._refused: dict[str, Change] = {}
         self._done: queue.Queue[_Done] = queue.Queue()
         self._closed = False  # after run() returns, late workers neither write nor emit
         self._close_lock = threading.Lock()
@@ -143,7 +177,7 @@ class Engine:
             profile_hash=profile_hash(self.profile), target=self.plan.target or self.profile.target,
             profile_name=self.profile.name, plan=self.plan.names,
         )
-        finished_before = [n for n in self.plan.names if previous.get(n) and previous[n].state == "finished"]
+        finished_before = [n for n in self.plan.names if previous.get(n) and previous[n].state.done]
         if changed:
             self._emit(StepEvent("log", "", "The profile changed since the last deployment; every step checks its resource again."))
         elif finished_before:
@@ -151,11 +185,13 @@ class Engine:
                                             "in an earlier run; each checks that its resource is still there."))
         # What a step's own existing() may consult: its outputs recorded last time (only when the
         # profile is unchanged, so stale values never leak into a different deployment).
-        self._previous_outputs = {} if changed else {n: dict(previous[n].outputs) for n in finished_before}
+        self._previous_outputs = {} if changed else {
+            n: self._typed(self.plan.by_name[n], previous[n].outputs) for n in finished_before
+        }
         self._previous_states = {n: r.state for n, r in previous.items()}
 
-        outputs: dict[str, dict[str, Any]] = {}
-        states: dict[str, str] = {}
+        outputs: dict[str, Any] = {}
+        states: dict[str, StepState] = {}
         failed: dict[str, str] = {}
         details: dict[str, str] = {}
         blocked_by: dict[str, str] = {}
@@ -167,13 +203,15 @@ class Engine:
                 for step in self.plan.steps:
                     if step.name in states or step.name in running:
                         continue
-                    causes = [blocked_by.get(n, n) for n in step.needs if states.get(n) in ("failed", "blocked")]
+                    causes = [blocked_by.get(n, n) for n in step.needs
+                              if states.get(n) in (StepState.FAILED, StepState.BLOCKED)]
                     if causes:
                         blocked_by[step.name] = causes[0]
-                        states[step.name] = "blocked"
-                        self._emit(StepEvent("skipped", step.name, f"Not started because '{causes[0]}' failed."))
+                        states[step.name] = StepState.BLOCKED
+                        self._emit(StepEvent("skipped", step.name, f"Not started because '{causes[0]}' failed.",
+                                             state=StepState.BLOCKED.value))
                         continue
-                    if all(states.get(n) in ("finished", "skipped") for n in step.needs):
+                    if all((st := states.get(n)) is not None and st.done for n in step.needs):
                         if self._max_parallel is not None and len(running) >= self._max_parallel:
                             continue
                         running[step.name] = self._start(step, outputs)
@@ -186,9 +224,9 @@ class Engine:
             if done is not None:
                 running.pop(done.name, None)
                 states[done.name] = done.state
-                if done.state in ("finished", "skipped"):
+                if done.state.done:
                     outputs[done.name] = done.outputs
-                elif done.state == "failed":
+                elif done.state is StepState.FAILED:
                     failed[done.name] = done.message
                     details[done.name] = done.detail
             if self.cancel_event.is_set():
@@ -202,31 +240,46 @@ class Engine:
             # Steps that did not stop in time: their threads are abandoned (daemon) and they are
             # journaled as cancelled; on resume, existing() decides whether their resource is usable.
             for name in running:
-                states[name] = "cancelled"
-                self.journal.step_ended(name, "cancelled", error="Cancelled before it finished.")
-                self._emit_now(StepEvent("cancelled", name, "Cancelled before it finished."))
+                states[name] = StepState.CANCELLED
+                self.journal.step_ended(name, StepState.CANCELLED, error="Cancelled before it finished.")
+                self._emit_now(StepEvent("cancelled", name, "Cancelled before it finished.",
+                                         state=StepState.CANCELLED.value))
         cancelled = self.cancel_event.is_set() and any(
-            s not in states or states[s] in ("cancelled",) for s in self.plan.names
+            s not in states or states[s] is StepState.CANCELLED for s in self.plan.names
         )
         for name in self.plan.names:
             if name not in states:
-                states[name] = "not-started"
-                self._emit_now(StepEvent("skipped", name, "Not started because the deployment was cancelled."))
-        ok = all(states[n] in ("finished", "skipped") for n in self.plan.names)
+                states[name] = StepState.NOT_STARTED
+                self._emit_now(StepEvent("skipped", name, "Not started because the deployment was cancelled.",
+                                         state=StepState.NOT_STARTED.value))
+        ok = all(states[n].done for n in self.plan.names)
         status = "deployed" if ok else ("cancelled" if cancelled else "failed")
         self.journal.set_meta(status=status, run_finished=time.time())
         return RunOutcome(ok=ok, cancelled=cancelled and not ok, failed=failed, outputs=outputs, states=states,
-                          details=details, duration_s=time.monotonic() - t0)
+                          details=details, duration_s=time.monotonic() - t0, changes=dict(self._changes),
+                          refused=dict(self._refused))
+
+    def _typed(self, step: Step, data: dict[str, Any]) -> Any:
+        """Journaled outputs as the step's outputs class (a legacy step keeps its dict)."""
+        kind = step.outputs_type
+        if kind is None:
+            return dict(data)
+        try:
+            return kind.from_dict(data)
+        except (OutputsMismatch, TypeError) as exc:
+            log.info("journaled outputs of %s do not fit %s (%s); the step observes afresh", step.name, kind.__name__, exc)
+            return None
 
     # --- per step ----------------------------------------------------------------------------
 
-    def _start(self, step: Step, outputs: dict[str, dict[str, Any]]) -> threading.Thread:
-        snapshot = {n: dict(o) for n, o in outputs.items()}
+    def _start(self, step: Step, outputs: dict[str, Any]) -> threading.Thread:
+        # Outputs are frozen dataclasses (shared safely); legacy dicts are copied.
+        snapshot = {n: (o if isinstance(o, Outputs) else dict(o)) for n, o in outputs.items()}
         thread = threading.Thread(target=self._worker, args=(step, snapshot), name=f"step-{step.name}", daemon=True)
         thread.start()
         return thread
 
-    def _context(self, step: Step, outputs: dict[str, dict[str, Any]]) -> StepContext:
+    def _context(self, step: Step, outputs: dict[str, Any]) -> StepContext:
         name = step.name
 
         def report(fraction: float | None, message: str) -> None:
@@ -239,52 +292,92 @@ class Engine:
 
         return StepContext(
             profile=self.profile, state_dir=self.state_dir, outputs=outputs, cancel_event=self.cancel_event,
-            report=report, log=log_line, secrets=self.secrets,
+            report=report, log=log_line, secrets=self.secrets, producers=self._producers,
         )
 
-    def _worker(self, step: Step, outputs: dict[str, dict[str, Any]]) -> None:
+    def _worker(self, step: Step, outputs: dict[str, Any]) -> None:
         name = step.name
         t0 = time.monotonic()
         started = time.time()
         try:
-            if name in self._previous_outputs:
+            if self._previous_outputs.get(name) is not None:
                 outputs[name] = self._previous_outputs[name]
             ctx = self._context(step, outputs)
             self.journal.step_started(name, started)
             self._emit(StepEvent("started", name, step.title))
-            result, adopted = self._attempts(step, ctx)
-            result = Journal.checked_outputs(name, result)
+            result, state, change = self._attempts(step, ctx)
+            plain = outputs_dict(result)
+            clean = Journal.checked_outputs(name, plain)
+            if clean != plain:  # a secret slipped into the outputs: carry the masked values on
+                result = type(result).from_dict(clean) if isinstance(result, Outputs) else clean
         except Cancelled:
-            self._finish(step, _Done(name, "cancelled", message="Cancelled."), started, t0)
+            self._finish(step, _Done(name, StepState.CANCELLED, message="Cancelled."), started, t0)
         except StepFailed as exc:
-            self._finish(step, _Done(name, "failed", message=scrub(str(exc)), detail=scrub(exc.detail or "")), started, t0)
+            self._finish(step, _Done(name, StepState.FAILED, message=scrub(str(exc)), detail=scrub(exc.detail or "")),
+                         started, t0)
         except BaseException as exc:  # noqa: BLE001 - a worker must always report back
             if self.cancel_event.is_set():
                 # e.g. a child process killed by the step's own cancel handling
-                self._finish(step, _Done(name, "cancelled", message="Cancelled."), started, t0)
+                self._finish(step, _Done(name, StepState.CANCELLED, message="Cancelled."), started, t0)
             else:
                 sentence = (f"{step.title} stopped with an unexpected error ({type(exc).__name__}: {exc}). "
                             "The details below help report it; run deploy again to retry.")
                 detail = "".join(traceback.format_exception(exc))
                 log.debug("step %s crashed", name, exc_info=True)
-                self._finish(step, _Done(name, "failed", message=scrub(sentence), detail=scrub(detail)), started, t0)
+                self._finish(step, _Done(name, StepState.FAILED, message=scrub(sentence), detail=scrub(detail)),
+                             started, t0)
         else:
-            self._finish(step, _Done(name, "skipped" if adopted else "finished", outputs=result), started, t0)
+            self._finish(step, _Done(name, state, outputs=result, change=change), started, t0)
 
-    def _attempts(self, step: Step, ctx: StepContext) -> tuple[dict[str, Any], bool]:
-        """existing() then run(), retried on transient errors; returns (outputs, adopted)."""
+    def _act(self, step: Step, ctx: StepContext) -> tuple[Any, StepState, Change | None]:
+        """One attempt: observe -> compare -> act (or the legacy existing()/run())."""
+        action = step.action
+        if isinstance(action, ResourceAction):
+            observed = action.observe(ctx)
+            change = compare(action.desired(ctx), observed, action.replace_on)
+            self._changes[step.name] = change
+            ctx.check_cancelled()
+            if change.kind is ChangeKind.NO_CHANGE and observed is not None:
+                return action.adopt(ctx, observed), StepState.ADOPTED, change
+            if change.kind is ChangeKind.CREATE or observed is None:
+                if self._previous_states.get(step.name, StepState.PENDING).done:
+                    ctx.log("Done in an earlier run, but its resource is not there any more; creating it again.")
+                return action.create(ctx), StepState.CREATED, change
+            if change.kind is ChangeKind.UPDATE:
+                ctx.log("Updating in place: " + (", ".join(str(c) for c in change.settings) or change.reason) + ".")
+                return action.update(ctx, observed, change), StepState.UPDATED, change
+            # REPLACE
+            what = "; ".join(str(c) for c in change.settings if c.setting in change.forced_by)
+            if not self.allow_replace:
+                self._refused[step.name] = change
+                raise ReplaceRefused(
+                    f"{step.creates} would have to be replaced because {what} cannot change in place"
+                    + (f", which loses {change.data_loss}" if change.data_loss else "")
+                    + "; it was left as it is. Run deploy with --allow-replace to replace it, or change the profile back.",
+                    change,
+                )
+            ctx.log(f"Replacing: {what} cannot change in place" + (f"; this loses {change.data_loss}." if change.data_loss else "."))
+            action.delete(ctx, observed)
+            ctx.check_cancelled()
+            return action.create(ctx), StepState.REPLACED, change
+        if isinstance(action, CheckAction):
+            return action.check(ctx), StepState.CHECKED, Change(ChangeKind.READ)
+        found = action.existing(ctx)
+        if found is not None:
+            return dict(found), StepState.ADOPTED, None
+        if self._previous_states.get(step.name, StepState.PENDING).done:
+            ctx.log("Finished in an earlier run, but its check did not find the result in place; running it again.")
+        ctx.check_cancelled()
+        return dict(action.run(ctx) or {}), StepState.CREATED, None
+
+    def _attempts(self, step: Step, ctx: StepContext) -> tuple[Any, StepState, Change | None]:
+        """One action, retried on transient errors; returns (outputs, state, change)."""
         attempt = 0
         while True:
             attempt += 1
             ctx.check_cancelled()
             try:
-                found = step.action.existing(ctx)
-                if found is not None:
-                    return dict(found), True
-                if self._previous_states.get(step.name) == "finished":
-                    ctx.log("Finished in an earlier run, but its check did not find the result in place; running it again.")
-                ctx.check_cancelled()
-                return dict(step.action.run(ctx) or {}), False
+                return self._act(step, ctx)
             except TRANSIENT_ERRORS as exc:
                 if self.cancel_event.is_set():
                     raise Cancelled() from exc
@@ -312,26 +405,29 @@ class Engine:
                 log.info("step %s ended (%s) after the run returned; ignored", step.name, done.state)
                 return
             try:
-                if done.state in ("finished", "skipped"):
+                if done.state.done:
                     try:
-                        self.journal.step_finished(step.name, done.outputs, started=started, duration_s=duration,
-                                                   adopted=done.state == "skipped")
+                        kind = step.outputs_type
+                        self.journal.step_finished(step.name, outputs_dict(done.outputs), started=started,
+                                                   duration_s=duration, state=done.state,
+                                                   outputs_type=kind.__name__ if kind else "")
                     except Exception as exc:  # noqa: BLE001 - disk full, folder deleted, a leaked secret
-                        done = _Done(step.name, "failed",
+                        done = _Done(step.name, StepState.FAILED,
                                      message=scrub(f"{step.title} finished, but recording it in the journal failed "
                                                    f"({type(exc).__name__}: {exc})."),
                                      detail=scrub("".join(traceback.format_exception(exc))))
                     else:
-                        message = "Already in place; nothing to do." if done.state == "skipped" else ""
-                        self._emit_now(StepEvent(done.state, step.name, message, outputs=done.outputs,
-                                                 duration_s=duration))
+                        self._emit_now(StepEvent(kind_for(done.state), step.name, _done_message(done),
+                                                 outputs=outputs_dict(done.outputs), duration_s=duration,
+                                                 state=done.state.value))
                         return
                 try:
                     self.journal.step_ended(step.name, done.state, error=done.message, started=started,
                                             duration_s=duration)
                 except Exception:  # noqa: BLE001 - the event below still tells the user
                     log.exception("could not journal the end of step %s", step.name)
-                self._emit_now(StepEvent(done.state, step.name, done.message, duration_s=duration, detail=done.detail))
+                self._emit_now(StepEvent(kind_for(done.state), step.name, done.message, duration_s=duration,
+                                         detail=done.detail, state=done.state.value))
             finally:
                 self._done.put(done)
 
@@ -344,11 +440,22 @@ class Engine:
 
     def _emit_now(self, event: StepEvent) -> None:
         if event.outputs:
-            event = StepEvent(event.kind, event.step, event.message, event.fraction, scrub_value(event.outputs),
-                              event.duration_s, event.detail, event.time)
+            event = dataclasses.replace(event, outputs=scrub_value(event.outputs))
         try:
             # One event at a time: sinks (CLI printing, Qt signal bridges) then see a consistent order per step.
             with self._emit_lock:
                 self._sink(event)
         except Exception:  # noqa: BLE001 - a broken sink must not take the deployment down
             log.exception("event sink failed on %s", event)
+
+
+def _done_message(done: _Done) -> str:
+    """The line a finished step's event carries: what the engine decided for it."""
+    if done.state is StepState.ADOPTED:
+        return "Already in place; nothing to do."
+    change = done.change
+    if done.state is StepState.UPDATED and change is not None:
+        return "Updated in place: " + (", ".join(str(c) for c in change.settings) or change.reason)
+    if done.state is StepState.REPLACED and change is not None:
+        return "Replaced: " + ", ".join(str(c) for c in change.settings if c.setting in change.forced_by)
+    return ""

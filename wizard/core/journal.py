@@ -1,4 +1,10 @@
-"""The deployment journal: which steps finished and their non-secret outputs, rewritten atomically on every change."""
+"""The deployment journal: each step's lifecycle state and non-secret outputs, rewritten atomically on every change.
+
+Version 2 (this release) records a wizard.core.lifecycle.StepState per step and the name of the step's
+outputs class. Version 1 (the first release: "finished" + an `adopted` flag, dict outputs) is migrated
+when read, so deployments made by it stay resumable and destroyable; the file is rewritten as version 2
+at the next change.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from wizard import profile as profiles
+from wizard.core.lifecycle import StepState, parse_state
 from wizard.secrets import registry, scrub
 
 log = logging.getLogger(__name__)
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2
 JOURNAL_FILE = "journal.json"
-StepState = str  # "running" | "finished" | "failed" | "cancelled"
+
+# Steps of the first release's local plan that later merged into another: their outputs move there.
+_V1_MERGED_STEPS = {"local": {"app-settings": "function-app"}}
 
 
 def profile_hash(profile: profiles.Profile) -> str:
@@ -48,30 +57,56 @@ class StepRecord:
     finished: float | None = None
     duration_s: float | None = None
     error: str = ""
-    adopted: bool = False  # found already existing (skipped) rather than created by run()
+    outputs_type: str = ""  # the step's Outputs class name ("" for a step not yet converted)
+
+    @property
+    def adopted(self) -> bool:
+        """Found in place rather than created (the first release's flag)."""
+        return self.state is StepState.ADOPTED
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "state": self.state,
+            "state": self.state.value,
             "outputs": self.outputs,
+            "outputs_type": self.outputs_type,
             "started": self.started,
             "finished": self.finished,
             "duration_s": self.duration_s,
             "error": self.error,
-            "adopted": self.adopted,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "StepRecord":
         return cls(
-            state=str(data.get("state", "")),
+            state=parse_state(data.get("state")),
             outputs=dict(data.get("outputs") or {}),
+            outputs_type=str(data.get("outputs_type") or ""),
             started=data.get("started"),
             finished=data.get("finished"),
             duration_s=data.get("duration_s"),
             error=str(data.get("error") or ""),
-            adopted=bool(data.get("adopted", False)),
         )
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """A journal document of any earlier version as the current version's document."""
+    version = int(data.get("version") or 1)
+    if version >= JOURNAL_VERSION:
+        return data
+    steps: dict[str, Any] = {}
+    for name, rec in (data.get("steps") or {}).items():
+        rec = dict(rec)
+        if rec.get("state") == "finished":
+            rec["state"] = (StepState.ADOPTED if rec.get("adopted") else StepState.CREATED).value
+        rec.pop("adopted", None)
+        steps[name] = rec
+    merged_steps = _V1_MERGED_STEPS.get(str(data.get("target") or ""), {})
+    for old, new in merged_steps.items():
+        merged = steps.pop(old, None)
+        if merged and new in steps and merged.get("state") != "running":
+            steps[new] = dict(steps[new], outputs={**steps[new].get("outputs", {}), **merged.get("outputs", {})})
+    plan = [n for n in data.get("plan") or [] if n not in merged_steps]
+    return {**data, "version": JOURNAL_VERSION, "plan": plan, "steps": steps, "migrated_from": version}
 
 
 class Journal:
@@ -97,6 +132,7 @@ class Journal:
             # Atomic writes make this unlikely; a damaged journal only costs re-checks, so start afresh.
             log.warning("ignoring unreadable journal %s: %s", self.path, exc)
             return
+        data = migrate(data)
         self.meta = {k: v for k, v in data.items() if k != "steps"}
         self.steps = {name: StepRecord.from_json(rec) for name, rec in (data.get("steps") or {}).items()}
 
@@ -114,7 +150,7 @@ class Journal:
 
     def finished_outputs(self) -> dict[str, dict[str, Any]]:
         with self._lock:
-            return {n: dict(r.outputs) for n, r in self.steps.items() if r.state == "finished"}
+            return {n: dict(r.outputs) for n, r in self.steps.items() if r.state.done}
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -145,18 +181,22 @@ class Journal:
 
     def step_started(self, name: str, started: float) -> None:
         with self._lock:
-            self.steps[name] = StepRecord(state="running", started=started)
+            self.steps[name] = StepRecord(state=StepState.RUNNING, started=started)
             self._write()
 
-    def step_finished(self, name: str, outputs: dict[str, Any], *, started: float, duration_s: float, adopted: bool) -> None:
+    def step_finished(self, name: str, outputs: dict[str, Any], *, started: float, duration_s: float,
+                      state: StepState = StepState.CREATED, outputs_type: str = "") -> None:
+        """Record a step that is done (`state` one of lifecycle.DONE) with its outputs."""
+        if not state.done:
+            raise ValueError(f"step_finished needs a done state, not {state}")
         with self._lock:
             self.steps[name] = StepRecord(
-                state="finished",
+                state=state,
                 outputs=self.checked_outputs(name, outputs),
+                outputs_type=outputs_type,
                 started=started,
                 finished=time.time(),
                 duration_s=duration_s,
-                adopted=adopted,
             )
             self._write()
 
@@ -164,7 +204,8 @@ class Journal:
         """Record a failed or cancelled step (keeps no outputs: the step did not finish)."""
         with self._lock:
             self.steps[name] = StepRecord(
-                state=state, started=started, finished=time.time(), duration_s=duration_s, error=scrub(error)
+                state=parse_state(state), started=started, finished=time.time(), duration_s=duration_s,
+                error=scrub(error),
             )
             self._write()
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
-from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.base import Outputs, StepContext, StepFailed, TransientError
 from wizard.targets.local import redis as local_redis
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.common import (
@@ -14,14 +15,19 @@ from wizard.targets.local.common import (
 )
 
 
+@dataclass(frozen=True)
+class CacheAccessOutputs(Outputs):
+    authentication: str
+    key_names: tuple[str, ...]
+    key_store: str
+
+
 class CacheAccessAction:
     """Like listKeys on Azure: the keys exist in the group's key store and the cache accepts them."""
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        # Nothing is created here, so "exists" means "fetched in an earlier run": then check again.
-        return self.run(ctx) if "cache-access" in ctx.outputs else None
+    outputs_type: ClassVar[type[Outputs]] = CacheAccessOutputs
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def check(self, ctx: StepContext) -> CacheAccessOutputs:
         group = require_group(ctx.profile)
         keys = rg.get_keys(group, "caches", ctx.profile.cache.name)
         if not keys.get("primary"):
@@ -38,4 +44,4 @@ class CacheAccessAction:
         except Exception as exc:  # noqa: BLE001 - any failure here means the key or the cache is not usable yet
             raise TransientError(f"The cache did not accept its primary key yet ({type(exc).__name__})") from None
         ctx.secrets["cache_primary_key"] = keys["primary"]
-        return {"authentication": "access-keys", "keys": list(CACHE_KEYS), "key_store": str(group / rg.KEYS)}
+        return CacheAccessOutputs(authentication="access-keys", key_names=tuple(CACHE_KEYS), key_store=str(group / rg.KEYS))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import http.client
-from typing import Any
+from dataclasses import dataclass
+from typing import ClassVar
 
-from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.base import Outputs, StepContext, StepFailed, TransientError
 from wizard.targets.local import function_host
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.common import (
@@ -15,11 +16,18 @@ from wizard.targets.local.common import (
 )
 
 
-class FunctionKeysAction:
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return self.run(ctx) if "function-keys" in ctx.outputs else None
+@dataclass(frozen=True)
+class FunctionKeysOutputs(Outputs):
+    key_names: tuple[str, ...]
+    auth_level: str
+    auth_header: str
+    invoke_url: str
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+
+class FunctionKeysAction:
+    outputs_type: ClassVar[type[Outputs]] = FunctionKeysOutputs
+
+    def check(self, ctx: StepContext) -> FunctionKeysOutputs:
         group = require_group(ctx.profile)
         app = ctx.profile.function.app_name
         keys = rg.get_keys(group, "functions", app)
@@ -36,11 +44,11 @@ class FunctionKeysAction:
                 key = keys["master"] if auth == "admin" else keys["default"]
                 with_key, _, _ = http_call("POST", state.port, "/api/score", b"{}",
                                        {"Content-Type": "application/json", "x-functions-key": key})
-            except (OSError, http.client.HTTPException) as exc:  # e.g. mid-restart by app-settings
+            except (OSError, http.client.HTTPException) as exc:  # e.g. the host restarting
                 raise TransientError(f"The function app did not answer ({exc})") from None
             if without != 401 or with_key == 401:
                 raise StepFailed(f"The functions host does not enforce its keys as expected (HTTP {without} without "
                                  f"a key, {with_key} with it); see {state.log_file}.")
         ctx.secrets["function_key"] = keys["default"]
-        return {"key_names": list(FUNCTION_KEYS), "auth_level": auth, "auth_header": "x-functions-key",
-                "invoke_url": f"http://127.0.0.1:{state.port}/api/score"}
+        return FunctionKeysOutputs(key_names=tuple(FUNCTION_KEYS), auth_level=auth, auth_header="x-functions-key",
+                                   invoke_url=f"http://127.0.0.1:{state.port}/api/score")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Mapping
 
 from wizard.profile import Profile
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, OutputsMismatch, StepContext, StepFailed
 from wizard.targets.local import function_host
 from wizard.targets.local.common import (
     package_folder,
@@ -17,39 +20,89 @@ from wizard.targets.local.common import (
 from wizard.targets.local.packaging import PackageError, ensure_env
 
 
-class PackageAction:
+@dataclass(frozen=True)
+class PackageOutputs(Outputs):
+    app_dir: str
+    app_sha: str
+    model_name: str
+    model_version: str
+    env_python: str
+    function_names: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    env_sha: str = ""
+    env_reused: bool = False
+    env_fallback: bool = False
+
+
+# Files a build writes for the user's reference (the app settings as an example): they change with
+# settings that belong to the function app, not to the package, so they are left out of the comparison.
+REFERENCE_FILES = frozenset({"local.settings.json.example", "local.settings.json"})
+
+
+def package_sha(folder: Path) -> str:
+    """A hash of the package's files (paths and bytes) without the reference files."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.name not in REFERENCE_FILES):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+class PackageAction(FirstInterface):
     RECORD = "package.json"
+    outputs_type: ClassVar[type[Outputs]] = PackageOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self) -> None:
+        self._fresh: tuple[object, str] | None = None  # (profile, sha of a fresh build): desired() runs once per use
 
     def _record_file(self, profile: Profile) -> Path:
         return package_folder(profile).parent / f"{profile.function.app_name}.{self.RECORD}"
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        try:
-            record = json.loads(self._record_file(ctx.profile).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        app_dir = package_folder(ctx.profile)
-        if not app_dir.is_dir() or not Path(record.get("env_python", "")).exists():
-            return None
-        if function_host.tree_sha(app_dir) != record.get("app_sha"):
-            return None  # edited or half-written package
-        # Would a fresh build be the same? Build into a scratch folder and compare (cheap; deterministic).
-        scratch = app_dir.parent / f".check-{ctx.profile.function.app_name}"
-        shutil.rmtree(scratch, ignore_errors=True)
-        try:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        """The hash a fresh build would have: build into a scratch folder (cheap; deterministic)."""
+        if self._fresh is None or self._fresh[0] is not ctx.profile:
             from wizard.appgen.builder import BuildError, build_app
 
+            scratch = Path(tempfile.mkdtemp(prefix=f".check-{ctx.profile.function.app_name}-"))
             try:
-                build_app(ctx.profile, scratch)
-            except BuildError:
-                return None
-            if function_host.tree_sha(scratch) != record.get("app_sha"):
-                return None
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        return record
+                build_app(ctx.profile, scratch / "app")
+                self._fresh = (ctx.profile, package_sha(scratch / "app"))
+            except BuildError as exc:
+                raise StepFailed(str(exc)) from None
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+        return {"app package": self._fresh[1]}
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def observe(self, ctx: StepContext) -> Observed | None:
+        try:
+            record = json.loads(self._record_file(ctx.profile).read_text(encoding="utf-8"))
+            outputs = PackageOutputs.from_dict(record)
+        except (OSError, ValueError, TypeError, OutputsMismatch):
+            return None
+        app_dir = package_folder(ctx.profile)
+        if not app_dir.is_dir():
+            return None
+        # An edited or half-written package shows as a different hash.
+        have = package_sha(app_dir)
+        repair = "" if Path(outputs.env_python).exists() else "its Python environment is gone; deploy builds it again"
+        return Observed({"app package": have}, outputs, repair=repair)
+
+    def create(self, ctx: StepContext) -> PackageOutputs:
+        return self._build(ctx)
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> PackageOutputs:
+        return self._build(ctx)  # the folder is regenerated in place; the environment is reused when it fits
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        shutil.rmtree(package_folder(ctx.profile), ignore_errors=True)
+
+    def _build(self, ctx: StepContext) -> PackageOutputs:
         from wizard.appgen.builder import BuildError, build_app
 
         if ctx.profile.function.trigger.type == "service-bus-queue":
@@ -81,4 +134,4 @@ class PackageAction:
         tmp = self._record_file(ctx.profile).with_suffix(".tmp")
         tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         tmp.replace(self._record_file(ctx.profile))
-        return record
+        return PackageOutputs.from_dict(record)

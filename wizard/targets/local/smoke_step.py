@@ -5,10 +5,11 @@ from __future__ import annotations
 import http.client
 import json
 import time
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from wizard.profile import Profile
-from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.base import Outputs, StepContext, StepFailed, TransientError
 from wizard.targets.local import function_host
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.common import (
@@ -17,11 +18,18 @@ from wizard.targets.local.common import (
 )
 
 
-class SmokeTestAction:
-    CACHE_WAIT_S = 5.0
+@dataclass(frozen=True)
+class SmokeOutputs(Outputs):
+    health: dict[str, Any] = field(default_factory=dict)
+    status: int | None = None
+    x_cache: str = ""
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return None  # always re-run: cheap, and it is the proof the deployment works now
+
+class SmokeTestAction:
+    """Always runs: cheap, and it is the proof the deployment works now."""
+
+    CACHE_WAIT_S = 5.0
+    outputs_type: ClassVar[type[Outputs]] = SmokeOutputs
 
     def _sample(self, profile: Profile) -> Any:
         if profile.model.sample_input is not None:
@@ -32,7 +40,7 @@ class SmokeTestAction:
             return ensure_sample(profile.model.sample or "digits").sample_input
         return None
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def check(self, ctx: StepContext) -> SmokeOutputs:
         group = require_group(ctx.profile)
         app = ctx.profile.function.app_name
         state = function_host.read_state(group, app)
@@ -55,7 +63,7 @@ class SmokeTestAction:
                 f"The function answers but reports its cache as {health.get('cache', 'unknown')!r}; check the cache "
                 f"settings and {state.log_file}.", detail=json.dumps(health),
             )
-        outputs: dict[str, Any] = {"health": health}
+        outputs = SmokeOutputs(health=health)
         if ctx.profile.function.trigger.type != "http":
             ctx.log("The trigger is not HTTP; the smoke test checked the host's health only.")
             return outputs
@@ -73,5 +81,4 @@ class SmokeTestAction:
             raise StepFailed(f"The smoke test POST answered HTTP {status}: {body[:300].decode(errors='replace')}",
                              detail=f"see {state.log_file}")
         ctx.log(f"Smoke test: HTTP 200, X-Cache {headers.get('x-cache', '?')}: {body[:200].decode(errors='replace')}")
-        outputs.update({"status": status, "x_cache": headers.get("x-cache", "")})
-        return outputs
+        return SmokeOutputs(health=health, status=status, x_cache=headers.get("x-cache", ""))

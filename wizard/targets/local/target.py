@@ -19,12 +19,12 @@ from typing import Any, Callable
 
 from wizard.profile import Profile
 from wizard.targets.base import Endpoint, Step, StepFailed
-from wizard.targets.local import function_host, processes
+from wizard.targets.local import container_app, function_host, processes
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.cache_access_step import CacheAccessAction
 from wizard.targets.local.cache_step import CacheAction
 from wizard.targets.local.common import cache_shape, group_path, plan_name
-from wizard.targets.local.function_app_step import AppSettingsAction, FunctionAppAction
+from wizard.targets.local.function_app_step import FunctionAppAction
 from wizard.targets.local.function_keys_step import FunctionKeysAction
 from wizard.targets.local.group_step import ResourceGroupAction
 from wizard.targets.local.hosting_plan_step import PlanAction
@@ -45,7 +45,7 @@ class LocalTarget:
 
     def steps(self, profile: Profile) -> list[Step]:
         cache_estimate = 4.0 if cache_shape(profile)["shards"] else 0.5
-        return [
+        return container_app.with_containers(profile, [
             Step("resource-group", "Create the resource group folder", f"local resource group {profile.resource_group.name}",
                  (), ResourceGroupAction(), estimate_s=0.1),
             Step("cache", "Start the Redis cache", f"redis-server cache {profile.cache.name}",
@@ -58,15 +58,14 @@ class LocalTarget:
                  ("resource-group",), PackageAction(), estimate_s=3.0, retries=1),
             Step("plan", "Create the hosting plan", f"hosting plan {plan_name(profile)} ({profile.function.plan_sku})",
                  ("resource-group",), PlanAction(), estimate_s=0.1),
-            Step("function-app", "Start the function app", f"functions host for {profile.function.app_name}",
-                 ("package", "plan", "storage"), FunctionAppAction(), estimate_s=3.0, retries=1),
-            Step("app-settings", "Apply the app settings", "cache connection settings (restarts the host)",
-                 ("function-app", "cache-access"), AppSettingsAction(), estimate_s=3.0, retries=1),
+            Step("function-app", "Start the function app with its app settings",
+                 f"functions host for {profile.function.app_name} (app settings included)",
+                 ("package", "plan", "storage", "cache-access"), FunctionAppAction(), estimate_s=3.0, retries=1),
             Step("function-keys", "Fetch the function keys", "default and master function keys",
                  ("function-app",), FunctionKeysAction(), estimate_s=0.2),
             Step("smoke-test", "Call the function", "a POST of the sample input",
-                 ("app-settings", "function-keys"), SmokeTestAction(), estimate_s=0.5, retries=2),
-        ]
+                 ("function-app", "function-keys"), SmokeTestAction(), estimate_s=0.5, retries=2),
+        ])
 
     def endpoint(self, profile: Profile, outputs: dict[str, dict[str, Any]]) -> Endpoint:
         group = group_path(profile)
@@ -89,6 +88,7 @@ class LocalTarget:
     def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event,
                 typed_name: str | None = None) -> None:
         # Local groups are always checked by their manifest (created-by), typed name or not.
+        container_app.remove_containers(profile, log)
         destroy_group(group_path(profile), log, cancel_event)
 
 
@@ -112,10 +112,10 @@ def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: thread
         if not proc["alive"]:
             continue
         if not proc["ours"]:
-            log(f"pid {pid} is no longer a {proc['role']} of this group (another program has the number); left alone.")
+            log(proc.get("why_not_ours") or f"pid {pid} is not provably a {proc['role']} of this group; left alone.")
             continue
         log(f"Stopping {proc['role']} {proc['resource']} {proc['node']} (pid {pid}, port {proc['port']}).")
-        if not processes.stop_pid(pid, timeout=5.0):
+        if not processes.stop_owned(proc, timeout=5.0, log=log):
             raise StepFailed(f"Could not stop pid {pid}; stop it yourself and run destroy again.")
     if cancel_event.is_set():
         return
