@@ -95,6 +95,7 @@ def delete_group(
             f"The resource group {name} was not created by mlfunc-wizard (it has no created-by tag), so it may hold "
             "other work. Type its exact name to confirm that everything in it should be deleted."
         )
+    remove_role_assignments_outside(clients, profile, log)
     for item in list_resources(clients, name):
         log(f"Deleting {item}")
     ctx = StepContext(
@@ -107,3 +108,20 @@ def delete_group(
     )
     wait_lro(ctx, lambda: clients.resource.resource_groups.begin_delete(name), "deleting the resource group", estimate_s=300)
     log(f"Deleted the resource group {name}.")
+
+
+def remove_role_assignments_outside(clients: AzureClients, profile: Profile, log: Callable[[str], None]) -> list[str]:
+    """Role assignments of the function app's identity outside the group (e.g. AcrPull on a reused registry,
+    Service Bus roles on a namespace) survive the group's deletion as orphans: remove them first, saying which."""
+    from wizard.targets.azure import roles
+
+    group = profile.resource_group.name
+    site = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, profile.function.app_name))
+    principal = getattr(getattr(site, "identity", None), "principal_id", None) if site is not None else None
+    if not principal:
+        return []
+    removed = roles.remove_outside_group(clients, group, principal, log)
+    if not removed:
+        log("No role assignments outside the resource group to remove.")
+    return removed
+

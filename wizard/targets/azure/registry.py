@@ -9,7 +9,6 @@ import hashlib
 import io
 import re
 import tarfile
-import uuid
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus, urlsplit
@@ -22,6 +21,7 @@ from azure.mgmt.containerregistry.v2025_04_01.models import Registry, RegistryUp
 from wizard.profile import Profile
 from wizard.secrets import registry as secret_registry
 from wizard.secrets import scrub
+from wizard.targets.azure import roles
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval, verify_setting
 from wizard.targets.azure.errors import azure_call, translate
@@ -29,7 +29,6 @@ from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
 from wizard.targets.base import StepContext, StepFailed, TransientError
 
-ACR_PULL_ROLE = "7f951dda-4ed3-4680-a7ca-43fe172d538d"  # built-in "AcrPull"
 BUILD_ESTIMATE_S = 8 * 60.0
 _RUN_DONE = {"succeeded"}
 _RUN_BAD = {"failed", "canceled", "error", "timeout"}
@@ -350,7 +349,7 @@ class PushedImageAction:
 
 def role_assignment_name(scope: str, principal_id: str) -> str:
     """Deterministic, so a re-run finds (not duplicates) the assignment."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope.lower()}|{principal_id}|acrpull"))
+    return roles.assignment_name(scope, principal_id, roles.ACR_PULL)
 
 
 def registry_credentials(clients: AzureClients, registry_id: str, name: str) -> tuple[str, str]:
@@ -385,10 +384,7 @@ class RegistryAccessAction:
         scope = package.get("registry_id")
         if not scope or not principal:
             return None
-        clients = self._clients_for(ctx.profile)
-        try:
-            clients.authorization.role_assignments.get(scope, role_assignment_name(scope, principal))
-        except HttpResponseError:
+        if not roles.has(self._clients_for(ctx.profile), scope, principal, roles.ACR_PULL):
             return None
         return {"pull": "managed-identity", "login_server": package["login_server"]}
 
@@ -401,22 +397,13 @@ class RegistryAccessAction:
                 return {"pull": "credentials", "login_server": package["login_server"]}
             return {"pull": "anonymous", "login_server": package["login_server"]}
         clients = self._clients_for(ctx.profile)
-        from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
-
-        role = f"/subscriptions/{clients.subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{ACR_PULL_ROLE}"
-        body = RoleAssignmentCreateParameters(role_definition_id=role, principal_id=principal, principal_type="ServicePrincipal")
         try:
-            clients.authorization.role_assignments.create(scope, role_assignment_name(scope, principal), body)
-        except HttpResponseError as exc:
-            code = (getattr(getattr(exc, "error", None), "code", "") or "").lower()
-            if exc.status_code == 409 and code == "roleassignmentexists":
-                return {"pull": "managed-identity", "login_server": package["login_server"]}
-            if exc.status_code == 403:
-                ctx.log(
-                    "You may not assign roles on the registry (needs Owner or User Access Administrator); "
-                    "the app will pull with the registry's admin credentials instead."
-                )
-                return {"pull": "credentials", "login_server": package["login_server"]}
-            raise translate(exc, "giving the function app pull access to the registry") from exc
+            roles.assign(ctx, clients, scope, principal, roles.ACR_PULL, "giving the function app pull access to the registry")
+        except roles.RoleForbidden:
+            ctx.log(
+                "You may not assign roles on the registry (needs Owner or User Access Administrator); "
+                "the app will pull with the registry's admin credentials instead."
+            )
+            return {"pull": "credentials", "login_server": package["login_server"]}
         ctx.log(f"Granted AcrPull on {package['registry']} to the function app's identity.")
         return {"pull": "managed-identity", "login_server": package["login_server"]}
