@@ -123,6 +123,16 @@ TAG_VALUE_MAX = 256
 TAG_FORBIDDEN = "<>%&\\?/"
 
 TIMEOUT_MS_MAX = 10_000
+# Limits against values that deploy and then fail at run time (a 10^20 s TTL fails every SET; a 1 MB name ends
+# in "Argument list too long"). The README lists them.
+TTL_SECONDS_MAX = 2**31 - 1
+WHOLE_NUMBER_MAX = 2**31 - 1
+KEY_NAME_MAX = 128  # strings that end up in cache keys, app settings and image labels
+FREE_STRING_MAX = 1024  # every other string of a profile
+KEY_NAME_FIELDS = (
+    "model.name", "model.version", "model.sample", "model.azureml.name", "model.azureml.version",
+    "cache_policy.key_prefix",
+)  # fmt: skip
 TIMEOUT_MS_SLOW = 1_000
 MANAGED_REDIS_NAME_WITH_REGION_MAX = 63
 MANAGED_REDIS_NAME_SAFE = 45
@@ -223,9 +233,13 @@ STORAGE_NAME = NameRule(
 FUNCTION_APP_NAME = NameRule(
     "The function app name", 2, 60, _ALNUM + "-", "letters, digits and hyphens", _ALNUM, "a letter or digit"
 )
+# One definition for both targets: the local target makes a folder of it and refuses anything else, so Azure's
+# wider set (Unicode letters) is not offered; ASCII names work in both. targets/local/resource_group.py uses it.
+RESOURCE_GROUP_CHARS = r"A-Za-z0-9_\-.()"
+RESOURCE_GROUP_NAME_RE = re.compile(rf"(?!.*\.\Z)[{RESOURCE_GROUP_CHARS}]{{1,90}}\Z")
 RESOURCE_GROUP_NAME = NameRule(
-    "The resource group name", 1, 90, r"\w\-.()", "letters, digits, underscores, hyphens, dots and parentheses",
-    no_trailing_dot=True,
+    "The resource group name", 1, 90, RESOURCE_GROUP_CHARS,
+    "ASCII letters, digits, underscores, hyphens, dots and parentheses", no_trailing_dot=True,
 )  # fmt: skip
 REGISTRY_NAME = NameRule("The container registry name", 5, 50, _ALNUM, "letters and digits")
 CONTAINER_NAME = NameRule(
@@ -606,7 +620,7 @@ def rule_model(p: Profile) -> Iterator[Problem]:
             yield _error("model.path", "Choose the model file (for example a .pkl or .joblib file).")
         else:
             path = p.resolve(m.path)
-            if not path.is_file():
+            if not _is_file(path):
                 yield _error(
                     "model.path",
                     f"There is no model file at {path}; check the path (relative paths start at the profile's folder).",
@@ -625,7 +639,7 @@ def rule_model(p: Profile) -> Iterator[Problem]:
             )
     if m.entry_script:
         script = p.resolve(m.entry_script)
-        if not script.is_file():
+        if not _is_file(script):
             yield _error(
                 "model.entry_script",
                 f"There is no entry script at {script}; check the path or leave it empty to use the generated one.",
@@ -644,6 +658,13 @@ def rule_model(p: Profile) -> Iterator[Problem]:
             "model.sample_input",
             'There is no sample input, so the smoke test and the test panel have nothing to send; add one such as {"data": [[...]]}.',
         )
+
+
+def _is_file(path: Any) -> bool:
+    try:
+        return bool(path.is_file())
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte: not a file we can use
+        return False
 
 
 def rule_function_names(p: Profile) -> Iterator[Problem]:
@@ -776,6 +797,12 @@ def rule_cache_policy(p: Profile) -> Iterator[Problem]:
             "cache_policy.ttl_seconds",
             "Set a time to live above 0 seconds: keys without one are never evicted under volatile-lru and serve stale answers.",
         )
+    elif cp.ttl_seconds > TTL_SECONDS_MAX:
+        yield _error(
+            "cache_policy.ttl_seconds",
+            f"Set a time to live of at most {TTL_SECONDS_MAX} seconds (about 68 years); with a larger one every "
+            "cache write fails and every call is a miss.",
+        )
     if not cp.key_prefix:
         yield _error(
             "cache_policy.key_prefix",
@@ -818,6 +845,33 @@ RULES: tuple[Rule, ...] = (
     rule_packaging,
     rule_cache_policy,
 )
+
+
+def rule_limits(p: Profile) -> Iterator[Problem]:
+    """Length and size limits of every string and whole number; `check` reports one only for a field that has
+    no other problem (a name rule already says how long a name may be)."""
+    stack: list[tuple[Any, str]] = [(p, "")]
+    while stack:
+        obj, prefix = stack.pop()
+        for f in dataclasses.fields(obj):
+            if f.metadata.get("transient"):
+                continue
+            path, value = f"{prefix}{f.name}", getattr(obj, f.name)
+            if dataclasses.is_dataclass(value):
+                stack.append((value, path + "."))
+            elif isinstance(value, str):
+                limit = KEY_NAME_MAX if path in KEY_NAME_FIELDS else FREE_STRING_MAX
+                if len(value) > limit:
+                    yield _error(path, f"This has {len(value)} characters; shorten it to at most {limit}.")
+            elif isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= WHOLE_NUMBER_MAX:
+                yield _error(path, f"Use a whole number from 0 to {WHOLE_NUMBER_MAX} here, not {_describe_int(value)}.")
+
+
+def _describe_int(value: int) -> str:
+    if abs(value) < 10**12:
+        return str(value)
+    # str() of a huge int is slow (and refused over 4,300 digits): give its size instead.
+    return f"a number with about {int(abs(value).bit_length() * 0.30103) + 1} digits"
 
 
 def _field_order() -> dict[str, int]:
@@ -868,4 +922,6 @@ def check(profile: Profile) -> list[Problem]:
         for problem in rule(profile):
             if problem not in found:
                 found.append(problem)
+    with_problems = {pr.path for pr in found}
+    found.extend(pr for pr in rule_limits(profile) if pr.path not in with_problems)
     return sorted(found, key=lambda pr: _rank(pr.path))  # stable: a field's problems keep rule order
