@@ -20,6 +20,7 @@ from typing import Any, Iterator
 
 from wizard.core.errors import WizardError
 from wizard.paths import data_home
+from wizard.rules import RESOURCE_GROUP_NAME_RE
 from wizard.secrets import registry
 
 CREATED_BY = "mlfunc-wizard"
@@ -27,7 +28,7 @@ MANIFEST = "manifest.json"
 KEYS = "keys.json"
 _LOCK = ".lock"
 _thread_lock = threading.RLock()  # steps of one run update the manifest from parallel threads
-_NAME = re.compile(r"^[A-Za-z0-9._()-]{1,90}$")
+_NAME = RESOURCE_GROUP_NAME_RE  # one definition with the rules: what validate accepts, this target can make
 
 
 class ResourceGroupError(WizardError):
