@@ -129,6 +129,10 @@ CASES: list[tuple[str, str, dict[str, Any], str, str | None]] = [
     ("rg-slash", "local", {"resource_group.name": "rg/one"}, "resource_group.name", "error"),
     ("rg-all-allowed", "local", {"resource_group.name": "rg_(ml).func-1"}, "resource_group.name", None),
     ("rg-double-hyphen-ok", "local", {"resource_group.name": "a--b"}, "resource_group.name", None),
+    # one definition with the local target, which makes a folder of it (issue 12 item 12)
+    ("rg-unicode-letter", "local", {"resource_group.name": "rg-müller"}, "resource_group.name", "error"),
+    ("rg-unicode-digit", "managed", {"resource_group.name": "rg-٣"}, "resource_group.name", "error"),
+    ("rg-90-ok", "local", {"resource_group.name": "r" * 90}, "resource_group.name", None),
     # tags
     ("tags-over-50", "local", {"tags": tags(51)}, "tags", "error"),
     ("tags-50-ok", "local", {"tags": tags(50)}, "tags", None),
@@ -526,6 +530,24 @@ CASES: list[tuple[str, str, dict[str, Any], str, str | None]] = [
     ("ttl-zero", "local", {"cache_policy.ttl_seconds": 0}, "cache_policy.ttl_seconds", "error"),
     ("ttl-negative", "local", {"cache_policy.ttl_seconds": -5}, "cache_policy.ttl_seconds", "error"),
     ("ttl-one-ok", "local", {"cache_policy.ttl_seconds": 1}, "cache_policy.ttl_seconds", None),
+    # limits (issue 12 item 13): a TTL Redis takes, short names in keys and settings, bounded free strings
+    ("ttl-max-ok", "local", {"cache_policy.ttl_seconds": 2**31 - 1}, "cache_policy.ttl_seconds", None),
+    ("ttl-over-max", "local", {"cache_policy.ttl_seconds": 2**31}, "cache_policy.ttl_seconds", "error"),
+    ("ttl-10e20", "local", {"cache_policy.ttl_seconds": 10**20}, "cache_policy.ttl_seconds", "error"),
+    ("model-name-128-ok", "local", {"model.name": "m" * 128}, "model.name", None),
+    ("model-name-129", "local", {"model.name": "m" * 129}, "model.name", "error"),
+    ("model-name-1mb", "local", {"model.name": "m" * 1_000_000}, "model.name", "error"),
+    ("model-version-129", "local", {"model.version": "1" * 129}, "model.version", "error"),
+    ("aml-name-129", "local", {"model.azureml.name": "n" * 129}, "model.azureml.name", "error"),
+    ("aml-version-129", "local", {"model.azureml.version": "1" * 129}, "model.azureml.version", "error"),
+    ("key-prefix-129", "local", {"cache_policy.key_prefix": "k" * 129}, "cache_policy.key_prefix", "error"),
+    ("model-path-1024-ok", "local", {"model.path": "p" * 1024}, "model.path", None),
+    ("model-path-1025", "local", {"model.path": "p" * 1025}, "model.path", "error"),
+    ("entry-script-1025", "local", {"model.entry_script": "s" * 1025}, "model.entry_script", "error"),
+    ("arm-endpoint-1025", "managed", {"azure.arm_endpoint": "https://" + "e" * 1020}, "azure.arm_endpoint", "error"),
+    ("subnet-1025", "managed", {"cache.subnet_id": "s" * 1025}, "cache.subnet_id", "error"),
+    ("capacity-huge", "managed", {"cache.capacity": 10**30}, "cache.capacity", "error"),
+    ("capacity-negative", "managed", {"cache.capacity": -1}, "cache.capacity", "error"),
     ("key-prefix-empty", "local", {"cache_policy.key_prefix": ""}, "cache_policy.key_prefix", "error"),
     ("key-prefix-space", "local", {"cache_policy.key_prefix": "ml func"}, "cache_policy.key_prefix", "error"),
     ("timeout-zero", "local", {"cache_policy.timeout_ms": 0}, "cache_policy.timeout_ms", "error"),
@@ -765,3 +787,39 @@ def test_every_profile_the_gui_can_save_round_trips_through_a_file(profile):
         path = Path(folder) / "profile.json"
         profiles.save(profile, path)
         assert profiles.load(path) == profile
+
+
+# --- limits and the one resource-group definition ----------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=100))
+def test_the_rule_and_the_local_target_accept_the_same_resource_group_names(name):
+    from wizard.targets.local import resource_group
+
+    accepted_by_rule = rules.RESOURCE_GROUP_NAME.problem("resource_group.name", name) is None
+    try:
+        resource_group.group_dir(name)
+        accepted_locally = True
+    except resource_group.ResourceGroupError:
+        accepted_locally = False
+    assert accepted_by_rule == accepted_locally, name
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(set(rules.KEY_NAME_FIELDS))), st.integers(0, 3000))
+def test_every_key_name_field_is_bounded_at_128(field, length):
+    profile = local_base()
+    profiles.set_field(profile, field, "a" * length)
+    limit_problems = [p for p in rules.check(profile) if p.path == field and p.severity == "error"]
+    if length > rules.KEY_NAME_MAX:
+        assert limit_problems, (field, length)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(-(10**40), 10**40))
+def test_a_whole_number_out_of_range_is_an_error_never_a_crash(value):
+    profile = local_base()
+    profile.cache.capacity = value  # unused by Managed Redis: only the generic limit can catch it
+    problems = rules.problems_for(rules.check(profile), "cache.capacity")
+    assert bool(problems) == (not 0 <= value <= rules.WHOLE_NUMBER_MAX)
