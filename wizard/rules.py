@@ -767,11 +767,11 @@ def rule_trigger(p: Profile) -> Iterator[Problem]:
 def rule_packaging(p: Profile) -> Iterator[Problem]:
     pk = p.function.packaging
     path = "function.packaging"
-    if p.target == "local" and pk != "local":
+    if p.target == "local" and pk not in ("local", "docker"):  # docker: an image built and run on this machine
         if pk in CHOICES[path]:
             yield _error(
                 path,
-                f"The {pk} packaging builds an image for Azure; set function.packaging to local for the local target.",
+                f"The {pk} packaging builds an image in Azure; set function.packaging to local or docker for the local target.",
             )
     if p.target == "azure" and pk == "local":
         yield _error(

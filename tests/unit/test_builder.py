@@ -104,9 +104,20 @@ def test_requirements_are_pinned_to_this_environment(built):
 def test_dockerfile_host_json_and_settings_example(built):
     app = built.path
     docker = (app / "Dockerfile").read_text()
-    assert docker.splitlines()[1] == "FROM mcr.microsoft.com/azure-functions/python:4-python3.11"
+    lines = docker.splitlines()
+    # The base defaults to the profile's Python, and can be replaced by a local stand-in with --build-arg.
+    assert "ARG BASE_IMAGE=mcr.microsoft.com/azure-functions/python:4-python3.11" in lines
+    assert lines.count("FROM ${BASE_IMAGE}") == 1 and "FROM ${BASE_IMAGE} AS deps" in lines
     assert "AzureWebJobsScriptRoot=/home/site/wwwroot" in docker
-    assert "pip install --no-cache-dir -r /requirements.txt" in docker and "COPY . /home/site/wwwroot" in docker
+    # Requirements first, the model last: a new model rebuilds only the last layers.
+    order = [i for i, l in enumerate(lines) if l.startswith("COPY")]
+    assert "requirements.txt" in lines[order[0]] and lines[order[-1]] == "COPY model /home/site/wwwroot/model"
+    # The wheelhouse is installed --no-index in the first stage and never copied into the final one.
+    assert "--no-index --find-links /build" in docker
+    final = docker.split("\nFROM ${BASE_IMAGE}\n", 1)[1]
+    assert "wheel" not in final and "/build" not in final
+    assert f'io.mlfunc.model.version="{built.model_version}"' in docker
+    assert 'io.mlfunc.profile-hash="' in docker and "io.mlfunc.generator-version=" in docker
     host = json.loads((app / "host.json").read_text())
     assert host["version"] == "2.0" and host["extensionBundle"]["version"] == "[4.*, 5.0.0)"
     assert "local.settings.json" in (app / ".funcignore").read_text().splitlines()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.metadata
 import json
 import logging
@@ -285,7 +286,10 @@ def build_app(profile: Profile, out_dir: Path, *, model_path: Path | None = None
     header = _template("requirements.txt.tmpl")
     (out_dir / "requirements.txt").write_text(header + "\n".join(requirements) + "\n", encoding="utf-8")
     shutil.copyfile(template_dir() / "host.json", out_dir / "host.json")
-    (out_dir / "Dockerfile").write_text(_template("Dockerfile.tmpl", labels), encoding="utf-8")
+    (out_dir / "Dockerfile").write_text(_template("Dockerfile.tmpl", {
+        **labels, "PYTHON_VERSION": profile.function.python_version or "3.11", "PROFILE_HASH": profile_hash(profile),
+        "GENERATOR_VERSION": generator_version(), "MANIFEST_NAME": MANIFEST_NAME, "RUNTIME_PACKAGE": RUNTIME_PACKAGE,
+    }), encoding="utf-8")
     shutil.copyfile(template_dir() / "funcignore", out_dir / ".funcignore")
     shutil.copyfile(template_dir() / "dockerignore", out_dir / ".dockerignore")
 
@@ -318,6 +322,20 @@ def build_app(profile: Profile, out_dir: Path, *, model_path: Path | None = None
     for warning in warnings:
         log.warning("%s", warning)
     return built
+
+
+def profile_hash(profile: Profile) -> str:
+    """Short sha256 of the profile's canonical JSON (no secrets in it): an image label that ties image to profile."""
+    from wizard.profile import to_dict
+
+    canonical = json.dumps(to_dict(profile), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def generator_version() -> str:
+    from wizard import __version__
+
+    return __version__
 
 
 def app_settings(profile: Profile, built: BuiltApp) -> dict[str, str]:

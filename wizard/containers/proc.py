@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import threading
@@ -55,11 +54,9 @@ def run_streamed(argv: list[str], *, log: Callable[[str], None], cancel_event: t
 
 def _kill(proc: subprocess.Popen) -> None:
     # The child leads its own session (start_new_session), so its group id is its pid: ours, never <= 0.
-    if proc.pid > 0:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    from wizard.targets.local.processes import signal_owned  # the one function that signals (issue 12)
+
+    signal_owned(proc, signal.SIGKILL, process_group=True)
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover

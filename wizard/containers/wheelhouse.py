@@ -19,10 +19,13 @@ from wizard.containers.proc import run_streamed
 
 READY = ".ready"
 PLATFORM_TAG = "manylinux2014_x86_64"
+# pip takes platform tags literally: name each glibc level the Functions image (Debian bookworm, glibc 2.36) runs,
+# newest first; current numpy / scikit-learn wheels are manylinux_2_28, older ones manylinux2014 (= 2_17).
+PLATFORM_TAGS = ("manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_24_x86_64", PLATFORM_TAG)
 
 
 def wheelhouse_key(requirements_text: str, python_version: str) -> str:
-    return hashlib.sha256(f"{PLATFORM_TAG}\n{python_version}\n{requirements_text}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"v2 {' '.join(PLATFORM_TAGS)}\n{python_version}\n{requirements_text}".encode()).hexdigest()[:24]
 
 
 def ensure_wheelhouse(requirements: list[str] | Path, python_version: str, *, log: Callable[[str], None],
@@ -43,13 +46,14 @@ def ensure_wheelhouse(requirements: list[str] | Path, python_version: str, *, lo
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     (tmp / "requirements.txt").write_text(text, encoding="utf-8")
-    log(f"Downloading the wheels for Python {python_version} ({PLATFORM_TAG}) into the wheelhouse.")
+    log(f"Downloading the wheels for Python {python_version} (manylinux, x86_64) into the wheelhouse.")
     try:
         run_streamed([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--progress-bar", "off",
-                      "--only-binary=:all:", "--platform", PLATFORM_TAG, "--python-version", python_version,
+                      "--only-binary=:all:", *[a for t in PLATFORM_TAGS for a in ("--platform", t)], "--python-version", python_version,
                       "-d", str(tmp), "-r", str(tmp / "requirements.txt")],
                      log=log, cancel_event=cancel_event, what="Downloading the wheelhouse",
                      env=dict(os.environ, PIP_NO_INPUT="1", PYTHONUNBUFFERED="1"))
+        _complete_for_target(tmp, python_version, log=log, cancel_event=cancel_event)
         (tmp / "requirements.txt").unlink()
         (tmp / READY).write_text(text, encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
@@ -57,6 +61,58 @@ def ensure_wheelhouse(requirements: list[str] | Path, python_version: str, *, lo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def _target_environment(python_version: str) -> dict[str, str]:
+    # X.Y.0: the oldest patch release of the target line, so back-ports that older patches need are included
+    # (Debian bookworm's 3.11.2 needs async-timeout for redis; the host's 3.11.x may not).
+    return {"python_version": python_version, "python_full_version": f"{python_version}.0",
+            "implementation_name": "cpython", "platform_python_implementation": "CPython", "os_name": "posix",
+            "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64", "extra": ""}
+
+
+def _missing_for_target(folder: Path, python_version: str) -> list[str]:
+    """Requirements of the downloaded wheels that apply on the target but were skipped (pip evaluates
+    environment markers against the host interpreter, whatever --python-version says)."""
+    import zipfile
+
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    env = _target_environment(python_version)
+    have = {canonicalize_name(w.name.split("-")[0]) for w in folder.glob("*.whl")}
+    missing: dict[str, str] = {}
+    for wheel in folder.glob("*.whl"):
+        with zipfile.ZipFile(wheel) as archive:
+            meta = next((n for n in archive.namelist() if n.endswith(".dist-info/METADATA")), None)
+            text = archive.read(meta).decode("utf-8", "replace") if meta else ""
+        for line in text.split("\n\n", 1)[0].splitlines():
+            if not line.startswith("Requires-Dist:"):
+                continue
+            try:
+                req = Requirement(line.split(":", 1)[1].strip())
+            except InvalidRequirement:
+                continue
+            if req.marker is None or not req.marker.evaluate(env):
+                continue
+            name = canonicalize_name(req.name)
+            if name not in have:
+                missing[name] = str(Requirement(f"{req.name}{req.specifier}"))
+    return sorted(missing.values())
+
+
+def _complete_for_target(folder: Path, python_version: str, *, log: Callable[[str], None],
+                         cancel_event: threading.Event | None) -> None:
+    for _ in range(3):
+        missing = _missing_for_target(folder, python_version)
+        if not missing:
+            return
+        log(f"Adding what Python {python_version}.0 needs beyond this interpreter: {', '.join(missing)}.")
+        run_streamed([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--progress-bar", "off",
+                      "--only-binary=:all:", *[a for t in PLATFORM_TAGS for a in ("--platform", t)],
+                      "--python-version", python_version, "-d", str(folder), *missing],
+                     log=log, cancel_event=cancel_event, what="Downloading the wheelhouse",
+                     env=dict(os.environ, PIP_NO_INPUT="1", PYTHONUNBUFFERED="1"))
 
 
 def link_into(wheelhouse: Path, dest: Path) -> None:

@@ -1,0 +1,407 @@
+"""The local target with function.packaging = "docker": the package step builds an image, the function app is a container.
+
+Steps (legacy existing()/run() contract, see docs/step-contract.md):
+  docker-engine   a Docker engine answers (first, so "no engine" creates nothing)
+  package         generate the app, then `docker build` it on the official Functions image or the local stand-in,
+                  every build line a log event as it arrives
+  function-app    run the image as a container labelled with the deployment (host network on Linux), adopt it by
+  app-settings    label after a resume or a kill -9; new settings recreate it (a container's environment is fixed)
+The container's state file (functions/<app>/host-state.json, pid 0: nothing to signal) gives the port to the
+function-keys and smoke-test steps, `invoke` and `status`, as the host process's does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from wizard.containers import containers as ctr
+from wizard.containers.app_image import DEPLOYMENT_LABEL, build_app_image, image_repo
+from wizard.containers.base_image import BaseImageError, ensure_base_image
+from wizard.containers.build import BuildCancelled, BuildFailed
+from wizard.containers.engine import Engine, EngineUnavailable, connect
+from wizard.containers.proc import CommandCancelled, CommandFailed
+from wizard.profile import Profile
+from wizard.targets.base import Cancelled, Step, StepContext, StepFailed
+from wizard.targets.local import function_host, processes
+from wizard.targets.local import resource_group as rg
+from wizard.targets.local.common import FUNCTION_KEYS, http_call, package_folder, require_group
+
+START_TIMEOUT_S = 90.0
+IMAGE_RECORD = "image.json"
+
+
+def is_docker(profile: Profile) -> bool:
+    return profile.function.packaging == "docker"
+
+
+def _engine() -> Engine:
+    try:
+        return connect()
+    except EngineUnavailable as exc:
+        raise StepFailed(exc.message, detail=exc.detail) from None
+
+
+# --- docker-engine --------------------------------------------------------------------------
+
+
+class EngineCheckAction:
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return self.run(ctx)  # always asked again: the engine may have stopped since the last run
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        engine = _engine()
+        try:
+            return {"host": engine.host, "source": engine.source, "version": engine.version}
+        finally:
+            engine.close()
+
+
+# --- package: the image ---------------------------------------------------------------------
+
+
+def _record_file(profile: Profile) -> Path:
+    return package_folder(profile).parent / f"{profile.function.app_name}.{IMAGE_RECORD}"
+
+
+class ImagePackageAction:
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        try:
+            record = json.loads(_record_file(ctx.profile).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        app_dir = package_folder(ctx.profile)
+        if not app_dir.is_dir() or function_host.tree_sha(app_dir) != record.get("app_sha"):
+            return None
+        scratch = app_dir.parent / f".check-{ctx.profile.function.app_name}"
+        from wizard.appgen.builder import BuildError, build_app
+
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            try:
+                build_app(ctx.profile, scratch)
+            except BuildError:
+                return None
+            if function_host.tree_sha(scratch) != record.get("app_sha"):
+                return None  # the profile or the model changed: build again (Docker reuses the unchanged layers)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        engine = _engine()
+        try:
+            engine.client.inspect_image(record["image_id"])
+        except Exception:  # noqa: BLE001 - any failure means the image is not usable: build it
+            return None
+        finally:
+            engine.close()
+        return record
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        from wizard.appgen.builder import BuildError, build_app
+
+        profile = ctx.profile
+        if profile.function.trigger.type == "service-bus-queue":
+            raise StepFailed("A Service Bus queue trigger needs Azure Service Bus; the local target serves HTTP and "
+                             "blob triggers. Deploy this profile to Azure, or set function.trigger.type to http or blob.")
+        require_group(profile)
+        app_dir = package_folder(profile)
+        app_dir.parent.mkdir(parents=True, exist_ok=True)
+        ctx.report(0.02, "Generating the function app")
+        try:
+            built = build_app(profile, app_dir)
+        except BuildError as exc:
+            raise StepFailed(str(exc)) from None
+        for warning in built.warnings:
+            ctx.log(f"warning: {warning}")
+        app_sha = function_host.tree_sha(app_dir)
+        engine = _engine()
+        try:
+            ctx.report(0.05, "Preparing the base image")
+            try:
+                base = ensure_base_image(engine, profile.function.python_version or "3.11", log=ctx.log,
+                                         cancel_event=ctx.cancel_event)
+            except BaseImageError as exc:
+                raise StepFailed(exc.message, detail=exc.detail) from None
+            ctx.log(base.reason)
+            tag = f"{image_repo(profile.name)}:{app_sha}"
+            ctx.report(0.1, "Building the image")
+
+            def on_step(n: int, m: int) -> None:
+                ctx.report(0.1 + 0.9 * (n - 1) / max(m, 1), f"Docker build step {n}/{m}")
+
+            result = build_app_image(engine, app_dir, tag=tag, base_image=base.ref,
+                                     python_version=profile.function.python_version or "3.11",
+                                     deployment=profile.name, on_line=ctx.log, on_step=on_step,
+                                     cancel_event=ctx.cancel_event, work_dir=app_dir.parent)
+        except (BuildCancelled, CommandCancelled):
+            raise Cancelled() from None
+        except (BuildFailed, CommandFailed) as exc:
+            raise StepFailed(exc.message, detail=exc.detail) from None
+        finally:
+            engine.close()
+        ctx.log(f"Built {tag} ({result.image_id[:19]}) in {result.seconds:.1f} s on {base.ref}.")
+        record = {
+            "app_dir": str(app_dir), "app_sha": app_sha, "model_name": built.model_name,
+            "model_version": built.model_version, "function_names": list(built.function_names),
+            "routes": list(built.routes), "env_python": f"docker:{result.image_id}", "image": tag,
+            "image_id": result.image_id, "base_image": base.ref, "base_kind": base.kind,
+        }
+        tmp = _record_file(profile).with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(_record_file(profile))
+        return record
+
+
+# --- function-app and app-settings: the container ----------------------------------------------
+
+
+def _desired_settings(ctx: StepContext) -> tuple[dict[str, str], dict[str, list[str]]] | None:
+    """The app settings for this deployment (like the host route's), or None before the cache exists."""
+    from wizard.appgen.builder import BuiltApp, app_settings
+
+    pkg, cache = ctx.outputs.get("package"), ctx.outputs.get("cache")
+    if not pkg or not cache:
+        return None
+    built = BuiltApp(path=Path(pkg["app_dir"]), model_name=pkg["model_name"], model_version=pkg["model_version"],
+                     requirements=[], function_names=list(pkg.get("function_names") or []),
+                     routes=list(pkg.get("routes") or []))
+    settings = dict(app_settings(ctx.profile, built))
+    host = cache["host"]
+    if not ctr.use_host_network() and host in ("127.0.0.1", "localhost"):
+        host = "host.docker.internal"  # Docker Desktop: the host's loopback through its gateway name
+    settings.update({"REDIS_HOST": host, "REDIS_PORT": str(cache["port"]),
+                     "REDIS_SSL": "true" if cache["ssl"] else "false"})
+    if cache.get("ca_file"):
+        settings["REDIS_CA_FILE"] = cache["ca_file"]
+    if cache.get("cluster"):
+        settings["REDIS_CLUSTER"] = "true"
+    return settings, {"REDIS_PASSWORD": ["caches", ctx.profile.cache.name, "primary"]}
+
+
+def _container_env(group: Path, app: str, blob_root: Path | None) -> dict[str, str]:
+    """The container's environment: the app settings (secrets resolved from keys.json) and the function keys,
+    nothing of the CLI's own environment (no PATH or HOME from this machine)."""
+    doc = function_host.read_settings(group, app)
+    full = function_host.host_env(group, app, blob_root)
+    wanted = set(doc.get("settings") or {}) | set(doc.get("secret_refs") or {}) | {
+        "MLFUNC_FUNCTION_KEY", "MLFUNC_MASTER_KEY", "WEBSITE_SITE_NAME", "FUNCTIONS_WORKER_RUNTIME",
+        "MLFUNC_BLOB_ROOT"}
+    return {k: v for k, v in full.items() if k in wanted}
+
+
+def _binds(env: dict[str, str]) -> list[str]:
+    binds = []
+    if env.get("REDIS_CA_FILE"):
+        folder = str(Path(env["REDIS_CA_FILE"]).parent)
+        binds.append(f"{folder}:{folder}:ro")
+    if env.get("MLFUNC_BLOB_ROOT"):
+        binds.append(f"{env['MLFUNC_BLOB_ROOT']}:{env['MLFUNC_BLOB_ROOT']}:rw")
+    return binds
+
+
+def _answers(group: Path, app: str, port: int) -> bool:
+    """GET /admin/host/status with the master key answers {"state": "Running"} (the Functions host's status route)."""
+    key = rg.get_keys(group, "functions", app).get("master", "")
+    try:
+        status, _, body = http_call("GET", port, "/admin/host/status", headers={"x-functions-key": key}, timeout=1.0)
+        return status == 200 and json.loads(body).get("state") == "Running"
+    except (OSError, ValueError, http.client.HTTPException):
+        return False
+
+
+def _labels(profile: Profile, image_id: str, settings_sha: str) -> dict[str, str]:
+    return {DEPLOYMENT_LABEL: profile.name, ctr.GROUP_LABEL: profile.resource_group.name,
+            ctr.APP_LABEL: profile.function.app_name, ctr.SETTINGS_LABEL: settings_sha, "io.mlfunc.image-id": image_id}
+
+
+def _write_state(group: Path, app: str, *, port: int, pkg: Any, settings_sha: str, container: ctr.RunningContainer) -> Any:
+    values = {"pid": 0, "port": port, "python": pkg["env_python"], "app_dir": pkg["app_dir"], "app_sha": pkg["app_sha"],
+              "settings_sha": settings_sha, "log_file": f"`docker logs {container.name}`"}
+    names = {f.name for f in dataclasses.fields(function_host.HostState)}
+    if "role" in names:
+        values["role"] = "container"
+    state = function_host.HostState(**values)  # pid 0: a container, stopped through Docker, never signalled
+    function_host.write_state(group, app, state)
+    return state
+
+
+def _outputs(state: Any, container: ctr.RunningContainer, settings_doc: dict[str, Any]) -> dict[str, Any]:
+    base = f"http://127.0.0.1:{state.port}"
+    return {"pid": 0, "port": state.port, "url": base, "invoke_url": f"{base}/api/score",
+            "health_url": f"{base}/api/health", "log_file": state.log_file, "container": container.name,
+            "container_id": container.id[:12], "image_id": container.image_id,
+            "settings": settings_doc.get("settings") or {}, "secret_settings": sorted(settings_doc.get("secret_refs") or {})}
+
+
+class ContainerAppAction:
+    """function-app (and app-settings): exactly one running container of this app, with the current image and settings."""
+
+    def __init__(self, apply_settings: bool) -> None:
+        self.apply_settings = apply_settings
+
+    def _wanted(self, ctx: StepContext) -> tuple[Any, dict[str, Any]]:
+        pkg = ctx.outputs.get("package")
+        if not pkg:
+            raise StepFailed("The package step has no outputs; run deploy again.")
+        group = require_group(ctx.profile)
+        app = ctx.profile.function.app_name
+        desired = _desired_settings(ctx) if self.apply_settings else None
+        if desired is not None:
+            settings, refs = desired
+            doc = {"settings": settings, "secret_refs": refs}
+        else:
+            doc = function_host.read_settings(group, app)
+        return pkg, doc
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        group = require_group(ctx.profile)
+        app = ctx.profile.function.app_name
+        if not rg.get_keys(group, "functions", app).get("default"):
+            return None
+        pkg, doc = self._wanted(ctx)
+        if self.apply_settings and function_host.read_settings(group, app) != doc:
+            return None
+        want_sha = function_host.settings_sha(doc)
+        engine = _engine()
+        try:
+            found = ctr.find(engine, group=ctx.profile.resource_group.name, app=app)
+            right = [c for c in found if c.running and c.image_id == pkg["image_id"]
+                     and c.labels.get(ctr.SETTINGS_LABEL) == want_sha]
+            keep = right[0] if right else None
+            for extra in found:
+                if keep is None or extra.id != keep.id:
+                    ctx.log(f"Removing container {extra.name} (an older image or settings, or a duplicate).")
+                    ctr.remove(engine, extra)
+            if keep is None:
+                return None
+            state = function_host.read_state(group, app)
+            port = state.port if state else 0
+            if not port or not _answers(group, app, port):
+                ctx.log(f"Container {keep.name} runs but does not answer; it is replaced.")
+                ctr.remove(engine, keep)
+                return None
+            state = _write_state(group, app, port=port, pkg=pkg, settings_sha=want_sha, container=keep)
+            ctx.log(f"Adopted the running container {keep.name} ({keep.id[:12]}).")
+            return _outputs(state, keep, doc)
+        finally:
+            engine.close()
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        group = require_group(ctx.profile)
+        app = ctx.profile.function.app_name
+        rg.ensure_keys(group, "functions", app, FUNCTION_KEYS)  # Azure creates the host keys with the app
+        pkg, doc = self._wanted(ctx)
+        if self.apply_settings:
+            function_host.write_settings(group, app, doc["settings"], doc["secret_refs"])
+            ctx.log("Applied the app settings: " + ", ".join(sorted([*doc["settings"], *doc["secret_refs"]]))
+                    + "; recreating the container (its environment is fixed when it starts).")
+        storage = ctx.outputs.get("storage") or {}
+        blob_root = Path(storage["blob_root"]) if storage.get("blob_root") else None
+        env = _container_env(group, app, blob_root)
+        settings_sha = function_host.settings_sha(doc)
+        engine = _engine()
+        try:
+            for old in ctr.find(engine, group=ctx.profile.resource_group.name, app=app):
+                ctx.log(f"Removing the previous container {old.name}.")
+                ctr.remove(engine, old)
+            previous = function_host.read_state(group, app)
+            port = previous.port if previous and previous.port and not processes.port_open(previous.port) \
+                else processes.free_port()
+            name = ctr.container_name(ctx.profile.resource_group.name, app)
+            try:
+                container = ctr.run(engine, image=pkg["image_id"], name=name, env=env, binds=_binds(env), port=port,
+                                    labels=_labels(ctx.profile, pkg["image_id"], settings_sha))
+            except ctr.ContainerError as exc:
+                raise StepFailed(exc.message, detail=exc.detail) from None
+            state = _write_state(group, app, port=port, pkg=pkg, settings_sha=settings_sha, container=container)
+            mode = "host network" if ctr.use_host_network() else "published on 127.0.0.1"
+            ctx.log(f"Started container {container.name} ({container.id[:12]}) from {pkg['image']} ({mode}) on "
+                    f"http://127.0.0.1:{port}; waiting until it answers.")
+            self._wait_ready(ctx, engine, container, port, group)
+            return _outputs(state, container, doc)
+        finally:
+            engine.close()
+
+    @staticmethod
+    def _wait_ready(ctx: StepContext, engine: Engine, container: ctr.RunningContainer, port: int, group: Path) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if _answers(group, container.labels.get(ctr.APP_LABEL, ""), port):
+                return
+            info = ctr.find(engine, group=container.labels.get(ctr.GROUP_LABEL, ""),
+                            app=container.labels.get(ctr.APP_LABEL))
+            alive = any(c.id == container.id and c.running for c in info)
+            if not alive or time.monotonic() > deadline:
+                detail = ctr.logs_tail(engine, container.id)
+                ctr.remove(engine, container)
+                why = "exited" if not alive else f"did not answer within {START_TIMEOUT_S:.0f} s"
+                raise StepFailed(f"The function app container {why}; its last log lines are in the details.",
+                                 detail=detail)
+            try:
+                ctx.wait(0.2)
+            except Cancelled:
+                ctr.remove(engine, container)  # a half-started container goes; the next deploy starts it again
+                raise
+
+
+# --- wiring and destroy -----------------------------------------------------------------------
+
+
+def with_containers(profile: Profile, steps: list[Step]) -> list[Step]:
+    """The local step list, with packaging "docker": an engine check first, then image and container actions."""
+    if not is_docker(profile):
+        return steps
+    replaced = []
+    for step in steps:
+        if step.name == "resource-group":
+            step = dataclasses.replace(step, needs=(*step.needs, "docker-engine"))
+        elif step.name == "package":
+            step = dataclasses.replace(step, title="Build the function app image",
+                                       creates=f"container image for {profile.function.app_name}",
+                                       action=ImagePackageAction(), estimate_s=30.0)
+        elif step.name == "function-app":
+            step = dataclasses.replace(step, title="Start the function app container",
+                                       creates=f"container for {profile.function.app_name}",
+                                       action=ContainerAppAction(apply_settings=not any(s.name == "app-settings" for s in steps)))
+        elif step.name == "app-settings":
+            step = dataclasses.replace(step, creates="cache connection settings (recreates the container)",
+                                       action=ContainerAppAction(apply_settings=True))
+        replaced.append(step)
+    engine_step = Step("docker-engine", "Check the Docker engine", "nothing (checks that a Docker engine answers)",
+                       (), EngineCheckAction(), estimate_s=0.1, retries=0)
+    return [engine_step, *replaced]
+
+
+def remove_containers(profile: Profile, log: Callable[[str], None], *, remove_images: bool = False) -> None:
+    """destroy: remove the group's containers; say which image tags are left (or remove them)."""
+    if not is_docker(profile):
+        return
+    engine = _engine()
+    try:
+        for container in ctr.find(engine, group=profile.resource_group.name):
+            log(f"Removing container {container.name} ({container.id[:12]}).")
+            try:
+                ctr.remove(engine, container)
+            except ctr.ContainerError as exc:
+                raise StepFailed(exc.message) from None
+        tags = image_tags(engine, profile.name)
+        if remove_images:
+            for tag in tags:
+                engine.client.remove_image(tag, force=False)
+            if tags:
+                log(f"Removed the images {', '.join(tags)}.")
+        elif tags:
+            log(f"The images {', '.join(tags)} are kept (Docker reuses their layers); remove them with "
+                f"`mlfunc-wizard prune {profile.name}` or `docker rmi`.")
+    finally:
+        engine.close()
+
+
+def image_tags(engine: Engine, deployment: str) -> list[str]:
+    images = engine.client.images(filters={"label": f"{DEPLOYMENT_LABEL}={deployment}"})
+    repo = image_repo(deployment)
+    return sorted(t for img in images for t in (img.get("RepoTags") or []) if t.startswith(repo + ":"))
