@@ -4,6 +4,7 @@ managed identity, else registry credentials)."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
@@ -11,7 +12,7 @@ import re
 import tarfile
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import unquote, unquote_plus, urlsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
 import requests
 from azure.core.exceptions import HttpResponseError
@@ -24,7 +25,7 @@ from wizard.secrets import scrub
 from wizard.targets.azure import roles
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval, verify_setting
-from wizard.targets.azure.errors import azure_call, translate
+from wizard.targets.azure.errors import azure_call, error_code_and_message, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
 from wizard.targets.base import StepContext, StepFailed, TransientError
@@ -179,6 +180,53 @@ def app_outputs(built: Any, profile: Profile) -> dict[str, Any]:
     }
 
 
+# Put Blob takes at most 256 MiB in one request on older storage service versions (5000 MiB on current ones;
+# learn.microsoft.com/rest/api/storageservices/put-blob): larger contexts go as Put Block + Put Block List.
+UPLOAD_BLOCK_BYTES = 32 * 1024 * 1024
+
+TASKS_NOT_ALLOWED = (
+    "ACR Tasks are not allowed for this subscription (free trial and some credit offers disable them), so the image "
+    'cannot be built in Azure. Build and push the image yourself and use the "docker" packaging route '
+    '(function.packaging = "docker", function.registry = <login server>/<repository>:<tag>), then deploy again.'
+)
+
+
+def tasks_call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """An ACR Tasks call; a subscription without ACR Tasks (400 TasksOperationsNotAllowed) gets its own sentence."""
+    try:
+        return fn(*args, **kwargs)
+    except HttpResponseError as exc:
+        if error_code_and_message(exc)[0].lower() == "tasksoperationsnotallowed":
+            raise StepFailed(TASKS_NOT_ALLOWED, scrub(error_code_and_message(exc)[1])) from exc
+        raise translate(exc, what) from exc
+
+
+def _blob_put(url: str, data: bytes, headers: dict[str, str]) -> None:
+    try:
+        answer = requests.put(url, data=data, headers=headers, timeout=300, verify=verify_setting())
+    except requests.RequestException as exc:
+        raise TransientError(f"Uploading the build context failed ({scrub(str(exc))}); trying again.") from exc
+    if answer.status_code >= 500 or answer.status_code == 429:
+        raise TransientError(f"The registry's upload answered {answer.status_code}; trying again.")
+    if answer.status_code >= 400:
+        raise StepFailed(f"The registry refused the build context upload ({answer.status_code}).", scrub(answer.text[:500]))
+
+
+def upload_context(url: str, context: bytes) -> None:
+    """One Put Blob for a small context; Put Block per UPLOAD_BLOCK_BYTES + Put Block List for a large one."""
+    if len(context) <= UPLOAD_BLOCK_BYTES:
+        _blob_put(url, context, {"x-ms-blob-type": "BlockBlob", "Content-Type": "application/octet-stream"})
+        return
+    ids = []
+    for index, start in enumerate(range(0, len(context), UPLOAD_BLOCK_BYTES)):
+        block_id = base64.b64encode(f"block-{index:08d}".encode()).decode()  # ids of one blob share one length
+        ids.append(block_id)
+        _blob_put(f"{url}&comp=block&blockid={quote(block_id, safe='')}", context[start:start + UPLOAD_BLOCK_BYTES],
+                  {"Content-Type": "application/octet-stream"})
+    body = '<?xml version="1.0" encoding="utf-8"?><BlockList>' + "".join(f"<Latest>{i}</Latest>" for i in ids) + "</BlockList>"
+    _blob_put(f"{url}&comp=blocklist", body.encode(), {"Content-Type": "application/xml"})
+
+
 class AcrBuildAction:
     """Route "acr-build": upload the app folder and let ACR Tasks build and push the image, with live logs."""
 
@@ -196,7 +244,7 @@ class AcrBuildAction:
         built, _, tag, image = self._target(ctx)
         clients = self._clients_for(ctx.profile)
         group, name = _registry_group(ctx), ctx.outputs["registry"]["registry"]
-        runs = azure_call("listing the registry's builds", lambda: list(clients.acr_tasks.runs.list(group, name, top=50)))
+        runs = tasks_call("listing the registry's builds", lambda: list(clients.acr_tasks.runs.list(group, name, top=50)))
         wanted = f"{repository(ctx.profile)}:{tag}"
         for run in runs:
             status = str(getattr(run.status, "value", run.status) or "").lower()
@@ -212,22 +260,9 @@ class AcrBuildAction:
         ctx.report(0.02, "Generating the function app")
         built, context, tag, image = self._target(ctx)
         ctx.log(f"Uploading the build context ({len(context) // 1024} KiB) to {name}")
-        upload = azure_call("asking the registry for an upload address", clients.acr_tasks.registries.get_build_source_upload_url, group, name)
+        upload = tasks_call("asking the registry for an upload address", clients.acr_tasks.registries.get_build_source_upload_url, group, name)
         register_sas(upload.upload_url)
-        try:
-            answer = requests.put(
-                upload.upload_url,
-                data=context,
-                headers={"x-ms-blob-type": "BlockBlob", "Content-Type": "application/octet-stream"},
-                timeout=300,
-                verify=verify_setting(),
-            )
-        except requests.RequestException as exc:
-            raise TransientError(f"Uploading the build context failed ({scrub(str(exc))}); trying again.") from exc
-        if answer.status_code >= 500 or answer.status_code == 429:
-            raise TransientError(f"The registry's upload answered {answer.status_code}; trying again.")
-        if answer.status_code >= 400:
-            raise StepFailed(f"The registry refused the build context upload ({answer.status_code}).", scrub(answer.text[:500]))
+        upload_context(upload.upload_url, context)
         request = DockerBuildRequest(
             source_location=upload.relative_path,
             docker_file_path="Dockerfile",
@@ -238,7 +273,7 @@ class AcrBuildAction:
         )
         run = wait_lro(
             ctx,
-            lambda: clients.acr_tasks.registries.begin_schedule_run(group, name, request),
+            lambda: tasks_call("starting the image build", clients.acr_tasks.registries.begin_schedule_run, group, name, request),
             "starting the image build",
             estimate_s=10,
             span=(0.05, 0.1),
