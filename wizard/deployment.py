@@ -388,3 +388,24 @@ def destroy(name_or_profile: str | Profile, *, log: Callable[[str], None], cance
         return
     shutil.rmtree(folder, ignore_errors=True)
     log(f"Removed the deployment record {folder}.")
+
+
+def forget(name: str) -> tuple[str, str]:
+    """Delete only the local record of deployment `name` (its state folder): no sign-in, no target, nothing in
+    the cloud or on this computer is stopped. Returns (resource group, subscription id; "" for local) left to
+    delete by hand. Used by `destroy NAME --forget` and the GUI's Forget."""
+    folder = state_dir(name)
+    if not folder.is_dir():
+        raise DeploymentNotFound(f"No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.")
+    try:
+        profile = load_deployed_profile(name)
+        group, subscription = profile.resource_group.name, profile.azure.subscription_id
+    except (WizardError, OSError, ValueError):  # a damaged record is exactly what one forgets
+        group, subscription = "", ""
+    lock = _DeployLock(folder)
+    lock.acquire()  # never under a running deploy (DeploymentBusy)
+    try:
+        shutil.rmtree(folder)
+    finally:
+        lock.release()
+    return group, subscription
