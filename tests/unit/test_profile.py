@@ -190,3 +190,52 @@ def test_get_and_set_field_by_dotted_path():
     profiles.set_field(p, "tags.owner", "me")
     assert profiles.get_field(p, "cache.persistence.mode") == "aof"
     assert profiles.get_field(p, "tags.owner") == "me"
+
+
+# --- input that crashes a JSON reader (issue 12 item 7) ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def test_an_integer_over_the_digit_limit_is_a_sentence_naming_the_file(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"cache_policy": {"ttl_seconds": ' + "1" * 5000 + "}}")
+    with pytest.raises(ProfileError, match=r"more than \d+ digits") as caught:
+        profiles.load(path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("depth", [profiles.MAX_DEPTH + 1, 1_000, 100_000])
+def test_nesting_deeper_than_a_profile_is_a_sentence(tmp_path, depth):
+    path = tmp_path / "p.json"
+    path.write_text('{"model": {"sample_input": ' + "[" * depth + "]" * depth + "}}")
+    with pytest.raises(ProfileError, match="nested too deep"):
+        profiles.load(path)
+
+
+def test_nesting_within_the_limit_loads():
+    depth = profiles.MAX_DEPTH - 2  # the profile object and "model" are two levels
+    loaded = profiles.loads('{"model": {"sample_input": ' + "[" * depth + "]" * depth + "}}")
+    assert loaded.model.sample_input is not None
+
+
+json_text = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=20,
+).map(json.dumps)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.text(max_size=200),
+    json_text,
+    st.integers(1, 200_000).map(lambda n: "[" * n + "]" * n),
+    st.integers(4000, 20_000).map(lambda n: '{"cache_policy": {"ttl_seconds": ' + "7" * n + "}}"),
+))
+def test_any_text_is_a_profile_or_a_profile_error(text):
+    try:
+        profiles.loads(text)
+    except ProfileError:
+        pass
