@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
@@ -57,10 +58,8 @@ class _StreamHandle:
             sock.shutdown(socket.SHUT_RDWR)  # wakes the reader blocked in recv()
         except (OSError, AttributeError, DockerException, RequestException):
             pass
-        try:
+        with contextlib.suppress(Exception):  # closing a half-dead response may raise anything; it is closed either way
             response.close()
-        except Exception:  # noqa: BLE001 - closing a half-dead response may raise anything; it is closed either way
-            pass
 
 
 def _capture_stream(engine: Engine, handle: _StreamHandle) -> Callable[[], None]:
@@ -102,12 +101,11 @@ def stream_call(engine: Engine, start: Callable[[], Iterator[dict[str, Any]]], c
     try:
         chunks = start()
         restore()
-        for chunk in chunks:
-            yield chunk
-    except (RequestException, OSError, ValueError, DockerException) as exc:
+        yield from chunks
+    except (RequestException, OSError, ValueError, DockerException):
         if handle.closed or (cancel_event is not None and cancel_event.is_set()):
             return
-        raise exc
+        raise
     finally:
         restore()
         stop.set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from wizard.core.errors import WizardError
 
@@ -54,7 +54,9 @@ def run_streamed(argv: list[str], *, log: Callable[[str], None], cancel_event: t
 
 def _kill(proc: subprocess.Popen) -> None:
     # The child leads its own session (start_new_session), so its group id is its pid: ours, never <= 0.
-    from wizard.targets.local.processes import signal_owned  # the one function that signals (issue 12)
+    from wizard.targets.local.processes import (
+        signal_owned,  # the one function that signals (issue 12)
+    )
 
     signal_owned(proc, signal.SIGKILL, process_group=True)
     try:

@@ -17,22 +17,27 @@ import http.client
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from wizard.containers import containers as ctr
-from wizard.containers.app_image import DEPLOYMENT_LABEL, build_app_image, image_repo
-from wizard.containers.base_image import BaseImageError, ensure_base_image
-from wizard.containers.build import BuildCancelled, BuildFailed
-from wizard.containers.engine import Engine, EngineUnavailable, connect
-from wizard.containers.proc import CommandCancelled, CommandFailed
 from wizard.profile import Profile
 from wizard.targets.base import Cancelled, Step, StepContext, StepFailed
 from wizard.targets.local import function_host, processes
 from wizard.targets.local import resource_group as rg
-from wizard.targets.local.common import FUNCTION_KEYS, http_call, package_folder, require_group
+from wizard.targets.local.common import (
+    FUNCTION_KEYS,
+    http_call,
+    package_folder,
+    require_group,
+)
+
+if TYPE_CHECKING:
+    from wizard.containers.engine import Engine
 
 START_TIMEOUT_S = 90.0
+# The Docker SDK (~0.3 s to import) loads only when a docker-packaged deployment runs a step.
+DEPLOYMENT_LABEL = "io.mlfunc.deployment"
 IMAGE_RECORD = "image.json"
 
 
@@ -41,6 +46,8 @@ def is_docker(profile: Profile) -> bool:
 
 
 def _engine() -> Engine:
+    from wizard.containers.engine import EngineUnavailable, connect
+
     try:
         return connect()
     except EngineUnavailable as exc:
@@ -102,6 +109,10 @@ class ImagePackageAction:
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
         from wizard.appgen.builder import BuildError, build_app
+        from wizard.containers.app_image import build_app_image, image_repo
+        from wizard.containers.base_image import BaseImageError, ensure_base_image
+        from wizard.containers.build import BuildCancelled, BuildFailed
+        from wizard.containers.proc import CommandCancelled, CommandFailed
 
         profile = ctx.profile
         if profile.function.trigger.type == "service-bus-queue":
@@ -162,6 +173,7 @@ class ImagePackageAction:
 def _desired_settings(ctx: StepContext) -> tuple[dict[str, str], dict[str, list[str]]] | None:
     """The app settings for this deployment (like the host route's), or None before the cache exists."""
     from wizard.appgen.builder import BuiltApp, app_settings
+    from wizard.containers import containers as ctr
 
     pkg, cache = ctx.outputs.get("package"), ctx.outputs.get("cache")
     if not pkg or not cache:
@@ -214,11 +226,13 @@ def _answers(group: Path, app: str, port: int) -> bool:
 
 
 def _labels(profile: Profile, image_id: str, settings_sha: str) -> dict[str, str]:
+    from wizard.containers import containers as ctr
+
     return {DEPLOYMENT_LABEL: profile.name, ctr.GROUP_LABEL: profile.resource_group.name,
             ctr.APP_LABEL: profile.function.app_name, ctr.SETTINGS_LABEL: settings_sha, "io.mlfunc.image-id": image_id}
 
 
-def _write_state(group: Path, app: str, *, port: int, pkg: Any, settings_sha: str, container: ctr.RunningContainer) -> Any:
+def _write_state(group: Path, app: str, *, port: int, pkg: Any, settings_sha: str, container: Any) -> Any:
     values = {"pid": 0, "port": port, "python": pkg["env_python"], "app_dir": pkg["app_dir"], "app_sha": pkg["app_sha"],
               "settings_sha": settings_sha, "log_file": f"`docker logs {container.name}`"}
     names = {f.name for f in dataclasses.fields(function_host.HostState)}
@@ -229,7 +243,7 @@ def _write_state(group: Path, app: str, *, port: int, pkg: Any, settings_sha: st
     return state
 
 
-def _outputs(state: Any, container: ctr.RunningContainer, settings_doc: dict[str, Any]) -> dict[str, Any]:
+def _outputs(state: Any, container: Any, settings_doc: dict[str, Any]) -> dict[str, Any]:
     base = f"http://127.0.0.1:{state.port}"
     return {"pid": 0, "port": state.port, "url": base, "invoke_url": f"{base}/api/score",
             "health_url": f"{base}/api/health", "log_file": state.log_file, "container": container.name,
@@ -262,6 +276,8 @@ class ContainerAppAction:
         app = ctx.profile.function.app_name
         if not rg.get_keys(group, "functions", app).get("default"):
             return None
+        from wizard.containers import containers as ctr
+
         pkg, doc = self._wanted(ctx)
         if self.apply_settings and function_host.read_settings(group, app) != doc:
             return None
@@ -294,6 +310,8 @@ class ContainerAppAction:
         group = require_group(ctx.profile)
         app = ctx.profile.function.app_name
         rg.ensure_keys(group, "functions", app, FUNCTION_KEYS)  # Azure creates the host keys with the app
+        from wizard.containers import containers as ctr
+
         pkg, doc = self._wanted(ctx)
         if self.apply_settings:
             function_host.write_settings(group, app, doc["settings"], doc["secret_refs"])
@@ -327,7 +345,9 @@ class ContainerAppAction:
             engine.close()
 
     @staticmethod
-    def _wait_ready(ctx: StepContext, engine: Engine, container: ctr.RunningContainer, port: int, group: Path) -> None:
+    def _wait_ready(ctx: StepContext, engine: Engine, container: Any, port: int, group: Path) -> None:
+        from wizard.containers import containers as ctr
+
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if _answers(group, container.labels.get(ctr.APP_LABEL, ""), port):
@@ -380,6 +400,8 @@ def remove_containers(profile: Profile, log: Callable[[str], None], *, remove_im
     """destroy: remove the group's containers; say which image tags are left (or remove them)."""
     if not is_docker(profile):
         return
+    from wizard.containers import containers as ctr
+
     engine = _engine()
     try:
         for container in ctr.find(engine, group=profile.resource_group.name):
@@ -402,6 +424,8 @@ def remove_containers(profile: Profile, log: Callable[[str], None], *, remove_im
 
 
 def image_tags(engine: Engine, deployment: str) -> list[str]:
+    from wizard.containers.app_image import image_repo
+
     images = engine.client.images(filters={"label": f"{DEPLOYMENT_LABEL}={deployment}"})
     repo = image_repo(deployment)
     return sorted(t for img in images for t in (img.get("RepoTags") or []) if t.startswith(repo + ":"))
