@@ -624,6 +624,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_completion)
 
     # Sub-commands added by the other modules' issues register themselves here.
+    from wizard.containers.cli import register as register_containers
+
+    register_containers(add)
     return parser
 
 
