@@ -52,6 +52,46 @@ if ! redis_ok; then
   exit 1
 fi
 
+# --- containers (function.packaging = "docker") ---------------------------------------------------
+# A Docker engine, plus mmdebstrap (the local base image's Debian rootfs) and docker-registry (push tests).
+# docker.io is installed only where no engine answers and no Docker package is there: it conflicts with
+# docker-ce. Machines without an init system start a private engine with scripts/docker-engine.sh.
+docker_answers() {
+  command -v docker >/dev/null 2>&1 && timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+docker_package_present() {
+  command -v dockerd >/dev/null 2>&1 && return 0
+  command -v dpkg >/dev/null 2>&1 || return 1
+  for pkg in docker.io docker-ce moby-engine podman-docker; do
+    dpkg -s "$pkg" >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+  container_packages=(mmdebstrap docker-registry)
+  if ! docker_answers && ! docker_package_present; then
+    container_packages+=(docker.io)
+  fi
+  container_missing=""
+  for pkg in "${container_packages[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || container_missing="$container_missing $pkg"
+  done
+  if [ -n "$container_missing" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "setup: installing container packages:$container_missing"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      # shellcheck disable=SC2086
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $container_missing >/dev/null
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      # shellcheck disable=SC2086
+      sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends $container_missing >/dev/null
+    else
+      # Containers are optional: the rest works without them, so say what to run instead of stopping.
+      echo "setup: for the docker packaging, run: sudo apt-get install -y$container_missing" >&2
+    fi
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
