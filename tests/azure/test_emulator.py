@@ -51,11 +51,11 @@ def test_standalone_emulator_behaves_like_arm(standalone):
     assert missing_version.status_code == 400
     assert missing_version.json()["error"]["code"] == "MissingApiVersionParameter"
 
-    no_token = requests.get(group + "?api-version=2024-03-01", verify=ca)
+    no_token = requests.get(group + "?api-version=2025-04-01", verify=ca)
     assert no_token.status_code == 401 and no_token.json()["error"]["code"] == "AuthenticationFailed"
 
-    created = requests.put(group + "?api-version=2024-03-01", json={"location": "westeurope"}, headers=auth, verify=ca)
-    again = requests.put(group.replace("resourcegroups", "resourceGroups").replace("rg-x", "RG-X") + "?api-version=2024-03-01",
+    created = requests.put(group + "?api-version=2025-04-01", json={"location": "westeurope"}, headers=auth, verify=ca)
+    again = requests.put(group.replace("resourcegroups", "resourceGroups").replace("rg-x", "RG-X") + "?api-version=2025-04-01",
                          json={"location": "westeurope"}, headers=auth, verify=ca)
     assert (created.status_code, again.status_code) == (201, 200)  # idempotent, case-insensitive
 
@@ -71,7 +71,7 @@ def test_standalone_emulator_behaves_like_arm(standalone):
     keys = requests.post(cache.replace("/c1?", "/c1/listKeys?"), headers=auth, verify=ca).json()
     assert set(keys) == {"primaryKey", "secondaryKey"}
 
-    storage = f"{url}/subscriptions/{sub}/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/s1?api-version=2023-05-01"
+    storage = f"{url}/subscriptions/{sub}/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/s1?api-version=2025-06-01"
     accepted = requests.put(storage, json={"location": "westeurope", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}, headers=auth, verify=ca)
     assert accepted.status_code == 202 and accepted.text == ""
     first = requests.get(accepted.headers["Location"], headers=auth, verify=ca)
@@ -83,7 +83,7 @@ def test_standalone_emulator_behaves_like_arm(standalone):
 def test_fault_injection_in_process(arm):
     arm.inject("GET", r"/resourcegroups/rg-y$", "throttle", retry_after=3)
     auth = {"Authorization": "Bearer t"}
-    url = f"{arm.url}/subscriptions/{arm.subscription_id}/resourcegroups/rg-y?api-version=2024-03-01"
+    url = f"{arm.url}/subscriptions/{arm.subscription_id}/resourcegroups/rg-y?api-version=2025-04-01"
     throttled = requests.get(url, headers=auth, verify=str(arm.ca_file))
     assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "3"
     assert requests.get(url, headers=auth, verify=str(arm.ca_file)).status_code == 404  # only once

@@ -20,6 +20,7 @@ import trustme
 
 from tests.azure.arm_emulator.arm import ArmState, Reply
 from tests.azure.arm_emulator.faults_extra import EXTRA_FAULTS
+from tests.azure.arm_emulator import api_versions, spec_rules, tenants
 
 log = logging.getLogger(__name__)
 
@@ -269,10 +270,20 @@ class _Handler(BaseHTTPRequestHandler):
                 expired = token in emulator.expired_tokens
             if expired:
                 return self._send(record, self._expired())
+            # issue 11: the pinned api-versions and the token's tenant (api_versions.py, tenants.py)
+            refusal = api_versions.refusal(path, query["api-version"]) or tenants.refusal(emulator.state, token, path)
+            if refusal is not None:
+                return self._send(record, refusal)
         fault = emulator.take_fault(method, path)
         if fault is not None and fault.kind != "lro-failed":
             record.fault = fault.kind
             return self._fault(record, fault)
+        if not data_plane:  # issue 11: the body against the pinned spec (spec_rules.py)
+            state = emulator.state
+            with state.lock:
+                refusal = spec_rules.check(state, method, path, body)
+            if refusal is not None:
+                return self._send(record, refusal)
         try:
             reply = emulator.state.handle(  # state may be swapped by reset(): read it once
                 method, path, query, body, raw, dict(self.headers), lro_fault=fault)

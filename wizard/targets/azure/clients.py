@@ -17,6 +17,7 @@ from azure.mgmt.storage import StorageManagementClient
 from azure.mgmt.web import WebSiteManagementClient
 
 from wizard.profile import Profile
+from wizard.targets.azure import api_versions
 from wizard.targets.azure.config import ACR_TASKS_API_VERSION, client_options, cloud_for
 from wizard.targets.base import StepFailed
 
@@ -35,27 +36,27 @@ class AzureClients:
 
     @cached_property
     def resource(self) -> ResourceManagementClient:
-        return ResourceManagementClient(self.credential, self.subscription_id, **self.options)
+        return ResourceManagementClient(self.credential, self.subscription_id, api_version=api_versions.RESOURCES, **self.options)
 
     @cached_property
     def redis(self) -> RedisManagementClient:
-        return RedisManagementClient(self.credential, self.subscription_id, **self.options)
+        return RedisManagementClient(self.credential, self.subscription_id, api_version=api_versions.REDIS, **self.options)
 
     @cached_property
     def redis_enterprise(self) -> RedisEnterpriseManagementClient:
-        return RedisEnterpriseManagementClient(self.credential, self.subscription_id, **self.options)
+        return RedisEnterpriseManagementClient(self.credential, self.subscription_id, api_version=api_versions.REDIS_ENTERPRISE, **self.options)
 
     @cached_property
     def storage(self) -> StorageManagementClient:
-        return StorageManagementClient(self.credential, self.subscription_id, **self.options)
+        return StorageManagementClient(self.credential, self.subscription_id, api_version=api_versions.STORAGE, **self.options)
 
     @cached_property
     def web(self) -> WebSiteManagementClient:
-        return WebSiteManagementClient(self.credential, self.subscription_id, **self.options)
+        return WebSiteManagementClient(self.credential, self.subscription_id, api_version=api_versions.WEB, **self.options)
 
     @cached_property
     def acr(self) -> ContainerRegistryManagementClient:
-        return ContainerRegistryManagementClient(self.credential, self.subscription_id, **self.options)
+        return ContainerRegistryManagementClient(self.credential, self.subscription_id, api_version=api_versions.CONTAINER_REGISTRY, **self.options)
 
     @cached_property
     def acr_tasks(self) -> ContainerRegistryManagementClient:
@@ -65,7 +66,7 @@ class AzureClients:
 
     @cached_property
     def authorization(self) -> AuthorizationManagementClient:
-        return AuthorizationManagementClient(self.credential, self.subscription_id, **self.options)
+        return AuthorizationManagementClient(self.credential, self.subscription_id, api_version=api_versions.AUTHORIZATION, **self.options)
 
 
 # Names that moved to config.py / pickers.py in the split, still answered here for callers not yet updated

@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from wizard.targets.azure import api_versions
 from wizard.targets.azure.auth import CLOUDS, Cloud, cloud_for
 
 __all__ = ["ACR_TASKS_API_VERSION", "CLOUDS", "Cloud", "cloud_for", "client_options", "polling_interval", "verify_setting"]
 
 # ACR Tasks (schedule_run, runs, source upload) only exist in the 2019-06-01-preview API of this SDK.
-ACR_TASKS_API_VERSION = "2019-06-01-preview"
+ACR_TASKS_API_VERSION = api_versions.ACR_TASKS
 
 
 def client_options(cloud: Cloud) -> dict[str, Any]:

@@ -34,10 +34,22 @@ from wizard.targets.base import StepContext, StepFailed, TransientError
 HOST_TIMEOUT_S = 15 * 60.0  # a container's first start pulls the image: minutes, not seconds
 
 _TIERS = {"B": "Basic", "S": "Standard", "P": "PremiumV3", "EP": "ElasticPremium", "I": "IsolatedV2"}
+# Functions Premium plans scale out by events up to this many instances (`az functionapp plan create --max-burst`).
+MAX_ELASTIC_WORKERS = 20
 
 
 def plan_name(profile: Profile) -> str:
     return f"{profile.function.app_name}-plan"
+
+
+def is_elastic(sku: str) -> bool:
+    """EP1-EP3: Azure Functions Premium. Such plans are kind "elastic" and scale by events, so "Always on" is
+    refused there (as on Consumption "Y1"); Dedicated plans (B/S/P) are kind "linux" and want Always on."""
+    return sku.upper().startswith("EP")
+
+
+def always_on(sku: str) -> bool:
+    return not (is_elastic(sku) or sku.upper().startswith("Y"))
 
 
 def plan_tier(sku: str) -> str:
@@ -69,12 +81,15 @@ class PlanAction:
         profile = ctx.profile
         clients = self._clients_for(profile)
         sku = profile.function.plan_sku.upper()
+        # docs: learn.microsoft.com/azure/azure-functions/functions-premium-plan: a Premium plan is kind "elastic",
+        # reserved (Linux), with a maximum elastic worker count; a Dedicated plan is kind "linux".
         body = AppServicePlan(
             location=profile.azure.location,
-            kind="linux",
+            kind="elastic" if is_elastic(sku) else "linux",
             reserved=True,
             tags=our_tags(profile),
             sku=SkuDescription(name=sku, tier=plan_tier(sku), capacity=1),
+            maximum_elastic_worker_count=MAX_ELASTIC_WORKERS if is_elastic(sku) else None,
         )
         plan = wait_lro(
             ctx,
@@ -118,7 +133,22 @@ class FunctionAppAction:
         profile = ctx.profile
         clients = self._clients_for(profile)
         package = ctx.outputs["package"]
+        group, name = profile.resource_group.name, profile.function.app_name
+        found = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, name))
+        if found is not None and found.identity and found.identity.principal_id:
+            # A PUT of the site would REPLACE its app settings with the base ones (AzureWebJobsStorage, REDIS_* and
+            # the registry settings gone until the settings step runs): change only the image, through config/web.
+            azure_call(
+                "switching the function app to the new image",
+                clients.web.web_apps.update_configuration,
+                group,
+                name,
+                SiteConfigResource(linux_fx_version=f"DOCKER|{package['image']}"),
+            )
+            ctx.log(f"The function app now runs {package['image']}")
+            return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), ctx)
         settings = base_settings(package["login_server"])
+        sku = str(ctx.outputs["plan"].get("sku") or profile.function.plan_sku)
         site = Site(
             location=profile.azure.location,
             kind="functionapp,linux,container",
@@ -129,7 +159,7 @@ class FunctionAppAction:
             identity=ManagedServiceIdentity(type="SystemAssigned"),
             site_config=SiteConfig(
                 linux_fx_version=f"DOCKER|{package['image']}",
-                always_on=True,
+                always_on=always_on(sku),  # refused on Premium (elastic) and Consumption plans
                 ftps_state="Disabled",
                 min_tls_version="1.2",
                 acr_use_managed_identity_creds=bool(package.get("registry_id")),
@@ -271,8 +301,26 @@ def main_function(package: dict[str, Any]) -> tuple[str, str]:
     return name, (routes[0] if routes else "score").strip("/")
 
 
+def master_key(clients: AzureClients, profile: Profile) -> str | None:
+    """The host's master key, or None while the host is not up yet."""
+    try:
+        keys = clients.web.web_apps.list_host_keys(profile.resource_group.name, profile.function.app_name)
+    except HttpResponseError as exc:
+        if exc.status_code in (400, 404, 409, 429) or (exc.status_code or 0) >= 500:
+            return None
+        raise translate(exc, "reading the host key") from exc
+    except (ServiceRequestError, ServiceResponseError):
+        return None
+    registry.add(keys.master_key)
+    return keys.master_key
+
+
 def function_key(clients: AzureClients, profile: Profile, function_name: str) -> str | None:
-    """The function's default key, or None while the host is not up yet (ARM answers 4xx/5xx then)."""
+    """The key that opens the function at the profile's auth level, or None while the host is not up yet (ARM
+    answers 4xx/5xx then): the function's default key, or the master key at `admin` level, which accepts no
+    other (docs: functions-bindings-http-webhook-trigger, "Authorization level")."""
+    if (profile.function.trigger.auth_level or "function").lower() == "admin":
+        return master_key(clients, profile)
     try:
         keys = clients.web.web_apps.list_function_keys(profile.resource_group.name, profile.function.app_name, function_name)
     except HttpResponseError as exc:

@@ -11,6 +11,7 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 
 from wizard.profile import Profile
+from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import client_options, cloud_for
 from wizard.targets.azure.errors import azure_call, translate
@@ -30,14 +31,14 @@ class NameCheck:
 
 def list_subscriptions(credential: TokenCredential, profile: Profile) -> list[Choice]:
     cloud = cloud_for(profile)
-    client = SubscriptionClient(credential, **client_options(cloud))
+    client = SubscriptionClient(credential, api_version=api_versions.SUBSCRIPTIONS, **client_options(cloud))
     subs = azure_call("listing your subscriptions", lambda: list(client.subscriptions.list()))
     return sorted((Choice(s.subscription_id, s.display_name or s.subscription_id) for s in subs), key=lambda c: c.name.lower())
 
 
 def list_locations(credential: TokenCredential, profile: Profile) -> list[Choice]:
     cloud = cloud_for(profile)
-    client = SubscriptionClient(credential, **client_options(cloud))
+    client = SubscriptionClient(credential, api_version=api_versions.SUBSCRIPTIONS, **client_options(cloud))
     locations = azure_call(
         "listing the regions", lambda: list(client.subscriptions.list_locations(profile.azure.subscription_id))
     )
