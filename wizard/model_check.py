@@ -214,11 +214,9 @@ def _run_child(python: Path, app: Path, result_file: Path, *, generated: bool, t
 
 def _stop(proc: subprocess.Popen) -> None:
     """Kill the child and anything it started: it leads its own session, so its group id is its (positive) pid."""
-    if proc.pid > 0 and proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    from wizard.targets.local.processes import signal_owned  # the one function that signals (issue 12)
+
+    signal_owned(proc, signal.SIGKILL, process_group=True)
     proc.wait()
 
 

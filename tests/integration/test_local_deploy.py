@@ -78,11 +78,21 @@ def _stop_everything(home: Path) -> None:
     pids = set()
     if root.is_dir():
         for folder in root.iterdir():
-            pids.update(p["pid"] for p in owned_processes(folder) if p["ours"])
-    # Anything else started from this test's data folder (e.g. a host spawned just before a SIGKILL).
-    pids.update(pids_under(home))
-    for pid in pids:
-        processes.stop_pid(pid, timeout=3.0)
+            for p in owned_processes(folder):
+                if p["ours"]:
+                    processes.stop_owned(p, timeout=3.0)
+                    pids.add(p["pid"])
+    # Anything else started from this test's data folder (e.g. a host spawned just before a SIGKILL): the test's
+    # own processes (their working directory or command line is inside its tmp folder), stopped by the test itself.
+    for pid in pids_under(home):
+        pids.add(pid)
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        if not processes.wait_gone(pid, 3.0):
+            os.kill(pid, signal.SIGKILL)
+            processes.wait_gone(pid, 3.0)
     leaked = [pid for pid in pids if processes.pid_alive(pid)]
     assert not leaked, f"processes still running after the test: {leaked}"
 

@@ -45,17 +45,17 @@ def stop_group_processes(wizard_home):
     for folder in root.iterdir() if root.is_dir() else []:
         for p in owned_processes(folder):
             if p["ours"]:
-                processes.stop_pid(p["pid"], timeout=3.0)
+                processes.stop_owned(p, timeout=3.0)
                 assert not processes.pid_alive(p["pid"])
 
 
 def test_plan_steps_and_dependencies():
     steps = {s.name: s for s in LocalTarget().steps(_profile())}
     assert list(steps) == ["resource-group", "cache", "cache-access", "storage", "package", "plan", "function-app",
-                           "app-settings", "function-keys", "smoke-test"]
-    # The function app never waits for the cache; only its settings do.
-    assert "cache" not in steps["function-app"].needs and "cache-access" in steps["app-settings"].needs
-    assert steps["smoke-test"].needs == ("app-settings", "function-keys")
+                           "function-keys", "smoke-test"]
+    # The function app starts once, with its app settings, so it waits for the cache access keys.
+    assert "cache-access" in steps["function-app"].needs
+    assert steps["smoke-test"].needs == ("function-app", "function-keys")
     assert all(s.estimate_s > 0 for s in steps.values())
 
 
@@ -84,7 +84,7 @@ def test_dead_cache_node_is_restarted_on_its_port_with_its_data(stop_group_proce
     client = cache.client()
     client.set("kept", "yes")
     client.close()
-    processes.kill_pid(first["pids"][0])
+    assert processes.kill_owned(cache.nodes[0]) and cache.nodes[0].pid == first["pids"][0]
 
     again = CacheAction().existing(_ctx(profile))  # repair, not a second cache
     assert again is not None and again["port"] == first["port"] and again["pids"] != first["pids"]
@@ -134,11 +134,12 @@ def test_destroy_refuses_a_folder_this_tool_did_not_create(manifest):
 
 
 def test_spawned_processes_are_detached_from_the_cli(tmp_path):
-    proc = processes.spawn_detached(["sleep", "30"], log_file=tmp_path / "log", pid_file=tmp_path / "pid")
+    proc = processes.spawn_detached(["sleep", "30"], log_file=tmp_path / "log", pid_file=tmp_path / "pid", group="g1")
     try:
         assert processes.read_pid(tmp_path / "pid") == proc.pid
         # Its own session: Ctrl+C in the terminal or the CLI's exit does not reach it.
         assert os.getsid(proc.pid) != os.getsid(0)
     finally:
-        assert processes.stop_pid(proc.pid, timeout=2.0)
+        assert processes.stop_owned(proc.record(), timeout=2.0)
+        assert proc.log_writer is not None and proc.log_writer.wait(10) == 0  # its log writer ends with it
     assert not processes.pid_alive(proc.pid)

@@ -48,6 +48,9 @@ class HostState:
     app_sha: str
     settings_sha: str
     log_file: str
+    # processes.identify(): what proves the PID is still this host; None (older state file) = never signalled.
+    identity: dict[str, Any] | None = None
+    role: str = "function-host"
 
 
 def app_folder(group: Path, app: str) -> Path:
@@ -62,7 +65,8 @@ def host_script() -> Path:
 def read_state(group: Path, app: str) -> HostState | None:
     try:
         data = json.loads((app_folder(group, app) / STATE).read_text(encoding="utf-8"))
-        return HostState(**data)
+        known = set(HostState.__dataclass_fields__)
+        return HostState(**{k: v for k, v in data.items() if k in known})
     except (OSError, ValueError, TypeError):
         return None
 
@@ -128,12 +132,17 @@ def host_env(group: Path, app: str, blob_root: Path | None) -> dict[str, str]:
     return env
 
 
-def status_ok(port: int, timeout: float = 1.0) -> bool:
-    """GET /admin/host/status answers {"state": "Running"} (the Functions host's own status route)."""
+def master_key(group: Path, app: str) -> str:
+    """The app's master key, which the host's admin API (/admin/host/status) needs, as on Azure."""
+    return rg.get_keys(group, "functions", app).get("master", "")
+
+
+def status_ok(port: int, timeout: float = 1.0, *, master_key: str) -> bool:
+    """GET /admin/host/status (with the master key) answers {"state": "Running"}: the Functions host's own status route."""
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
-            conn.request("GET", "/admin/host/status")
+            conn.request("GET", "/admin/host/status", headers={"x-functions-key": master_key})
             resp = conn.getresponse()
             body = resp.read()
         finally:
@@ -143,26 +152,27 @@ def status_ok(port: int, timeout: float = 1.0) -> bool:
         return False
 
 
-def is_our_host(pid: int) -> bool:
-    return processes.pid_alive(pid) and "host.py" in processes.pid_cmdline(pid)
+def is_our_host(state: HostState) -> bool:
+    """The recorded host runs now and its identity (start time, executable, group marker) matches."""
+    return processes.is_owned(state)
 
 
 def running_and_right(group: Path, app: str, *, python: str, app_dir: Path, app_sha: str,
                       want_settings: str | None = None) -> HostState | None:
     state = read_state(group, app)
-    if state is None or not is_our_host(state.pid):
+    if state is None or not is_our_host(state):
         return None
     if state.python != python or state.app_dir != str(app_dir) or state.app_sha != app_sha:
         return None
     if want_settings is not None and state.settings_sha != want_settings:
         return None
-    return state if status_ok(state.port) else None
+    return state if status_ok(state.port, master_key=master_key(group, app)) else None
 
 
-def stop(group: Path, app: str) -> None:
+def stop(group: Path, app: str, log: Callable[[str], None] | None = None) -> None:
     state = read_state(group, app)
-    if state and is_our_host(state.pid):
-        processes.stop_pid(state.pid, timeout=5.0)
+    if state:
+        processes.stop_owned(state, timeout=5.0, log=log)
 
 
 def start(
@@ -178,30 +188,33 @@ def start(
 ) -> HostState:
     """(Re)start the app's host on its recorded port (a new free one the first time or if taken)."""
     previous = read_state(group, app)
-    if previous and is_our_host(previous.pid):
-        log(f"Stopping the running host (pid {previous.pid}) to apply the change.")
-        processes.stop_pid(previous.pid, timeout=5.0)
+    if previous and processes.pid_alive(previous.pid):
+        if is_our_host(previous):
+            log(f"Stopping the running host (pid {previous.pid}) to apply the change.")
+        processes.stop_owned(previous, timeout=5.0, log=log)  # logs and leaves it alone when not provably ours
     port = previous.port if previous and not processes.port_open(previous.port) else processes.free_port()
     folder = app_folder(group, app)
     log_file = folder / LOG
     env = host_env(group, app, blob_root)
     current_settings = settings_sha(read_settings(group, app))
     argv = [python, str(host_script()), str(app_dir), "--port", str(port), "--host", "127.0.0.1"]
-    proc = processes.spawn_detached(argv, log_file=log_file, env=env, cwd=app_dir)
+    # host.log is rotated by size: the host writes to stderr, piped through processes' rotating writer.
+    proc = processes.spawn_detached(argv, log_file=log_file, env=env, cwd=app_dir, group=rg.group_id(group))
     state = HostState(pid=proc.pid, port=port, python=python, app_dir=str(app_dir), app_sha=app_sha,
-                      settings_sha=current_settings, log_file=str(log_file))
+                      settings_sha=current_settings, log_file=str(log_file), identity=proc.identity)
     write_state(group, app, state)
-    rg.set_processes(group, app, [rg.ProcessRecord(proc.pid, "function-host", app, "host", port, str(log_file))])
+    rg.set_processes(group, app, [rg.ProcessRecord(proc.pid, "function-host", app, "host", port, str(log_file),
+                                                   identity=proc.identity)])
     log(f"Started the functions host for {app} (pid {proc.pid}) on http://127.0.0.1:{port}; waiting until it answers.")
-    if not processes.wait_until(lambda: status_ok(port), timeout=START_TIMEOUT_S, interval=0.1, pid=proc.pid,
+    if not processes.wait_until(lambda: status_ok(port, master_key=env["MLFUNC_MASTER_KEY"]), timeout=START_TIMEOUT_S, interval=0.1, pid=proc.pid,
                                 cancel_event=cancel_event):
         if cancel_event.is_set():
             # A half-started host is stopped; the next deploy starts it again.
-            processes.stop_pid(proc.pid, timeout=3.0)
+            processes.stop_owned(state, timeout=3.0, log=log)
             from wizard.targets.base import Cancelled
 
             raise Cancelled()
-        processes.stop_pid(proc.pid, timeout=3.0)
+        processes.stop_owned(state, timeout=3.0, log=log)
         raise HostStartError(
             f"The functions host for {app} did not start; see {log_file}.",
             detail=processes.tail(log_file, 30),

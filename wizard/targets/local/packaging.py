@@ -3,7 +3,8 @@
 Environments are keyed by the sha256 of what they install and kept under data_home()/envs/<sha>/
 (or $MLFUNC_WIZARD_ENV_CACHE): the "warm package cache" every later deployment reuses. A build
 goes into a temporary folder that is renamed into place only when pip succeeded, so a killed or
-cancelled build never leaves half an environment.
+cancelled build never leaves half an environment. Each build folder has a lock file beside it, held while the
+build runs: any run removes the build folders whose lock is free (their builder died), never judged by PID.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -25,6 +28,7 @@ from typing import Callable
 from wizard.core.errors import WizardError
 from wizard.paths import data_home
 from wizard.targets.base import Cancelled
+from wizard.targets.local import processes
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +99,7 @@ def ensure_env(
     """The environment for these requirements: reused when cached, else built (cancellable)."""
     text = env_requirements(requirements_file)
     sha = env_sha(text)
+    remove_stale_builds(env_cache_dir(), log=log)
     found = ready_env(sha)
     if found:
         log(f"Reusing the package environment {found} (cached).")
@@ -135,9 +140,11 @@ def ensure_env(
 def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], cancel_event: threading.Event) -> Path:
     cache = env_cache_dir()
     final = cache / sha
-    tmp = cache / f".build-{sha[:16]}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    _remove_stale_builds(cache, sha)
+    tmp = cache / f".build-{sha[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    lock_file = _lock_path(tmp)
+    # Locked before the folder exists and until it is gone: a folder whose lock is free has no builder.
+    lock = open(lock_file, "a+")
+    fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
     if final.exists():  # a folder without the ready marker: an old, broken build
         shutil.rmtree(final, ignore_errors=True)
     try:
@@ -168,24 +175,74 @@ def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], canc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        _unlink(lock_file)
+        lock.close()
 
 
-def _remove_stale_builds(cache: Path, sha: str) -> None:
-    """Temporary build folders of processes that died mid-build (a killed deploy)."""
-    for stale in cache.glob(f".build-{sha[:16]}-*"):
-        try:
-            pid = int(stale.name.rsplit("-", 1)[1])
-        except ValueError:
+def _lock_path(build_folder: Path) -> Path:
+    return build_folder.with_name(build_folder.name + ".lock")
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+LEGACY_STALE_AFTER_S = 3600.0  # folders of older versions (no lock file): only when their PID is gone, and old
+
+
+def remove_stale_builds(cache: Path, log: Callable[[str], None] | None = None) -> list[Path]:
+    """Remove build folders (of any requirements) left by builds that died (a killed deploy); returns them.
+    A folder is stale when its lock file can be locked: the builder holds it until the folder is gone, and the
+    kernel drops it when the builder dies. Deployments share this cache, so a PID alone never decides."""
+    removed = []
+    for folder in sorted(cache.glob(".build-*")):
+        if folder.name.endswith(".lock"):
+            if not folder.with_name(folder.name[: -len(".lock")]).exists():
+                _remove_if_free(folder, None)  # a lock whose folder is gone
             continue
+        if not folder.is_dir():
+            continue
+        lock_file = _lock_path(folder)
+        if lock_file.exists():
+            if _remove_if_free(lock_file, folder):
+                removed.append(folder)
+        elif _legacy_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    for folder in removed:
+        if log:
+            log(f"Removed the unfinished package build {folder} (its build was interrupted).")
+    return removed
+
+
+def _remove_if_free(lock_file: Path, folder: Path | None) -> bool:
+    try:
+        fh = open(lock_file, "a+")
+    except OSError:
+        return False
+    with fh:
         try:
-            os.kill(pid, 0)
-            alive = pid != os.getpid()
-        except ProcessLookupError:
-            alive = False
-        except PermissionError:
-            alive = True
-        if not alive:
-            shutil.rmtree(stale, ignore_errors=True)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a build is running in it
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        _unlink(lock_file)
+        return True
+
+
+def _legacy_stale(folder: Path) -> bool:
+    """A build folder of a version without lock files (`.build-<sha16>-<pid>`): gone PID and over an hour old."""
+    try:
+        pid = int(folder.name.split("-")[2])
+        age = time.time() - folder.stat().st_mtime
+    except (IndexError, ValueError, OSError):
+        return False
+    return age > LEGACY_STALE_AFTER_S and not processes.pid_alive(pid)
 
 
 def _has_pip() -> bool:
@@ -197,18 +254,22 @@ def _has_pip() -> bool:
 
 
 def _stream(argv: list[str], *, log: Callable[[str], None], cancel_event: threading.Event, what: str) -> None:
-    """Run a child, passing each output line to `log` as it comes; cancel kills it (and its children)."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PIP_NO_INPUT="1")
+    """Run a child, passing each output line to `log` as it comes; cancel kills it (and its children).
+    The child runs under child_guard: leader of its own process group, which dies with us (even on kill -9)."""
+    marker = f"package-build-{uuid.uuid4()}"
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PIP_NO_INPUT="1", **{processes.GROUP_ENV: marker})
+    guarded = [sys.executable, "-m", "wizard.targets.local.child_guard", str(os.getpid()), "--", *argv]
     proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, bufsize=1,
+        guarded, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, bufsize=1,
         env=env, start_new_session=True,
     )
+    record = {"pid": proc.pid, "identity": processes.identify(proc.pid, marker), "role": "package build"}
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.is_set():
             if cancel_event.wait(0.1):
-                _kill_group(proc)
+                _kill_group(proc, record)
                 return
 
     watcher = threading.Thread(target=watch, daemon=True, name="pip-cancel-watch")
@@ -225,18 +286,17 @@ def _stream(argv: list[str], *, log: Callable[[str], None], cancel_event: thread
     finally:
         stop.set()
         if proc.poll() is None:
-            _kill_group(proc)
+            _kill_group(proc, record)
     if cancel_event.is_set():
         raise Cancelled()
     if proc.returncode != 0:
         raise PackageError(f"{what} failed (exit code {proc.returncode}).", detail="\n".join(tail))
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+def _kill_group(proc: subprocess.Popen, record: dict) -> None:
+    # Not reaped yet, so the PID cannot have been recycled; the identity check still runs (one place signals).
+    if proc.poll() is None:
+        processes.signal_owned(record, signal.SIGKILL, process_group=True)
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover

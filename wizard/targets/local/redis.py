@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -65,6 +66,8 @@ class NodeInfo:
     dir: str
     log_file: str
     conf_file: str
+    # processes.identify(): what proves the PID is still this node; None (older cache.json) = never signalled.
+    identity: dict[str, Any] | None = None
 
     @property
     def port(self) -> int:
@@ -84,6 +87,7 @@ class RunningCache:
     nodes: list[NodeInfo]
     folder: Path
     spec: RedisSpec = field(repr=False, default_factory=RedisSpec)
+    group: str = ""  # the marker in every node's environment (the resource group's id)
 
     # --- clients -----------------------------------------------------------------------------
     def client(self, *, port: int | None = None, tls: bool | None = None, password: str | None = None,
@@ -113,15 +117,16 @@ class RunningCache:
         """Every node's process is alive and answers PING (and a cluster reports state ok)."""
         return self.alive() and all(ping_node(self, n) for n in self.nodes) and (not self.cluster or _cluster_ok(self))
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Graceful: SIGTERM each node by PID (RDB/AOF flushed), SIGKILL after `timeout`."""
-        for node in self.nodes:
-            processes.stop_pid(node.pid, timeout=timeout)
+    def stop(self, timeout: float = 10.0, log: Callable[[str], None] | None = None) -> bool:
+        """Graceful: SIGTERM each node (RDB/AOF flushed), SIGKILL after `timeout`; only nodes whose identity
+        matches (a node never started, recorded without identity or whose PID was recycled is left alone).
+        True when no recorded node is still running."""
+        return all([processes.stop_owned(node, timeout=timeout, log=log) for node in self.nodes])
 
-    def kill(self) -> None:
-        """SIGKILL every node at once, no goodbye (to prove the function fails open)."""
+    def kill(self, log: Callable[[str], None] | None = None) -> None:
+        """SIGKILL every node at once, no goodbye (to prove the function fails open); identity checked."""
         for node in self.nodes:
-            processes.kill_pid(node.pid)
+            processes.kill_owned(node, log=log)
 
     def restart(self, log: Callable[[str], None] | None = None) -> "RunningCache":
         """Start again every node that is not running, on the same ports, with the same data."""
@@ -131,9 +136,12 @@ class RunningCache:
 # --- start ----------------------------------------------------------------------------------
 
 
-def start_cache(spec: RedisSpec, folder: Path, log: Callable[[str], None] | None = None) -> RunningCache:
-    """Start the cache described by `spec` with its data, config and logs in `folder`."""
+def start_cache(spec: RedisSpec, folder: Path, log: Callable[[str], None] | None = None,
+                group: str | None = None) -> RunningCache:
+    """Start the cache described by `spec` with its data, config and logs in `folder`. `group` is the marker
+    put into every node's environment (the resource group's id; a fresh one for a stand-alone cache)."""
     say = log or (lambda line: logger.info("%s", line))
+    group = group or str(uuid.uuid4())
     if shutil.which(REDIS_SERVER) is None:
         raise CacheError("redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server) and run again.")
     if spec.persistence not in ("none", "rdb", "aof"):
@@ -142,7 +150,7 @@ def start_cache(spec: RedisSpec, folder: Path, log: Callable[[str], None] | None
         raise CacheError("Shard and replica counts cannot be negative.")
     for attempt in range(3):
         try:
-            return _start(spec, folder.resolve(), say)
+            return _start(spec, folder.resolve(), say, group)
         except CacheError as exc:
             # Another program may grab a "free" port between our probe and redis binding it: pick new ones.
             if "Address already in use" not in exc.detail or attempt == 2:
@@ -151,7 +159,7 @@ def start_cache(spec: RedisSpec, folder: Path, log: Callable[[str], None] | None
     raise AssertionError("unreachable")
 
 
-def _start(spec: RedisSpec, folder: Path, say: Callable[[str], None]) -> RunningCache:
+def _start(spec: RedisSpec, folder: Path, say: Callable[[str], None], group: str) -> RunningCache:
     folder.mkdir(parents=True, exist_ok=True)
     tls_files = ensure_tls(folder / "tls") if spec.tls else None
     cluster = spec.shards > 0
@@ -177,11 +185,11 @@ def _start(spec: RedisSpec, folder: Path, say: Callable[[str], None]) -> Running
     cache = RunningCache(
         host="127.0.0.1", port=first.port, tls_port=first.tls_port, plain_port=first.plain_port,
         ca_file=tls_files.ca_file if tls_files else None, password=spec.password, cluster=cluster,
-        pids=[], nodes=nodes, folder=folder, spec=spec,
+        pids=[], nodes=nodes, folder=folder, spec=spec, group=group,
     )
     try:
         for node in nodes:
-            _spawn(node)
+            _spawn(node, group)
             cache.pids = [n.pid for n in nodes if n.pid]
             # Recorded at once: a deploy killed right now still leaves every started node findable.
             _save_state(cache)
@@ -200,8 +208,9 @@ def _start(spec: RedisSpec, folder: Path, say: Callable[[str], None]) -> Running
             f"{cache.host}:{cache.port}{' (TLS)' if spec.tls else ''}.")
         return cache
     except BaseException:
-        # Never leave half a cache running: stop what we started, by PID.
-        cache.kill()
+        # Never leave half a cache running: stop what we started. Nodes never started still have pid 0;
+        # kill_owned refuses those (kill(0, ...) would hit our own process group).
+        cache.kill(log=say)
         raise
 
 
@@ -212,8 +221,11 @@ def _conf_text(spec: RedisSpec, node_dir: Path, tls_files: Any, tls_port: int | 
         "bind 127.0.0.1",
         f"port {plain_port or 0}",
         f'dir "{node_dir}"',
-        'logfile ""',  # stdout, which goes to redis.log
+        'logfile ""',  # stdout, piped into redis.log through the rotating writer
         "daemonize no",
+        # Keep the start-up environment readable in /proc/PID/environ: the group marker proves the node is ours
+        # (the default proc title overwrites that memory).
+        "set-proc-title no",
         f'pidfile "{node_dir / "redis.pid"}"',
         "appendfilename appendonly.aof",
         "dbfilename dump.rdb",
@@ -260,14 +272,16 @@ def _write_conf(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
-def _spawn(node: NodeInfo) -> None:
+def _spawn(node: NodeInfo, group: str) -> None:
     # The config file holds the password, so it never shows up in `ps`.
-    proc = processes.spawn_detached(
+    spawned = processes.spawn_detached(
         [shutil.which(REDIS_SERVER) or REDIS_SERVER, node.conf_file],
         log_file=Path(node.log_file),
         cwd=Path(node.dir),
+        group=group,
     )
-    node.pid = proc.pid
+    node.pid = spawned.pid
+    node.identity = spawned.identity
 
 
 def _node_client(cache: RunningCache, node: NodeInfo, timeout: float = 2.0) -> redis_py.Redis:
@@ -398,7 +412,7 @@ def _save_state(cache: RunningCache) -> None:
     state = {
         "host": cache.host, "port": cache.port, "tls_port": cache.tls_port, "plain_port": cache.plain_port,
         "ca_file": str(cache.ca_file) if cache.ca_file else None, "cluster": cache.cluster,
-        "spec": spec, "nodes": [asdict(n) for n in cache.nodes],
+        "spec": spec, "nodes": [asdict(n) for n in cache.nodes], "group": cache.group,
     }
     tmp = cache.folder / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
@@ -412,25 +426,33 @@ def load_cache(folder: Path, password: str | None = None, secondary_password: st
     except (OSError, ValueError):
         return None
     spec = RedisSpec(**{**state.get("spec", {}), "password": password, "secondary_password": secondary_password})
-    nodes = [NodeInfo(**n) for n in state.get("nodes", [])]
+    known = set(NodeInfo.__dataclass_fields__)
+    nodes = [NodeInfo(**{k: v for k, v in n.items() if k in known}) for n in state.get("nodes", [])]
     return RunningCache(
         host=state["host"], port=state["port"], tls_port=state.get("tls_port"), plain_port=state.get("plain_port"),
         ca_file=Path(state["ca_file"]) if state.get("ca_file") else None, password=password,
         cluster=bool(state.get("cluster")), pids=[n.pid for n in nodes], nodes=nodes, folder=folder, spec=spec,
+        group=str(state.get("group") or ""),
     )
 
 
-def ensure_running(folder: Path, password: str | None = None, log: Callable[[str], None] | None = None) -> RunningCache:
+def ensure_running(folder: Path, password: str | None = None, log: Callable[[str], None] | None = None,
+                   group: str | None = None) -> RunningCache:
     """Restart every recorded node whose process died, on its own port with its own data."""
     say = log or (lambda line: logger.info("%s", line))
     cache = load_cache(folder, password)
     if cache is None:
         raise CacheError(f"No cache is recorded in {folder}.")
+    cache.group = group or cache.group or str(uuid.uuid4())
     restarted = []
     for node in cache.nodes:
-        if processes.pid_alive(node.pid) and "redis-server" in processes.pid_cmdline(node.pid):
+        if processes.is_owned(node):
             continue
-        _spawn(node)
+        if processes.pid_alive(node.pid) and node.identity is None and processes.port_open(node.port):
+            # Started by an older version (no identity): it may well be our node; never signalled, so say so.
+            raise CacheError(f"redis-server {node.name} (pid {node.pid}) was started by an older mlfunc-wizard and "
+                             f"cannot be checked; stop it yourself (kill {node.pid}) and deploy again.")
+        _spawn(node, cache.group)
         restarted.append(node)
         say(f"Restarted redis-server {node.name} (pid {node.pid}, port {node.port}).")
     cache.pids = [n.pid for n in cache.nodes]
@@ -443,7 +465,7 @@ def ensure_running(folder: Path, password: str | None = None, log: Callable[[str
                 raise CacheError("The restarted Redis Cluster did not reach state ok; see the node logs in " + str(folder))
     except BaseException:
         for node in restarted:
-            processes.kill_pid(node.pid)
+            processes.kill_owned(node, log=say)
         raise
     return cache
 

@@ -11,9 +11,9 @@ import datetime as dt
 import fcntl
 import json
 import os
-import re
 import secrets
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -55,6 +55,9 @@ class ProcessRecord:
     node: str  # node-0 ... / "host"
     port: int | None
     log_file: str
+    # What proves the PID is still ours (processes.identify): start time, executable, group marker.
+    # None in manifests of older versions: such a process is never signalled.
+    identity: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -118,6 +121,8 @@ def ensure_group(name: str, tags: dict[str, str], deployment: str) -> Path:
             "deployments": [],
             "processes": [],
         }
+        # The marker every process of this group carries in its environment (processes.GROUP_ENV).
+        manifest.setdefault("group-id", str(uuid.uuid4()))
         manifest["tags"] = dict(tags)
         if deployment not in manifest.setdefault("deployments", []):
             manifest["deployments"].append(deployment)
@@ -134,6 +139,21 @@ def set_processes(folder: Path, resource: str, records: list[ProcessRecord]) -> 
         kept = [p for p in manifest.get("processes", []) if p.get("resource") != resource]
         manifest["processes"] = kept + [r.to_json() for r in records]
         _write_json(folder / MANIFEST, manifest, 0o644)
+
+
+def group_id(folder: Path) -> str:
+    """The group's id (a uuid in manifest.json), added to manifests written before it existed."""
+    manifest = read_manifest(folder)
+    if manifest and isinstance(manifest.get("group-id"), str) and manifest["group-id"]:
+        return manifest["group-id"]
+    with locked(folder):
+        manifest = read_manifest(folder)
+        if manifest is None:
+            raise ResourceGroupError(f"The resource group folder {folder} lost its manifest; run deploy again.")
+        if not manifest.get("group-id"):
+            manifest["group-id"] = str(uuid.uuid4())
+            _write_json(folder / MANIFEST, manifest, 0o644)
+        return str(manifest["group-id"])
 
 
 def processes_of(folder: Path) -> list[dict[str, Any]]:

@@ -11,9 +11,6 @@ from wizard.targets.local import function_host, processes
 from wizard.targets.local import redis as local_redis
 from wizard.targets.local import resource_group as rg
 
-_COMMANDS = {"redis": "redis-server", "function-host": "host.py"}
-
-
 def owned_processes(folder: Path) -> list[dict[str, Any]]:
     """Every process the group owns: the manifest's list plus what the cache and host state files record
     (so a process started just before a crash, before the manifest was updated, is still found)."""
@@ -28,20 +25,27 @@ def owned_processes(folder: Path) -> list[dict[str, Any]]:
             continue
         for n in nodes:
             if isinstance(n.get("pid"), int) and n["pid"] > 0:
-                found.setdefault(n["pid"], {"pid": n["pid"], "role": "redis", "resource": state_file.parent.name,
-                                            "node": n.get("name", ""), "port": n.get("tls_port") or n.get("plain_port"),
-                                            "log_file": n.get("log_file", "")})
+                entry = found.setdefault(n["pid"], {"pid": n["pid"], "role": "redis", "resource": state_file.parent.name,
+                                                    "node": n.get("name", ""),
+                                                    "port": n.get("tls_port") or n.get("plain_port"),
+                                                    "log_file": n.get("log_file", "")})
+                if not entry.get("identity") and n.get("identity"):
+                    entry["identity"] = n["identity"]
     for state_file in sorted((folder / "functions").glob(f"*/{function_host.STATE}")):
         state = function_host.read_state(folder, state_file.parent.name)
         if state and state.pid > 0:
-            found.setdefault(state.pid, {"pid": state.pid, "role": "function-host", "resource": state_file.parent.name,
-                                         "node": "host", "port": state.port, "log_file": state.log_file})
+            entry = found.setdefault(state.pid, {"pid": state.pid, "role": "function-host",
+                                                 "resource": state_file.parent.name, "node": "host",
+                                                 "port": state.port, "log_file": state.log_file})
+            if not entry.get("identity") and state.identity:
+                entry["identity"] = state.identity
     out = []
     for pid, p in sorted(found.items()):
-        alive = processes.pid_alive(pid)
-        p["alive"] = alive
-        # A recycled PID must never be signalled: check the command line is still ours.
-        p["ours"] = alive and _COMMANDS.get(p.get("role", ""), "\0") in processes.pid_cmdline(pid)
+        p["alive"] = processes.pid_alive(pid)
+        # Ours only when start time, executable and the group marker all match the record (never by name:
+        # a recycled PID or a process from another group must never be signalled).
+        p["why_not_ours"] = processes.why_not_ours(p) if p["alive"] else None
+        p["ours"] = p["alive"] and p["why_not_ours"] is None
         out.append(p)
     return out
 
@@ -72,7 +76,7 @@ def group_status(folder: Path) -> GroupStatus:
         if not p["ours"]:
             p["health"] = "down"
         elif p["role"] == "function-host":
-            p["health"] = "ok" if function_host.status_ok(int(p["port"] or 0)) else "no answer"
+            p["health"] = "ok" if function_host.status_ok(int(p["port"] or 0), master_key=function_host.master_key(folder, str(p["resource"]))) else "no answer"
         else:
             p["health"] = _redis_health(folder, p, keys)
         status.processes.append(p)
@@ -103,7 +107,7 @@ def describe_group(folder: Path) -> list[str]:
         return [f"{folder} (not created by mlfunc-wizard; left alone)"]
     lines = [f"folder {folder} (created {st.created})"]
     for p in st.processes:
-        state = "alive" if p["alive"] else "stopped"
+        state = ("alive" if p["ours"] else "alive, not provably ours") if p["alive"] else "stopped"
         where = f"{p['resource']}/{p['node']}"
         lines.append(f"{p['role']:<13} {where:<40} pid {p['pid']:<7} port {p['port']:<6} {state}, health {p['health']}")
     lines += [f"resource      {f}" for f in st.folders]
