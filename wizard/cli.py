@@ -215,11 +215,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     profile = _load(args.profile)
     _check_rules(profile, args.profile)
     plan = deployment.make_plan(profile)
+    from wizard.core import whatif  # the what-if (issue 14): exit 0 nothing would change, 2 something would
+
+    preview = deployment.what_if(profile)
     if _json_mode(args):
-        _emit_json(plan_document(plan))
+        _emit_json(whatif.plan_json(plan_document(plan), preview))
     else:
-        print(plan.describe())
-    return EXIT_OK
+        print(plan.describe() + "\n\n" + whatif.render_text(preview))
+    return whatif.exit_code(preview)
 
 
 def _endpoint_json(endpoint: Any, auth_level: str | None) -> dict[str, Any] | None:
@@ -255,7 +258,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             raise WizardError("Nothing was created.")
 
     printer = _EventPrinter(as_json)
-    run_ = deployment.DeploymentRun(profile, printer)
+    run_ = deployment.DeploymentRun(profile, printer, allow_replace=args.allow_replace)
     result: dict = {}
 
     def work() -> None:
@@ -353,6 +356,18 @@ def _iso(timestamp: float | None) -> str | None:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat() if timestamp else None
 
 
+def _drift(name: str, *, as_json: bool) -> Any:
+    """How deployment `name` differs from the profile it was deployed with (issue 14's what-if)."""
+    from wizard import deployment
+    from wizard.core import whatif
+
+    try:
+        found = deployment.drift(name)
+    except WizardError as exc:
+        return {"error": exc.message} if as_json else f"Drift: not available ({exc.message})"
+    return whatif.to_json(found) if as_json else whatif.render_drift(found)
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     import time
 
@@ -374,6 +389,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "endpoint": _endpoint_json(i.endpoint_url, _auth_level(profile)),
                 "steps": {step: getattr(state, "value", state) for step, state in i.steps.items()},
                 "resources": _local_resources(profile) if i.target == "local" else [],
+                **({"drift": _drift(i.name, as_json=True)} if args.name else {}),
             })
         _emit_json(documents[0] if args.name else documents)
         return EXIT_OK
@@ -392,6 +408,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"\nSteps of {i.name}:")
             for step, state in i.steps.items():
                 print(f"  {step}: {getattr(state, 'value', state)}")
+            print("\n" + _drift(i.name, as_json=False))
         if i.target == "local":
             profile = deployment.load_deployed_profile(i.name)
             print(f"\nResources of {i.name} ({i.resource_group}):")
@@ -595,6 +612,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("deploy", "deploy a profile (resumes an interrupted deployment)", with_output=True)
     p.add_argument("profile")
     p.add_argument("--yes", action="store_true", help="do not ask before creating billed Azure resources")
+    p.add_argument("--allow-replace", action="store_true",
+                   help="replace a resource whose changed setting cannot change in place (its data is lost; see plan)")
     p.set_defaults(func=cmd_deploy)
 
     p = add("status", "list deployments, their state and endpoint (and local processes)", with_output=True)

@@ -189,3 +189,27 @@ def exit_code(whatif: WhatIf) -> int:
     """As `terraform plan -detailed-exitcode`: 0 nothing would change, 2 something would (or may)."""
     return 2 if whatif.has_changes else 0
 
+
+
+def plan_json(plan_document: dict[str, Any], whatif: WhatIf) -> dict[str, Any]:
+    """`plan --output json`: the plan's own document (target, steps with needs and estimates) with each
+    step's what-if merged in, plus the what-if's top-level fields."""
+    decided = {s["name"]: s for s in to_json(whatif)["steps"]}
+    steps = [{**step, **decided.get(step["name"], {})} for step in plan_document.get("steps", [])]
+    return {**plan_document, **{k: v for k, v in to_json(whatif).items() if k != "steps"}, "steps": steps}
+
+
+def render_drift(whatif: WhatIf) -> str:
+    """For `status NAME`: the resources that differ from the deployed profile, or that none do."""
+    if not whatif.observed:
+        return f"Drift: not checked. {whatif.reason}"
+    drifted = [s for s in whatif.steps if s.change.kind in CHANGING]
+    if not drifted:
+        return "Drift: none; every resource matches the deployed profile."
+    lines = ["Drift (a deploy of the same profile would do this):"]
+    for s in drifted:
+        lines.append(f"  {SYMBOLS[s.change.kind]} {s.name}: {WORDS[s.change.kind]}")
+        lines.extend(f"      {c}" for c in s.change.settings)
+        if s.change.reason:
+            lines.append(f"      {s.change.reason}")
+    return "\n".join(lines)

@@ -34,9 +34,10 @@ class PackageOutputs(Outputs):
     env_fallback: bool = False
 
 
-# Files a build writes for the user's reference (the app settings as an example): they change with
-# settings that belong to the function app, not to the package, so they are left out of the comparison.
-REFERENCE_FILES = frozenset({"local.settings.json.example", "local.settings.json"})
+# Files the local host never reads, left out of the comparison: the app settings example (it changes
+# with settings that belong to the function app, not the package) and the Dockerfile (its labels carry
+# a hash of the whole profile, so any profile change would rebuild a package the host serves unchanged).
+REFERENCE_FILES = frozenset({"local.settings.json.example", "local.settings.json", "Dockerfile"})
 
 
 def package_sha(folder: Path) -> str:
