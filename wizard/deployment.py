@@ -189,6 +189,9 @@ class DeploymentRun:
             self._engine = engine
             if self._cancel_requested.is_set():
                 engine.cancel()
+            # Issue 12 item 11: a failed deploy says what still runs; a failed first run stops what it started.
+            first_run, after_failed = not journal.exists, getattr(self.target, "after_failed_run", None)
+            before = self.target.before_run(self.profile) if after_failed else None  # type: ignore[attr-defined]
             outcome = engine.run()
             if outcome.ok:
                 try:
@@ -203,6 +206,9 @@ class DeploymentRun:
                     outcome.failed["endpoint"] = sentence
                     journal.set_meta(status="failed")
                     self.on_event(StepEvent("failed", "endpoint", sentence, detail=scrub(getattr(exc, "detail", ""))))
+            if after_failed and not outcome.ok and not outcome.cancelled:
+                after_failed(self.profile, before, first_run=first_run,
+                             log=lambda line: self.on_event(StepEvent("log", "", scrub(line))))
             return outcome
         finally:
             lock.release()

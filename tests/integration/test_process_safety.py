@@ -468,3 +468,56 @@ def test_redis_logs_rotate(redis_factory, monkeypatch):
     assert _wait_for(lambda: node_log.with_name("redis.log.2").exists(), 10)
     assert not node_log.with_name("redis.log.3").exists()
     assert all(p.stat().st_size <= 400 for p in node_log.parent.glob("redis.log*"))
+
+
+# --- 11. a failed deploy says what still runs; a failed first run stops what it started -----------------------
+
+
+class _Fails:
+    """A step that always fails (the rest of the plan is the real local target's)."""
+
+    def existing(self, ctx):
+        return None
+
+    def run(self, ctx):
+        from wizard.targets.base import StepFailed
+
+        raise StepFailed("This step fails on purpose.")
+
+
+def _failing_target():
+    from wizard.targets.base import Step
+    from wizard.targets.local.target import LocalTarget
+
+    class FailsAfterTheCache(LocalTarget):
+        def steps(self, profile):
+            real = [s for s in super().steps(profile) if s.name in ("resource-group", "cache")]
+            return real + [Step("boom", "Fail", "nothing", ("cache",), _Fails(), estimate_s=0.1, retries=0)]
+
+    return FailsAfterTheCache()
+
+
+def _deploy(profile) -> tuple[bool, list[str]]:
+    from wizard.deployment import DeploymentRun
+
+    lines: list[str] = []
+    outcome = DeploymentRun(profile, lambda e: lines.append(e.message), target=_failing_target()).run()
+    return outcome.ok, lines
+
+
+def test_a_failed_first_deploy_stops_what_it_started_and_a_later_one_says_what_runs(stop_group_processes):
+    profile = _profile()
+    ok, lines = _deploy(profile)
+    assert not ok
+    group = rg.group_dir(profile.resource_group.name)
+    node = load_cache(group / "caches" / profile.cache.name).nodes[0]
+    assert node.pid > 0 and not processes.pid_alive(node.pid), "the failed first run left its redis-server running"
+    assert any(f"pid {node.pid}" in line and "Stopped" in line for line in lines), lines
+
+    # Not the first run: the cache is started again (repaired) and kept, and the user is told how to remove it.
+    ok, lines = _deploy(profile)
+    assert not ok
+    running = [p for p in owned_processes(group) if p["alive"]]
+    assert len(running) == 1 and running[0]["ours"]
+    assert any("Still running" in line and f"pid {running[0]['pid']}" in line
+               and f"mlfunc-wizard destroy {profile.name}" in line for line in lines), lines

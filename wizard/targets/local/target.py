@@ -85,6 +85,16 @@ class LocalTarget:
 
         return describe_group(group_path(profile))
 
+    def before_run(self, profile: Profile) -> Any:
+        from wizard.targets.local import failed_run  # issue 12 item 11 (H1)
+
+        return failed_run.snapshot(profile)
+
+    def after_failed_run(self, profile: Profile, before: Any, *, first_run: bool, log: Callable[[str], None]) -> None:
+        from wizard.targets.local import failed_run
+
+        failed_run.after_failed_run(profile, before, first_run=first_run, log=log)
+
     def destroy(self, profile: Profile, log: Callable[[str], None], cancel_event: threading.Event,
                 typed_name: str | None = None) -> None:
         # Local groups are always checked by their manifest (created-by), typed name or not.
