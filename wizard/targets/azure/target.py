@@ -90,6 +90,13 @@ class AzureTarget:
             Step("smoke-test", "Warm up the function", "nothing (one call with the sample input)", ("function-keys",),
                  functionapp.SmokeTestAction(c), 20),
         ]
+        # Preflight (issue 11 item 14): every other step needs it, so what it finds stops the run before anything is created.
+        from wizard.targets.azure.preflight import PreflightAction
+
+        for step in steps:
+            step.needs = ("preflight", *step.needs)
+        steps.insert(0, Step("preflight", "Check the subscription", "nothing (reads provider registrations, SKU offers, quotas)",
+                             (), PreflightAction(c), 5))
         return steps
 
     def clients_for(self, profile: Profile) -> AzureClients:

@@ -1,0 +1,114 @@
+"""Preflight: what ARM would refuse halfway through a deploy, found before anything is created. An unregistered
+resource provider (MissingSubscriptionRegistration), a plan SKU not offered in the region (SkuNotAvailable) and an
+exhausted storage-account quota each become one sentence with the fix."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from azure.core.exceptions import HttpResponseError
+
+from wizard.profile import Profile
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.errors import azure_call
+from wizard.targets.azure.polling import get_or_none
+from wizard.targets.base import StepContext, StepFailed
+
+
+def namespaces(profile: Profile) -> list[str]:
+    """Resource providers the deployment creates resources in."""
+    needed = ["Microsoft.Storage", "Microsoft.Web", "Microsoft.Cache"]
+    if profile.function.packaging == "acr-build":
+        needed.append("Microsoft.ContainerRegistry")
+    if profile.cache.connectivity == "private-endpoint":
+        needed.append("Microsoft.Network")
+    if getattr(profile.function, "application_insights", False):
+        needed += ["Microsoft.Insights", "Microsoft.OperationalInsights"]
+    return needed
+
+
+def _region(name: str) -> str:
+    return name.lower().replace(" ", "")
+
+
+def check_providers(clients: AzureClients, profile: Profile) -> list[str]:
+    missing = []
+    for ns in namespaces(profile):
+        provider = azure_call(f"reading the registration of {ns}", clients.resource.providers.get, ns)
+        if (provider.registration_state or "").lower() != "registered":
+            missing.append(ns)
+    return missing
+
+
+def check_plan_sku(clients: AzureClients, profile: Profile) -> bool:
+    """Whether the plan's tier is offered for Linux workers in the profile's region."""
+    from wizard.targets.azure.functionapp import plan_tier
+
+    tier = plan_tier(profile.function.plan_sku)
+    regions = azure_call(
+        "listing the regions that offer the plan SKU",
+        lambda: list(clients.web.list_geo_regions(sku=tier, linux_workers_enabled=True)),
+    )
+    offered = {_region(r.name or "") for r in regions} | {_region(getattr(r, "display_name", None) or "") for r in regions}
+    return _region(profile.azure.location) in offered
+
+
+def storage_accounts_short(clients: AzureClients, profile: Profile) -> tuple[int, int] | None:
+    """(current, limit) when the storage accounts still to be created do not fit the region's quota, else None."""
+    from wizard.targets.azure.storage import account_names
+
+    usages = azure_call("reading the storage quota", lambda: list(clients.storage.usages.list_by_location(profile.azure.location)))
+    for usage in usages:
+        if (usage.name.value or "").lower() != "storageaccounts":
+            continue
+        current, limit = int(usage.current_value or 0), int(usage.limit or 0)
+        group = profile.resource_group.name
+        new = [n for n in account_names(profile) if get_or_none(
+            "looking for the storage account", lambda n=n: clients.storage.storage_accounts.get_properties(group, n)) is None]
+        if new and current + len(new) > limit:
+            return current, limit
+    return None
+
+
+class PreflightAction:
+    """Reads only; every other Azure step needs it, so nothing is created when it fails."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        return None  # always re-checked: registrations, offers and quotas change outside the wizard
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        missing = check_providers(clients, profile)
+        if missing:
+            commands = "; ".join(f"az provider register --namespace {ns}" for ns in missing)
+            raise StepFailed(
+                f"This subscription is not registered for {', '.join(missing)}: register {'it' if len(missing) == 1 else 'them'} "
+                f"(`{commands}`, or Subscription > Resource providers in the portal) and deploy again."
+            )
+        ctx.report(0.4, "Checking that the plan SKU is offered in the region")
+        try:
+            offered = check_plan_sku(clients, profile)
+        except StepFailed:
+            raise
+        except HttpResponseError:  # pragma: no cover - azure_call translates
+            offered = True
+        if not offered:
+            raise StepFailed(
+                f"The App Service plan SKU {profile.function.plan_sku} is not offered for Linux in {profile.azure.location}: "
+                "choose another plan SKU (function.plan_sku) or region (azure.location) and deploy again."
+            )
+        ctx.report(0.7, "Checking the storage account quota")
+        short = storage_accounts_short(clients, profile)
+        if short is not None:
+            current, limit = short
+            raise StepFailed(
+                f"The subscription already has {current} of its {limit} storage accounts in {profile.azure.location}: delete "
+                "unused ones, reuse one (function.storage_account), or ask for more quota (Subscription > Usage + quotas) "
+                "and deploy again."
+            )
+        ctx.log(f"Preflight: providers registered, {profile.function.plan_sku} offered in {profile.azure.location}, storage quota left.")
+        return {"providers": namespaces(profile)}
