@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +216,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     profile = _load(args.profile)
     _check_rules(profile, args.profile)
     plan = deployment.make_plan(profile)
-    from wizard.core import whatif  # the what-if (issue 14): exit 0 nothing would change, 2 something would
+    from wizard.core import (
+        whatif,  # the what-if (issue 14): exit 0 nothing would change, 2 something would
+    )
 
     preview = deployment.what_if(profile)
     if _json_mode(args):
@@ -353,7 +356,7 @@ def _local_resources(profile: profiles.Profile) -> list[str]:
 def _iso(timestamp: float | None) -> str | None:
     import datetime as dt
 
-    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat() if timestamp else None
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).isoformat() if timestamp else None
 
 
 def _drift(name: str, *, as_json: bool) -> Any:
@@ -799,11 +802,11 @@ def run(argv: list[str]) -> int:
         print("cancelled", file=sys.stderr)
         return EXIT_CANCELLED
     except InputError as exc:
-        return _safely(lambda: _report(exc, EXIT_UNREADABLE, verbose=verbose, as_json=as_json))
+        return _safely(_report, exc, EXIT_UNREADABLE, verbose=verbose, as_json=as_json)
     except WizardError as exc:
-        return _safely(lambda: _report(exc, EXIT_PROBLEMS, verbose=verbose, as_json=as_json))
+        return _safely(_report, exc, EXIT_PROBLEMS, verbose=verbose, as_json=as_json)
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a sentence
-        return _safely(lambda: _unexpected(exc, argv, as_json=as_json))
+        return _safely(_unexpected, exc, argv, as_json=as_json)
 
 
 def _flush_quietly() -> None:
@@ -813,10 +816,10 @@ def _flush_quietly() -> None:
         _silence_stdout()
 
 
-def _safely(report) -> int:
+def _safely(report: Callable[..., int], *args: Any, **kwargs: Any) -> int:
     """Run an error reporter; if stdout has gone away meanwhile, still exit with its code."""
     try:
-        code = report()
+        code = report(*args, **kwargs)
         sys.stdout.flush()
         return code
     except BrokenPipeError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import os
 import re
 import shutil
@@ -22,6 +23,8 @@ from typing import Any
 from wizard.profile import Profile
 from wizard.rules import Problem
 from wizard.secrets import scrub
+
+log = logging.getLogger(__name__)
 
 TIMEOUT_S = 60.0
 _MESSAGE_MAX = 300
@@ -109,8 +112,8 @@ def app_python(profile: Profile) -> Path:
         recorded = package.get("env_python") if isinstance(package, dict) else getattr(package, "env_python", "")
         if profile.target == "local" and recorded and Path(recorded).exists():
             return Path(recorded)
-    except Exception:  # noqa: BLE001 - no usable record: the wizard's interpreter is the fallback
-        pass
+    except Exception as exc:  # noqa: BLE001 - no usable record: the wizard's interpreter is the fallback
+        log.debug("no recorded app environment for %s: %s", profile.name, exc)
     return Path(sys.executable)
 
 
@@ -135,7 +138,7 @@ def _parse_problem(script: Path) -> Problem | None:
                        f"The entry script {script} has a syntax error{where} ({_sentence_part(exc.msg)}); fix it.")
     except ValueError as exc:  # e.g. null bytes
         return Problem("model.entry_script", "error",
-                       f"The entry script {script} is not Python source ({_sentence_part(exc)}); choose the .py file.")
+                       f"The entry script {script} is not Python source ({_sentence_part(str(exc))}); choose the .py file.")
     return None
 
 
@@ -214,7 +217,9 @@ def _run_child(python: Path, app: Path, result_file: Path, *, generated: bool, t
 
 def _stop(proc: subprocess.Popen) -> None:
     """Kill the child and anything it started: it leads its own session, so its group id is its (positive) pid."""
-    from wizard.targets.local.processes import signal_owned  # the one function that signals (issue 12)
+    from wizard.targets.local.processes import (
+        signal_owned,  # the one function that signals (issue 12)
+    )
 
     signal_owned(proc, signal.SIGKILL, process_group=True)
     proc.wait()

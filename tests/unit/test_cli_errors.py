@@ -21,7 +21,7 @@ EXAMPLES = ROOT / "examples"
 
 def run_cli(*argv: str, home: Path, stdout=subprocess.PIPE, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "MLFUNC_WIZARD_HOME": str(home), "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "wizard", *argv], stdout=stdout, stderr=subprocess.PIPE, text=True,
+    return subprocess.run([sys.executable, "-m", "wizard", *argv], check=False, stdout=stdout, stderr=subprocess.PIPE, text=True,
                           cwd=ROOT, env=environment, timeout=120)
 
 
@@ -204,7 +204,7 @@ def test_status_piped_into_head_is_quiet(tmp_path, wizard_home):
         data["name"] = f"dep-{i:03d}"
         (folder / "profile.json").write_text(json.dumps(data))
     env = {**os.environ, "MLFUNC_WIZARD_HOME": str(wizard_home), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(f"'{sys.executable}' -m wizard status | head -n 1", shell=True, capture_output=True,
+    done = subprocess.run(f"'{sys.executable}' -m wizard status | head -n 1", shell=True, check=False, capture_output=True,
                           text=True, cwd=ROOT, env=env, timeout=120)
     assert done.stdout.startswith("NAME")
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr

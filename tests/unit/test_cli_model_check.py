@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(*argv: str, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "MLFUNC_WIZARD_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "wizard", *argv], capture_output=True, text=True, cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "wizard", *argv], check=False, capture_output=True, text=True, cwd=ROOT, env=env,
                           timeout=180)
 
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.unit.test_deployment_cli import KEY, local_profile, scoring_server, use_target  # noqa: F401 - fixtures
+from tests.unit.test_deployment_cli import (  # noqa: F401 - fixtures
+    KEY,
+    local_profile,
+    scoring_server,
+    use_target,
+)
 from wizard import cli, deployment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +32,7 @@ ERROR_FIELDS = {"message", "detail", "exit_code"}
 
 def run_cli(*argv: str, home: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {**os.environ, "MLFUNC_WIZARD_HOME": str(home), "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "wizard", *argv], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "wizard", *argv], check=False, capture_output=True, text=True, cwd=ROOT,
                           env=environment, timeout=120)
 
 
@@ -87,7 +91,7 @@ def test_rule_errors_of_plan_are_json_with_the_problems(tmp_path, wizard_home):
     assert document["error"]["problems"][0]["path"] == "cache.name"
 
 
-def test_an_unexpected_error_under_json_names_the_correlation_id_and_log(monkeypatch, capsys, local_profile):
+def test_an_unexpected_error_under_json_names_the_correlation_id_and_log(monkeypatch, capsys, local_profile):  # noqa: F811 - fixtures imported above
     def crash(profile, **kwargs):
         raise RuntimeError("boom")
 
@@ -110,7 +114,7 @@ def test_plan_json_uses_the_plans_own_document_when_it_has_one():
     assert cli.plan_document(Shaped()) == {"shape": "from the plan"}
 
 
-def test_plan_json_is_one_object(local_profile, wizard_home):
+def test_plan_json_is_one_object(local_profile, wizard_home):  # noqa: F811 - fixtures imported above
     done = run_cli("plan", str(local_profile), "--output", "json", home=wizard_home)
     assert done.returncode in (0, 2), done.stderr  # 2: the what-if says something would change (issue 14)
     (document,) = json_lines(done.stdout)
@@ -120,7 +124,7 @@ def test_plan_json_is_one_object(local_profile, wizard_home):
 # --- deploy / status / invoke / keys ----------------------------------------------------------------
 
 
-def test_deploy_json_lines_events_then_a_result_with_the_endpoint(use_target, local_profile, capsys):
+def test_deploy_json_lines_events_then_a_result_with_the_endpoint(use_target, local_profile, capsys):  # noqa: F811 - fixtures imported above
     assert cli.run(["deploy", str(local_profile), "--output", "json"]) == 0
     out = capsys.readouterr().out
     assert KEY not in out
@@ -133,7 +137,7 @@ def test_deploy_json_lines_events_then_a_result_with_the_endpoint(use_target, lo
     assert result["endpoint"] == {"url": use_target.url, "auth_level": "function", "key_header": "x-functions-key"}
 
 
-def test_status_json_has_the_endpoint_and_never_the_key(use_target, local_profile, capsys):
+def test_status_json_has_the_endpoint_and_never_the_key(use_target, local_profile, capsys):  # noqa: F811 - fixtures imported above
     assert cli.run(["deploy", str(local_profile)]) == 0
     capsys.readouterr()
     assert cli.run(["status", "--output", "json"]) == 0
@@ -152,7 +156,7 @@ def test_status_json_has_the_endpoint_and_never_the_key(use_target, local_profil
     assert single == one
 
 
-def test_invoke_json(use_target, local_profile, capsys):
+def test_invoke_json(use_target, local_profile, capsys):  # noqa: F811 - fixtures imported above
     assert cli.run(["deploy", str(local_profile)]) == 0
     capsys.readouterr()
     assert cli.run(["invoke", "digits-local", "--data", '{"data": [[1, 2]]}', "--output", "json"]) == 0
@@ -162,7 +166,7 @@ def test_invoke_json(use_target, local_profile, capsys):
     assert document["x_cache"] == "MISS" and document["model_version"] == "v1"
 
 
-def test_keys_masked_unless_show(use_target, local_profile, capsys):
+def test_keys_masked_unless_show(use_target, local_profile, capsys):  # noqa: F811 - fixtures imported above
     assert cli.run(["deploy", str(local_profile)]) == 0
     capsys.readouterr()
     assert cli.run(["keys", "digits-local"]) == 0
@@ -181,7 +185,7 @@ def test_keys_masked_unless_show(use_target, local_profile, capsys):
 # --- destroy --forget ----------------------------------------------------------------------------------
 
 
-def test_forget_removes_only_the_record(use_target, local_profile, capsys):
+def test_forget_removes_only_the_record(use_target, local_profile, capsys):  # noqa: F811 - fixtures imported above
     assert cli.run(["deploy", str(local_profile)]) == 0
     capsys.readouterr()
     assert cli.run(["destroy", "digits-local", "--forget"]) == 0
@@ -215,7 +219,7 @@ def test_forget_of_a_damaged_record_still_removes_it(wizard_home):
     assert not folder.exists()
 
 
-def test_forget_refuses_an_unknown_name_and_a_running_deploy(use_target, local_profile, wizard_home):
+def test_forget_refuses_an_unknown_name_and_a_running_deploy(use_target, local_profile, wizard_home):  # noqa: F811 - fixtures imported above
     done = run_cli("destroy", "nope", "--forget", home=wizard_home)
     assert done.returncode == 1 and "No deployment named 'nope'" in done.stderr
     assert cli.run(["deploy", str(local_profile)]) == 0
@@ -253,7 +257,7 @@ def test_completion_answers_the_shell_without_opening_the_gui(tmp_path, wizard_h
     env = {"_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)), "_ARGCOMPLETE_IFS": "\n",
            "_ARGCOMPLETE_STDOUT_FILENAME": str(answer), "QT_QPA_PLATFORM": "offscreen"}
     # What the shell runs: the command with no arguments and the line in the environment.
-    done = subprocess.run([sys.executable, "-m", "wizard"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+    done = subprocess.run([sys.executable, "-m", "wizard"], check=False, capture_output=True, text=True, cwd=ROOT, timeout=60,
                           env={**os.environ, "MLFUNC_WIZARD_HOME": str(wizard_home), "PYTHONPATH": str(ROOT), **env})
     assert done.returncode == 0, done.stderr
     assert answer.read_text().split() == ["status"]

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wizard import profile as profiles
 from wizard.profile import Profile, ProfileError, ProfileFieldError
@@ -194,8 +196,6 @@ def test_get_and_set_field_by_dotted_path():
 
 # --- input that crashes a JSON reader (issue 12 item 7) ----------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 def test_an_integer_over_the_digit_limit_is_a_sentence_naming_the_file(tmp_path):
