@@ -114,6 +114,9 @@ def app_python(profile: Profile) -> Path:
             return Path(recorded)
     except Exception as exc:  # noqa: BLE001 - no usable record: the wizard's interpreter is the fallback
         log.debug("no recorded app environment for %s: %s", profile.name, exc)
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle's executable is the app, not an interpreter
+        found = shutil.which("python3") or shutil.which("python")
+        return Path(found) if found else Path("python3")
     return Path(sys.executable)
 
 

@@ -224,3 +224,18 @@ def test_deploy_refuses_a_model_that_does_not_load_before_starting_anything(tmp_
     assert done.returncode == 1, done.stderr
     assert "error: model.path: " in done.stderr and "does not load" in done.stderr
     assert not (wizard_home / "deployments").exists() and not (wizard_home / "resource-groups").exists()
+
+
+def test_a_frozen_app_checks_with_a_system_python(tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # what PyInstaller sets; sys.executable is the bundle
+    profile = profiles.load(file_profile(tmp_path, b"x"))
+    assert model_check.app_python(profile) == Path(shutil.which("python3") or shutil.which("python"))
+
+
+def test_a_python_that_cannot_start_is_a_warning_not_a_crash(tmp_path):
+    path = file_profile(tmp_path, b"not a model")
+    problems = problems_of(path, python=tmp_path / "no-such-python")
+    assert [(p.path, p.severity) for p in problems] == [("model.path", "warning")]
+    assert "could not be checked" in problems[0].message
