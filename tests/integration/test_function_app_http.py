@@ -43,6 +43,7 @@ def shared(tmp_path_factory, generated_app):
     host = None
     try:
         host = start_function_host(built.path, tmp_path_factory.mktemp("shared-host") / "host.log", {**settings, **cache_settings(cache), **KEYS})
+        assert host.wait_until_healthy().status == 200, host.log()
         yield host, cache, built
     finally:
         if host is not None:

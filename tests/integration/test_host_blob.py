@@ -75,8 +75,8 @@ def test_new_blob_is_processed_into_the_output_path(blob_host):
     # {name} spans virtual folders, as in Azure's blob trigger.
     second = wait_for(lambda: read_json(root / "output/nested/batch-2.result.json"), what="output of nested blob")
     assert second["text"] == "DEEP"
-    receipts = list((root / "azure-webjobs-hosts" / "blobreceipts").rglob("*.receipt"))
-    assert len(receipts) == 2
+    # The receipt is written just after the output: wait for both.
+    receipts = wait_for(lambda: (lambda found: found if len(found) == 2 else None)(list((root / "azure-webjobs-hosts" / "blobreceipts").rglob("*.receipt"))), what="two receipts")
     assert all(json.loads(r.read_text())["status"] == "succeeded" for r in receipts)
 
 

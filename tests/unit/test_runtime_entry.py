@@ -182,15 +182,18 @@ def test_script_that_does_not_answer_per_row_passes_through_uncached(tmp_path, r
     assert cache.client().dbsize() == 0
 
 
-def test_init_failure_reports_unloaded_model_and_500_on_score(tmp_path):
+def test_init_failure_reports_unloaded_model_and_503_on_score(tmp_path):
     app = build_with_script(tmp_path, USER_SCORE)
     (app / "model" / "weights.json").unlink()
     service = service_for(app)
     assert not service.try_load()
     health = service.health()
     assert health.status == 503 and health.body["model_loaded"] is False and health.body["cache"] == "disabled"
+    assert "init() raised FileNotFoundError" in health.body["error"] and health.body["loading"] is False
     answer = service.score_body('{"data": [[1, 2, 3]]}')
-    assert answer.status == 500 and "could not be loaded" in answer.body["error"]
+    assert answer.status == 503 and answer.body["error"] == health.body["error"]
+    # The exception's text (a path here) stays in the log; the sentence names the correlation id.
+    assert "weights.json" not in answer.body["error"] and answer.body["correlation_id"] in answer.body["error"]
 
 
 def test_bad_requests_are_400_and_oversize_is_413(tmp_path):

@@ -506,7 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets_from_environment()))
     logging.basicConfig(level=args.log_level.upper(), handlers=[handler])
+    sock: socket.socket | None = None
     try:
+        # Listen first: connections queue from the start while the app is imported (the model itself
+        # loads in the background inside the app, so this is the whole wait before the first answer).
+        sock = bind_socket(args.host, args.port)
         loaded = load_app(args.app_dir)
         blob_root = None
         if loaded.blob:
@@ -518,8 +522,9 @@ def main(argv: list[str] | None = None) -> int:
         keys = KeyRing.from_environment()
         if any(f.auth_level != ANONYMOUS for f in loaded.http) and not (keys.function_key or keys.master_key):
             log.warning("no function keys configured (MLFUNC_FUNCTION_KEY / MLFUNC_MASTER_KEY): function- and admin-level routes will answer 401")
-        sock = bind_socket(args.host, args.port)
     except HostError as exc:
+        if sock is not None:
+            sock.close()
         sys.stderr.write(f"mlfunc-host: {exc}\n")
         return exc.exit_code
     poll = float(os.environ.get("MLFUNC_BLOB_POLL_SECONDS", "1.0"))

@@ -40,15 +40,22 @@ class Answer:
 
 
 class ScoringService:
-    """One per process (module scope in function_app.py), shared by all invocations and threads."""
+    """One per process (module scope in function_app.py), shared by all invocations and threads.
+
+    The model is loaded once per process, in the background (`start_loading()` at import), so the host
+    accepts connections at once: health answers 503 until the model is loaded, score waits for it (up to
+    MODEL_LOAD_WAIT_SECONDS), and an init() that raised is reported by both until the app is restarted."""
 
     def __init__(self, app_dir: Path, settings: RuntimeSettings | None = None, script: EntryScript | None = None, cache: ResultCache | None = None):
         self.app_dir = Path(app_dir)
         self.settings = settings or RuntimeSettings.from_env(app_dir=self.app_dir)
         self._script = script
         self._entry: CachedEntry | None = None
-        self._load_lock = threading.Lock()
-        self.load_error: str | None = None
+        self._start_lock = threading.Lock()
+        self._loader: threading.Thread | None = None
+        self._loaded = threading.Event()  # set when loading finished, whether it worked or not
+        self.load_error: str | None = None  # the sentence clients get when init() failed
+        self.load_correlation: str | None = None
         if cache is None and self.settings.redis is not None:
             breaker = CircuitBreaker(self.settings.breaker_failures, self.settings.breaker_cooldown_s)
             cache = ResultCache(self.settings.redis, breaker)
@@ -60,39 +67,54 @@ class ScoringService:
     def model_loaded(self) -> bool:
         return self._entry is not None
 
+    def start_loading(self) -> None:
+        """Load the model in a background thread (once per process); returns at once."""
+        with self._start_lock:
+            if self._loader is None:
+                self._loader = threading.Thread(target=self._load_once, name="mlfunc-model-load", daemon=True)
+                self._loader.start()
+
+    def wait_until_loaded(self, timeout: float | None = None) -> bool:
+        """Start loading if nobody has, wait up to `timeout` seconds; True when the model is ready."""
+        self.start_loading()
+        self._loaded.wait(timeout)
+        return self._entry is not None
+
     def load(self) -> CachedEntry:
-        """init() the entry script (once); a failure is logged and retried on the next request."""
-        if self._entry is not None:
-            return self._entry
-        with self._load_lock:
-            if self._entry is None:
-                try:
-                    script = self._script or self._load_script()
-                    script.init()
-                except Exception:
-                    correlation = uuid.uuid4().hex
-                    log.exception("Loading the model failed (correlation id %s).", correlation)
-                    self.load_error = correlation
-                    raise
-                self._script = script
-                self.load_error = None
-                self._entry = CachedEntry(
-                    script,
-                    self.cache,
-                    key_prefix=self.settings.key_prefix,
-                    model_name=self.settings.model_name,
-                    model_version=self.settings.model_version,
-                    ttl_seconds=self.settings.ttl_seconds,
-                )
+        """The loaded entry, waiting for the load without a bound; raises RuntimeError when init() failed."""
+        if self._entry is None and not self.wait_until_loaded():
+            raise RuntimeError(self.load_error or "The model is not loaded.")
+        assert self._entry is not None
         return self._entry
 
     def try_load(self) -> bool:
-        """Load at start-up without failing the import of function_app.py."""
+        """Load now (or wait for the load under way) without raising; True when the model is ready."""
+        return self.wait_until_loaded()
+
+    def _load_once(self) -> None:
         try:
-            self.load()
-        except Exception:
-            return False
-        return True
+            script = self._script or self._load_script()
+            script.init()
+            self._script = script
+            self._entry = CachedEntry(
+                script,
+                self.cache,
+                key_prefix=self.settings.key_prefix,
+                model_name=self.settings.model_name,
+                model_version=self.settings.model_version,
+                ttl_seconds=self.settings.ttl_seconds,
+            )
+        except BaseException as exc:
+            correlation = uuid.uuid4().hex
+            log.error("Loading the model failed (correlation id %s).", correlation, exc_info=exc)
+            self.load_correlation = correlation
+            # The exception's own text stays in the log: health is anonymous and may be public.
+            self.load_error = (
+                f"The model could not be loaded: the entry script's init() raised {type(exc).__name__} "
+                f"(correlation id {correlation}; the app's log has the details). Fix the entry script or the model and deploy again."
+            )
+        finally:
+            self._loaded.set()
 
     def _load_script(self) -> EntryScript:
         manifest = read_manifest(self.app_dir)
@@ -112,10 +134,15 @@ class ScoringService:
         size = len(body.encode("utf-8") if isinstance(body, str) else body or b"")
         if size > self.settings.max_body_bytes:
             return self.too_large(size)
-        try:
-            entry = self.load()
-        except Exception:
-            return self._failure(self.load_error or uuid.uuid4().hex, "The model could not be loaded.")
+        entry = self._entry
+        if entry is None:
+            if not self._loaded.is_set():
+                log.info("A score request is waiting for the model to load.")
+            unavailable = self._not_ready(wait=True)
+            if unavailable is not None:
+                return unavailable
+            entry = self._entry
+            assert entry is not None
         try:
             rows = parse_rows(body, self.settings.max_body_bytes, entry.script.expected_row_length())
         except BadRequest as exc:
@@ -151,19 +178,35 @@ class ScoringService:
         headers["X-Correlation-Id"] = correlation
         return Answer(500, {"error": f"{message} Quote correlation id {correlation} when asking the app's owner.", "correlation_id": correlation}, headers)
 
+    def _not_ready(self, wait: bool) -> Answer | None:
+        """None when the model is loaded (after waiting up to MODEL_LOAD_WAIT_SECONDS if `wait`); else a 503."""
+        if self.wait_until_loaded(self.settings.model_load_wait_s if wait else 0):
+            return None
+        headers = self._headers()
+        if self.load_error is not None:
+            headers["X-Correlation-Id"] = self.load_correlation or ""
+            return Answer(503, {"error": self.load_error, "correlation_id": self.load_correlation}, headers)
+        headers["Retry-After"] = "5"
+        message = "The model is still loading; try again in a few seconds."
+        return Answer(503, {"error": message}, headers)
+
     def health(self) -> Answer:
-        if self._entry is None:
-            self.try_load()
+        """200 with the model and cache state once the model is loaded; 503 while loading or after init() failed."""
+        self.start_loading()  # never waits: readiness probes get an answer at once
         if self.cache is None:
             cache_state = "disabled"
         else:
             cache_state = "ok" if self.cache.ping() else "unreachable"
-        body = {
+        body: dict[str, Any] = {
             "model_loaded": self.model_loaded,
             "cache": cache_state,
             "model_name": self.settings.model_name,
             "model_version": self.settings.model_version,
         }
+        if not self.model_loaded:
+            body["loading"] = not self._loaded.is_set()
+            if self.load_error is not None:
+                body["error"] = self.load_error
         # 503 while the model is not loaded, so readiness probes wait; a cache outage is not fatal (fail open).
         return Answer(200 if self.model_loaded else 503, body, {"Content-Type": "application/json"})
 
@@ -172,7 +215,7 @@ class ScoringService:
         a model failure raises, so the Functions host retries and finally parks the input
         (poison queue / dead-letter) instead of writing a wrong answer."""
         answer = self.score_body(body)
-        if answer.status == 500:
+        if answer.status >= 500:  # also 503: the model is not loaded (yet)
             raise RuntimeError(f"Scoring failed; correlation id {answer.body.get('correlation_id')}")
         document = dict(answer.body)
         if answer.status == 200:

@@ -18,6 +18,7 @@ DEFAULT_TIMEOUT_MS = 100
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_BREAKER_FAILURES = 3
 DEFAULT_BREAKER_COOLDOWN_S = 5.0
+DEFAULT_MODEL_LOAD_WAIT_S = 60.0  # how long a score call waits for the model at a cold start (Azure's front end allows 230 s)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class RuntimeSettings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     breaker_failures: int = DEFAULT_BREAKER_FAILURES
     breaker_cooldown_s: float = DEFAULT_BREAKER_COOLDOWN_S
+    model_load_wait_s: float = DEFAULT_MODEL_LOAD_WAIT_S
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, app_dir: Path | None = None) -> RuntimeSettings:
@@ -83,6 +85,7 @@ class RuntimeSettings:
             max_body_bytes=_int(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1),
             breaker_failures=_int(env, "CACHE_BREAKER_FAILURES", DEFAULT_BREAKER_FAILURES, minimum=1),
             breaker_cooldown_s=_float(env, "CACHE_BREAKER_COOLDOWN_S", DEFAULT_BREAKER_COOLDOWN_S),
+            model_load_wait_s=_float(env, "MODEL_LOAD_WAIT_SECONDS", DEFAULT_MODEL_LOAD_WAIT_S),
         )
 
 

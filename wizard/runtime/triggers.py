@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import azure.functions as func
 
 from .service import Answer, ScoringService
@@ -21,6 +23,13 @@ def score(service: ScoringService, req: func.HttpRequest) -> func.HttpResponse:
 
 def health(service: ScoringService, req: func.HttpRequest) -> func.HttpResponse:
     return to_response(service.health())
+
+
+async def health_async(service: ScoringService, req: func.HttpRequest) -> func.HttpResponse:
+    """Health off the worker's thread pool: at a cold start, score calls waiting for the model may fill it,
+    and readiness probes must still get their 503 at once."""
+    answer = await asyncio.get_running_loop().run_in_executor(None, service.health)
+    return to_response(answer)
 
 
 def blob(service: ScoringService, inblob: func.InputStream, outblob: func.Out[str]) -> None:
