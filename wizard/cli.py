@@ -116,7 +116,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = exc.filename or args.out
         raise WizardError(
-            f"Writing the function app failed at {where}: {exc.strerror or exc}. Check that the folder "
+            f"writing the function app failed at {where}: {exc.strerror or exc}. Check that the folder "
             "is writable and has free space, and that no other build writes into it at the same time."
         ) from None
     print(f"Function app written to {built.path.resolve()}")
