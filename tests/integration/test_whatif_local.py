@@ -146,3 +146,26 @@ def test_plan_update_in_place_then_replace_refused_until_allowed(cli, tmp_path, 
     assert steps["function-app"]["state"] == "updated" and steps["smoke-test"]["state"] == "checked"
     _ok(cli("plan", str(path)))
     _ok(cli("destroy", "digits-local", "--yes"))
+
+
+def test_a_deployment_journaled_by_the_first_release_resumes_and_destroys(cli, tmp_path, wizard_home):
+    """The journal of a real first-release run (version 1, dict outputs, an app-settings step) over a live
+    deployment: deploy resumes from it (everything adopted), plan sees no change, destroy removes it all."""
+    path = _profile(tmp_path)
+    _ok(cli("deploy", str(path)))
+    state = wizard_home / "deployments" / "digits-local"
+    v1 = json.loads((REPO / "tests" / "data" / "journal-v1-local.json").read_text(encoding="utf-8"))
+    v1["profile_hash"] = _journal(wizard_home)["profile_hash"]  # the same profile, as an upgrade would find it
+    (state / "journal.json").write_text(json.dumps(v1), encoding="utf-8")
+
+    _ok(cli("plan", str(path)))
+    done = _ok(cli("deploy", str(path)))
+    assert "Started the functions host" not in done.stdout, done.stdout
+    steps = _journal(wizard_home)["steps"]
+    assert _journal(wizard_home)["version"] == 2 and "app-settings" not in steps
+    assert {steps[n]["state"] for n in ("resource-group", "cache", "storage", "package", "plan", "function-app")} == {
+        "adopted"}
+    pids = [p["pid"] for p in owned_processes(wizard_home / "resource-groups" / "rg-mlfunc-digits")]
+    _ok(cli("destroy", "digits-local", "--yes"))
+    assert not (wizard_home / "resource-groups" / "rg-mlfunc-digits").exists()
+    assert not any(processes.pid_alive(pid) for pid in pids)

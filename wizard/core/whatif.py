@@ -78,7 +78,8 @@ class WhatIf:
 
 
 def preview(plan: Plan, profile: Profile, journal: Journal | None, *, secrets: dict[str, str] | None = None) -> WhatIf:
-    """Observe and compare every step of `plan`, acting on nothing."""
+    """Observe and compare every step of `plan`, acting on nothing. A step's needs are seen as observed
+    just before (their outputs as the resource is now), else as the journal of the last deploy has them."""
     outputs: dict[str, Any] = {}
     if journal is not None:
         for name, record in journal.steps.items():
@@ -121,6 +122,9 @@ def _decide(step: Step, ctx: StepContext) -> Change:
             observed = action.observe(ctx)
             if observed is None:
                 return Change(ChangeKind.CREATE)
+            if observed.outputs is not None:
+                # What is there now beats what the journal remembers: dependants compare against it.
+                ctx.outputs[step.name] = observed.outputs
             return compare(action.desired(ctx), observed, action.replace_on)
         except WizardError as exc:
             return Change(ChangeKind.UNKNOWN, reason=exc.message)

@@ -17,9 +17,9 @@ from wizard.targets.local.common import (
 
 @dataclass(frozen=True)
 class CacheAccessOutputs(Outputs):
-    authentication: str
-    key_names: tuple[str, ...]
-    key_store: str
+    authentication: str = "access-keys"
+    key_names: tuple[str, ...] = ()  # the first release journaled them as "keys"
+    key_store: str = ""
 
 
 class CacheAccessAction:
