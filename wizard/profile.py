@@ -98,6 +98,7 @@ class Trigger:
     output_path: str | None = None  # blob
     input_queue: str | None = None  # service-bus-queue
     output_queue: str | None = None  # service-bus-queue
+    service_bus_namespace: str | None = None  # service-bus-queue on Azure: namespace name or <name>.servicebus.windows.net
 
 
 @dataclass
@@ -109,6 +110,7 @@ class FunctionSettings:
     packaging: str = "local"  # local | acr-build | azureml | docker
     registry: str = ""  # ACR name for acr-build / docker routes
     python_version: str = "3.11"
+    application_insights: bool = True  # Azure: Application Insights (+ Log Analytics workspace) in the group
 
 
 @dataclass

@@ -22,7 +22,7 @@ from azure.mgmt.web.models import (
 
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
-from wizard.targets.azure import cache_classic, managed_redis, storage
+from wizard.targets.azure import cache_classic, managed_redis, monitoring, storage
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import verify_setting
 from wizard.targets.azure.errors import azure_call, translate
@@ -221,6 +221,7 @@ def desired_settings(clients: AzureClients, ctx: StepContext) -> dict[str, str]:
         elif ctx.secrets.get("registry_password"):  # Azure ML's registry, fetched by the package step
             settings["DOCKER_REGISTRY_SERVER_USERNAME"] = ctx.secrets.get("registry_username", "")
             settings["DOCKER_REGISTRY_SERVER_PASSWORD"] = ctx.secrets["registry_password"]
+    settings.update(monitoring.app_settings(clients, profile))  # APPLICATIONINSIGHTS_CONNECTION_STRING (masked)
     settings.update(cache_settings(clients, profile, ctx.outputs["cache"]))
     settings.update({k: str(v) for k, v in package.get("app_settings", {}).items()})
     for value in settings.values():
@@ -290,7 +291,7 @@ class AppSettingsAction:
         return {"settings": sorted(wanted)}
 
 
-_SECRET_SETTINGS = {"AzureWebJobsStorage", "REDIS_PASSWORD", "DOCKER_REGISTRY_SERVER_PASSWORD"}
+_SECRET_SETTINGS = {"AzureWebJobsStorage", "REDIS_PASSWORD", "DOCKER_REGISTRY_SERVER_PASSWORD", "APPLICATIONINSIGHTS_CONNECTION_STRING"}
 
 
 def main_function(package: dict[str, Any]) -> tuple[str, str]:

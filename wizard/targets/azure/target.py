@@ -8,7 +8,7 @@ from typing import Any, Callable
 from azure.core.credentials import TokenCredential
 
 from wizard.profile import Profile
-from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, registry, storage
+from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, monitoring, registry, storage
 from wizard.targets.azure.auth import default_credential
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.base import Endpoint, Step, StepFailed
@@ -90,6 +90,13 @@ class AzureTarget:
             Step("smoke-test", "Warm up the function", "nothing (one call with the sample input)", ("function-keys",),
                  functionapp.SmokeTestAction(c), 20),
         ]
+        if monitoring.enabled(profile):  # issue 11 item 16: the app settings carry its connection string
+            steps.append(Step("monitoring", "Create Application Insights",
+                              f"Application Insights {monitoring.component_name(profile)} + Log Analytics workspace {monitoring.workspace_name(profile)}",
+                              ("resource-group",), monitoring.MonitoringAction(c), monitoring.ESTIMATE_S))
+            for step in steps:
+                if step.name == "app-settings":
+                    step.needs = (*step.needs, "monitoring")
         # Preflight (issue 11 item 14): every other step needs it, so what it finds stops the run before anything is created.
         from wizard.targets.azure.preflight import PreflightAction
 

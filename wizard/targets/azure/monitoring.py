@@ -1,0 +1,134 @@
+"""Application Insights for the function app, as `az functionapp create` adds by default: a workspace-based
+component (classic ones are retired) and its Log Analytics workspace, both in the deployment's group so clean-up
+removes them. The app finds it through APPLICATIONINSIGHTS_CONNECTION_STRING. Raw ARM calls through the resource
+client keep the SDK set as it is (no azure-mgmt-applicationinsights)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from azure.mgmt.resource.resources.models import GenericResource
+
+from wizard.profile import Profile
+from wizard.secrets import registry
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.groups import our_tags
+from wizard.targets.azure.polling import get_or_none, wait_lro
+from wizard.targets.base import StepContext, StepFailed
+
+# Pinned per type: Microsoft.Insights/components 2020-02-02, Microsoft.OperationalInsights/workspaces 2023-09-01.
+COMPONENT_API = "2020-02-02"
+WORKSPACE_API = "2023-09-01"
+SETTING = "APPLICATIONINSIGHTS_CONNECTION_STRING"
+ESTIMATE_S = 30.0
+
+
+def enabled(profile: Profile) -> bool:
+    return bool(getattr(profile.function, "application_insights", False))
+
+
+def component_name(profile: Profile) -> str:
+    return f"{profile.function.app_name}-insights"
+
+
+def workspace_name(profile: Profile) -> str:
+    return f"{profile.function.app_name}-logs"
+
+
+def _id(clients: AzureClients, profile: Profile, provider: str, name: str) -> str:
+    return f"/subscriptions/{clients.subscription_id}/resourceGroups/{profile.resource_group.name}/providers/{provider}/{name}"
+
+
+def component_id(clients: AzureClients, profile: Profile) -> str:
+    return _id(clients, profile, "Microsoft.Insights/components", component_name(profile))
+
+
+def workspace_id(clients: AzureClients, profile: Profile) -> str:
+    return _id(clients, profile, "Microsoft.OperationalInsights/workspaces", workspace_name(profile))
+
+
+def connection_string(clients: AzureClients, profile: Profile) -> str:
+    """The component's connection string; registered for masking (its instrumentation key lets anyone send
+    telemetry into the component)."""
+    found = get_or_none("reading Application Insights", lambda: clients.resource.resources.get_by_id(component_id(clients, profile), COMPONENT_API))
+    props = dict(getattr(found, "properties", None) or {})
+    value = str(props.get("ConnectionString") or "")
+    if not value:
+        raise StepFailed("Application Insights has no connection string yet; deploy again in a minute.")
+    registry.add(value)
+    if props.get("InstrumentationKey"):
+        registry.add(str(props["InstrumentationKey"]))
+    return value
+
+
+def _ready(resource: Any) -> bool:
+    """Generic resources carry provisioningState inside their properties dict (polling.provisioning_state reads
+    typed models)."""
+    props = getattr(resource, "properties", None) or {}
+    return resource is not None and str(props.get("provisioningState", "")).lower() == "succeeded"
+
+
+def _ensure(ctx: StepContext, get: Callable[[], Any], start: Callable[[], Any], what: str, span: tuple[float, float]) -> Any:
+    found = get_or_none(what, get)
+    if found is not None and _ready(found):
+        return found
+    wait_lro(ctx, start, what, estimate_s=ESTIMATE_S, span=span)
+    return get()
+
+
+def app_settings(clients: AzureClients, profile: Profile) -> dict[str, str]:
+    """The app setting that connects the functions host to Application Insights (none when switched off)."""
+    return {SETTING: connection_string(clients, profile)} if enabled(profile) else {}
+
+
+class MonitoringAction:
+    """The Log Analytics workspace, then the Application Insights component on it."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        clients = self._clients_for(ctx.profile)
+        found = get_or_none(
+            "looking for Application Insights",
+            lambda: clients.resource.resources.get_by_id(component_id(clients, ctx.profile), COMPONENT_API),
+        )
+        return self._outputs(found, clients, ctx.profile) if found is not None and _ready(found) else None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        resources = clients.resource.resources
+        ws_id = workspace_id(clients, profile)
+        workspace = GenericResource(
+            location=profile.azure.location,
+            tags=our_tags(profile),
+            properties={"sku": {"name": "PerGB2018"}, "retentionInDays": 30},
+        )
+        _ensure(
+            ctx,
+            lambda: resources.get_by_id(ws_id, WORKSPACE_API),
+            lambda: resources.begin_create_or_update_by_id(ws_id, WORKSPACE_API, workspace),
+            "creating the Log Analytics workspace",
+            (0.0, 0.5),
+        )
+        cid = component_id(clients, profile)
+        component = GenericResource(
+            location=profile.azure.location,
+            kind="web",
+            tags=our_tags(profile),
+            properties={"Application_Type": "web", "WorkspaceResourceId": ws_id, "IngestionMode": "LogAnalytics"},
+        )
+        found = _ensure(
+            ctx,
+            lambda: resources.get_by_id(cid, COMPONENT_API),
+            lambda: resources.begin_create_or_update_by_id(cid, COMPONENT_API, component),
+            "creating Application Insights",
+            (0.5, 1.0),
+        )
+        ctx.log(f"Application Insights {component_name(profile)} collects the app's logs and requests (workspace {workspace_name(profile)}).")
+        return self._outputs(found, clients, profile)
+
+    @staticmethod
+    def _outputs(found: Any, clients: AzureClients, profile: Profile) -> dict[str, Any]:
+        return {"component": component_name(profile), "id": found.id, "workspace_id": workspace_id(clients, profile)}
