@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up first.
-.PHONY: run test setup bench screenshots clean
+.PHONY: run test setup bench screenshots dist clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -19,8 +19,11 @@ bench: setup
 	$(PY) bench/runtime_bench.py
 	QT_QPA_PLATFORM=offscreen $(PY) bench/ui_bench.py
 
+dist: setup
+	$(PY) packaging/build_dist.py --out dist
+
 screenshots: setup
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

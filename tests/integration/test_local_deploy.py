@@ -171,8 +171,9 @@ def assert_destroyed(cli, pids: list[int], ports: list[int], name: str = "digits
     assert not (data_home() / "deployments" / name).exists()
 
 
-def test_deploy_invoke_fail_open_destroy(cli, tmp_path):
+def test_deploy_invoke_fail_open_destroy(cli, tmp_path, monkeypatch):
     """TLS-only cache (the default): MISS then HIT, redis killed -> still 200 BYPASS, destroy leaves nothing."""
+    monkeypatch.setenv("MLFUNC_WIZARD_LOG_MAX_BYTES", "600")  # small, so host.log rotates within the test
     profile = make_profile(tmp_path)
     out = cli("deploy", str(profile)).stdout
     assert "Invoke URL: http://127.0.0.1:" in out
@@ -194,6 +195,11 @@ def test_deploy_invoke_fail_open_destroy(cli, tmp_path):
     redis_nodes = procs(role="redis")
     hosts = procs(role="function-host")
     assert len(redis_nodes) == 1 and len(hosts) == 1
+    # Each is recorded with its identity (start time, executable, group marker) and logs through a pipe into
+    # the rotating writer (issue 12).
+    for p in redis_nodes + hosts:
+        assert p["ours"] and p["identity"]["group"] == manifest["group-id"]
+        assert os.readlink(f"/proc/{p['pid']}/fd/1").startswith("pipe:")
     # TLS only: the cache refuses plain text and trusts only its own CA.
     cache = redis.Redis(host="127.0.0.1", port=redis_nodes[0]["port"], ssl=True,
                         ssl_ca_certs=str(folder / "caches/mlfunc-digits-cache/tls/ca.pem"),
@@ -202,6 +208,8 @@ def test_deploy_invoke_fail_open_destroy(cli, tmp_path):
 
     assert invoke(cli) == (0, "MISS")
     assert invoke(cli) == (0, "HIT")
+    host_log = folder / "functions" / "digits-local-app" / "host.log"
+    assert host_log.with_name("host.log.1").is_file() and host_log.stat().st_size <= 600 + 4096
 
     status = cli("status", "digits-local").stdout
     assert f"pid {redis_nodes[0]['pid']}" in status and "health ok" in status
@@ -243,7 +251,7 @@ def test_resume_after_deploy_killed(cli, tmp_path):
     profile = make_profile(tmp_path)
     proc = _spawn_deploy(profile)
     try:
-        _wait_for(lambda: _journal_state("cache") == "finished", 120, proc)
+        _wait_for(lambda: _journal_state("cache") in ("finished", "created"), 120, proc)
         proc.kill()
         proc.wait(10)
     finally:
@@ -256,7 +264,7 @@ def test_resume_after_deploy_killed(cli, tmp_path):
     assert len(before) == 1
 
     out = cli("deploy", str(profile)).stdout
-    assert "Resuming" in out or "skipped" in out
+    assert "Resuming" in out or "skipped" in out or "adopted" in out
     after = redis_pids_by_cmdline(group_folder())
     assert after == before, "the resumed deploy must adopt the running cache, not start another"
     assert len(pids_under(group_folder(), "host.py")) == 1
@@ -303,7 +311,7 @@ def test_cancel_mid_package_then_deploy_finishes(cli, tmp_path, monkeypatch, env
     monkeypatch.setenv(ENV_CACHE_VAR, str(env_cache))
     out = cli("deploy", str(profile)).stdout
     assert "Invoke URL" in out
-    assert _journal_state("package") in ("finished", "skipped")
+    assert _journal_state("package") in ("finished", "skipped", "created", "adopted")
     assert len(redis_pids_by_cmdline(group_folder())) == 1
 
 
