@@ -49,6 +49,13 @@ def run_gui(argv: list[str]) -> int:
             problem = f"Could not open {paths[0]}: {exc} The wizard starts with the sample profile instead."
     window = DeploymentWizard(loaded)
     window.show()
+    if "--smoke-test" in argv:
+        # For installers and the packaging test: the first page opened, so the bundle's Qt works.
+        app.processEvents()
+        page = window.currentPage()
+        print(f"first page: {page.title() if page is not None else '(none)'}", flush=True)
+        window.close()
+        return 0 if page is not None else 1
     if problem:
         QMessageBox.warning(window, "Profile not opened", problem)
     code = app.exec()
