@@ -321,11 +321,19 @@ def rule_resource_group(p: Profile) -> Iterator[Problem]:
     yield from _name(RESOURCE_GROUP_NAME, "resource_group.name", p.resource_group.name)
 
 
+# The Azure target adds these two tags to every resource (wizard.targets.azure.groups.our_tags); they count
+# towards Azure's 50 (issue 11 item 10).
+OWN_TAG_NAMES = ("created-by", "mlfunc-deployment")
+
+
 def rule_tags(p: Profile) -> Iterator[Problem]:
-    if len(p.tags) > TAG_LIMIT:
+    own = [n for n in OWN_TAG_NAMES if n not in p.tags] if p.target == "azure" else []
+    if len(p.tags) + len(own) > TAG_LIMIT:
+        ours = f" plus the wizard's own {len(own)} ({', '.join(own)})" if own else ""
         yield _error(
             "tags",
-            f"There are {len(p.tags)} tags; Azure allows at most {TAG_LIMIT}, so remove {len(p.tags) - TAG_LIMIT}.",
+            f"There are {len(p.tags)} tags{ours}; Azure allows at most {TAG_LIMIT}, "
+            f"so remove {len(p.tags) + len(own) - TAG_LIMIT}.",
         )
     for name, value in p.tags.items():
         path = f"tags.{name}"
@@ -582,6 +590,15 @@ def rule_zones(p: Profile) -> Iterator[Problem]:
         yield _error("cache.zones", f"Zones are named {', '.join(ZONES)}; remove {', '.join(repr(z) for z in bad)}.")
     if len(set(zones)) != len(zones):
         yield _error("cache.zones", "A zone is listed twice; list each zone once.")
+    # Each zone needs a node of every shard: a classic Premium shard has replicas_per_primary + 1 nodes (issue 11
+    # item 9; docs: cache-how-to-zone-redundancy).
+    nodes = (p.cache.replicas_per_primary or 1) + 1
+    if p.cache.service == "cache-for-redis" and len(set(zones)) > nodes:
+        yield _error(
+            "cache.zones",
+            f"With {nodes - 1} replica(s) per primary each shard has {nodes} nodes, so it can span at most {nodes} "
+            f"zones; remove {len(set(zones)) - nodes} zone(s) or raise cache.replicas_per_primary.",
+        )
 
 
 def rule_persistence(p: Profile) -> Iterator[Problem]:
@@ -751,6 +768,12 @@ def rule_trigger(p: Profile) -> Iterator[Problem]:
             yield _error(
                 f"{base}.type",
                 "The local target has no Service Bus; choose an http or blob trigger, or deploy to the azure target.",
+            )
+        elif not (t.service_bus_namespace or "").strip():
+            # The binding connects identity-based to this namespace (ServiceBusConnection__fullyQualifiedNamespace).
+            yield _error(
+                f"{base}.service_bus_namespace",
+                "A Service Bus queue trigger needs the namespace that holds its queues; enter its name (e.g. my-namespace).",
             )
     # Options of another trigger type are ignored; say so, so nobody expects them to work.
     for name in ("auth_level", "input_path", "output_path", "input_queue", "output_queue"):

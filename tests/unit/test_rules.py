@@ -263,7 +263,8 @@ CASES: list[tuple[str, str, dict[str, Any], str, str | None]] = [
     ("standard-zones", "standard", {"cache.zones": ["1"]}, "cache.zones", "error"),
     ("premium-zone-4", "premium", {"cache.zones": ["1", "4"]}, "cache.zones", "error"),
     ("premium-zone-twice", "premium", {"cache.zones": ["1", "1"]}, "cache.zones", "error"),
-    ("premium-zones-ok", "premium", {"cache.zones": ["1", "2", "3"]}, "cache.zones", None),
+    ("premium-zones-ok", "premium", {"cache.zones": ["1", "2", "3"], "cache.replicas_per_primary": 2}, "cache.zones", None),
+    ("premium-zones-over-nodes", "premium", {"cache.zones": ["1", "2", "3"], "cache.replicas_per_primary": 1}, "cache.zones", "error"),
     # persistence: Premium only, RDB xor AOF (one mode), frequencies, AOF not with >1 replica
     ("standard-rdb", "standard", {"cache.persistence.mode": "rdb"}, "cache.persistence.mode", "error"),
     ("standard-aof", "standard", {"cache.persistence.mode": "aof"}, "cache.persistence.mode", "error"),
@@ -480,11 +481,22 @@ CASES: list[tuple[str, str, dict[str, Any], str, str | None]] = [
         "managed",
         {
             "function.trigger": profiles.Trigger(
-                type="service-bus-queue", auth_level=None, input_queue="in", output_queue="out"
+                type="service-bus-queue", auth_level=None, input_queue="in", output_queue="out", service_bus_namespace="ns1"
             )
         },
         "function.trigger",
         None,
+    ),
+    (
+        "service-bus-needs-namespace",  # issue 11 item 5 (H5)
+        "managed",
+        {
+            "function.trigger": profiles.Trigger(
+                type="service-bus-queue", auth_level=None, input_queue="in", output_queue="out"
+            )
+        },
+        "function.trigger.service_bus_namespace",
+        "error",
     ),
     (
         "service-bus-needs-input",
