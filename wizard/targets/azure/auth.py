@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from typing import Any
 
-from azure.core.credentials import TokenCredential
+from azure.core.credentials import AccessToken, TokenCredential
 from azure.identity import (
     AzureAuthorityHosts,
     ChainedTokenCredential,
@@ -66,17 +67,55 @@ def cloud_for(profile: Profile) -> Cloud:
     return CLOUDS[name]
 
 
+class TenantCredential:
+    """Asks every token of `tenant` (azure.tenant_id): DefaultAzureCredential takes no tenant_id, so the tenant
+    goes into each get_token call, which its developer credentials (Azure CLI, azd, PowerShell, VS Code) honour
+    for tenants in `additionally_allowed_tenants`. Without it a subscription in another tenant than the
+    signed-in account's home tenant gets 401 InvalidAuthenticationTokenTenant from ARM."""
+
+    def __init__(self, inner: Any, tenant: str):
+        self.inner = inner
+        self.tenant = tenant
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        kwargs["tenant_id"] = kwargs.get("tenant_id") or self.tenant
+        return self.inner.get_token(*scopes, **kwargs)
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
+
+def for_tenant(credential: Any, profile: Profile) -> Any:
+    """`credential`, asking for tokens of the profile's tenant when it names one (else unchanged)."""
+    tenant = profile.azure.tenant_id or ""
+    if not tenant or isinstance(credential, TenantCredential):
+        return credential
+    return TenantCredential(credential, tenant)
+
+
+def _default_chain_credential(profile: Profile, cloud: Cloud, **kwargs: Any) -> DefaultAzureCredential:
+    tenant = profile.azure.tenant_id or None
+    if tenant:
+        # Tenant-specific settings of the credentials that take one; the developer credentials get it per request.
+        kwargs.update(additionally_allowed_tenants=[tenant], interactive_browser_tenant_id=tenant,
+                      shared_cache_tenant_id=tenant, visual_studio_code_tenant_id=tenant)
+    return DefaultAzureCredential(authority=cloud.authority, **kwargs)
+
+
 def default_credential(profile: Profile) -> TokenCredential:
     """DefaultAzureCredential (environment, workload/managed identity, Azure CLI, PowerShell, azd…), then a
     browser sign-in, then a device code. azure-identity keeps tokens in memory only (no persistent cache
     is enabled here), and refreshes them before expiry, so a 20-minute poll survives token lifetimes."""
     cloud = cloud_for(profile)
     tenant = profile.azure.tenant_id or None
-    return ChainedTokenCredential(
-        DefaultAzureCredential(authority=cloud.authority, exclude_interactive_browser_credential=True),
+    chain = ChainedTokenCredential(
+        _default_chain_credential(profile, cloud, exclude_interactive_browser_credential=True),
         InteractiveBrowserCredential(authority=cloud.authority, tenant_id=tenant),
         DeviceCodeCredential(authority=cloud.authority, tenant_id=tenant, prompt_callback=_device_code_prompt),
     )
+    return for_tenant(chain, profile)
 
 
 def _device_code_prompt(verification_uri: str, user_code: str, expires_on: object) -> None:
@@ -93,7 +132,8 @@ def sign_in(profile: Profile, interactive: bool = True, credential: TokenCredent
         if interactive:
             credential = default_credential(profile)
         else:
-            credential = DefaultAzureCredential(authority=cloud.authority)
+            credential = _default_chain_credential(profile, cloud)
+    credential = for_tenant(credential, profile)
     try:
         credential.get_token(cloud.scope)
     except Exception as exc:  # azure-identity raises several types; all mean "not signed in"
