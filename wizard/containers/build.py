@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
+import urllib3
 from docker.errors import DockerException
 from requests.exceptions import RequestException
 
@@ -20,6 +23,9 @@ from wizard.core.errors import WizardError
 PLATFORM = "linux/amd64"  # Azure runs amd64 whatever the build machine is
 _STEP = re.compile(r"^Step (\d+)/(\d+) :")
 TAIL_LINES = 30
+# What a stream broken mid-way raises, from each layer of the HTTP stack.
+STREAM_ERRORS = (DockerException, RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError,
+                 ValueError)
 
 
 class BuildFailed(WizardError):
@@ -53,13 +59,12 @@ class _StreamHandle:
             response = self.response
         if response is None:
             return
-        try:
-            sock = engine.client._get_raw_response_socket(response)
-            sock.shutdown(socket.SHUT_RDWR)  # wakes the reader blocked in recv()
-        except (OSError, AttributeError, DockerException, RequestException):
-            pass
-        with contextlib.suppress(Exception):  # closing a half-dead response may raise anything; it is closed either way
-            response.close()
+        # Only shut the socket down here: that wakes the reader blocked in recv() with EOF. Closing the response
+        # from this thread would wait for the reader's buffer lock; the reading thread closes it (stream_call).
+        with contextlib.suppress(OSError, AttributeError, DockerException, RequestException):
+            raw = engine.client._get_raw_response_socket(response)
+            sock = getattr(raw, "_sock", raw)  # unix sockets come back as a SocketIO wrapper
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _capture_stream(engine: Engine, handle: _StreamHandle) -> Callable[[], None]:
@@ -102,13 +107,16 @@ def stream_call(engine: Engine, start: Callable[[], Iterator[dict[str, Any]]], c
         chunks = start()
         restore()
         yield from chunks
-    except (RequestException, OSError, ValueError, DockerException):
+    except STREAM_ERRORS:
         if handle.closed or (cancel_event is not None and cancel_event.is_set()):
             return
         raise
     finally:
         restore()
         stop.set()
+        if handle.response is not None:
+            with contextlib.suppress(Exception):  # a shut-down socket may complain on close; it is closed either way
+                handle.response.close()
 
 
 def build_image(
@@ -166,7 +174,7 @@ def build_image(
                 image_id = chunk["aux"]["ID"]
             elif "status" in chunk:
                 emit(" ".join(str(chunk[k]) for k in ("id", "status", "progress") if chunk.get(k)))
-    except (DockerException, RequestException, OSError) as exc:
+    except STREAM_ERRORS as exc:
         if partial:
             emit(partial)
         raise BuildFailed(f"The Docker build stopped: {exc}; check that the engine is still running and build again.",
