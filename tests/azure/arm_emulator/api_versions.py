@@ -32,8 +32,8 @@ def family(path: str) -> str | None:
     lowered = path.lower().rstrip("/")
     if _POLL.search(lowered):
         return None  # ARM hands out polling URLs itself, with whatever version it chose
-    if re.match(r"^/subscriptions/[^/]+/providers(/[^/]+(/register)?)?$", lowered):
-        return "resources"  # provider registration (GET/POST .../providers/{ns}) is Microsoft.Resources' (H5, issue 11 item 14)
+    if re.match(r"^/subscriptions/[^/]+/(providers(/[^/]+(/register)?)?|resources)$", lowered):
+        return "resources"  # provider registration and the generic resource listing are Microsoft.Resources' (H5, issue 11 item 14)
     providers = list(_PROVIDER.finditer(lowered))
     if providers:
         last = providers[-1]  # a role assignment on a registry is Microsoft.Authorization's request

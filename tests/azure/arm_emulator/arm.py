@@ -157,6 +157,10 @@ class ArmState:
             return self._blob(method, path, query, raw, headers)
         if lowered.startswith("/api/"):
             return self._invoke(method, path, query, body, headers)
+        if lowered.startswith("/admin/"):  # the functions host's admin API (host status; issue 11 item 5)
+            from tests.azure.arm_emulator import hooks
+
+            return hooks.admin(self, method, path, query, headers)
         if lowered == "/subscriptions":
             return Reply(200, {"value": [self._subscription(s) for s in self.subscriptions]})
         match = re.match(r"^/subscriptions/([^/]+)(/.*)?$", path, re.IGNORECASE)
@@ -526,6 +530,9 @@ class ArmState:
             repo, _, tag = image.partition(":")
             images.append({"registry": reg["properties"]["loginServer"], "repository": repo, "tag": tag or "latest"})
         function_host.remember(self, images, app)
+        from tests.azure.arm_emulator import hooks
+
+        hooks.built(self, images, archive)  # the bindings the host will index (issue 11 item 5)
         run = {
             "id": f"{reg['id']}/runs/{run_id}",
             "name": run_id,

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.azure.arm_emulator import blobs, host_status, insights, names, preflight, registry_login, roles
+from tests.azure.arm_emulator import blobs, host_status, insights, names, preflight, registry_login, roles, servicebus
 from tests.azure.arm_emulator.arm import PROVIDERS, Reply
 
 PROVIDERS.update(insights.PROVIDERS)
-PROVIDERS.update(host_status.PROVIDERS)
+PROVIDERS.update(servicebus.PROVIDERS)
 
 
 def route(state: Any, method: str, path: str, query: dict[str, str], body: Any) -> Reply | None:
     """Subscription-level routes these modules answer (provider registration, geo regions, usages, role
     assignment listing/deletion); None lets arm.py route the request."""
-    return preflight.route(state, method, path, query) or roles.route(state, method, path, query) or host_status.route(state, method, path, query)
+    return preflight.route(state, method, path, query) or roles.route(state, method, path, query) or servicebus.route(state, method, path, query)
 
 
 def before_create(state: Any, provider: str, key: str, name: str, body: dict[str, Any]) -> Reply | None:
@@ -31,6 +31,7 @@ def after_create(state: Any, provider: str, resource: dict[str, Any]) -> None:
     if provider == "microsoft.containerregistry/registries":
         resource["properties"]["loginServer"] = registry_login.login_server(state, resource["name"])
     insights.on_create(state, provider, resource)
+    servicebus.on_create(state, provider, resource)
 
 
 def role_assignment_refusal(state: Any, props: dict[str, Any]) -> Reply | None:
@@ -39,3 +40,14 @@ def role_assignment_refusal(state: Any, props: dict[str, Any]) -> Reply | None:
 
 def blob_put(state: Any, name: str, query: dict[str, str], raw: bytes, headers: dict[str, str]) -> Reply | None:
     return blobs.put(state, name, query, raw, headers)
+
+
+def built(state: Any, images: list[dict[str, str]], archive: bytes) -> None:
+    """An ACR Tasks run pushed `images` from `archive`: remember what the host will find in them."""
+    host_status.built(state, images, archive)
+
+
+def admin(state: Any, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> Reply:
+    """The functions host's admin API (/admin/host/status)."""
+    return host_status.admin(state, method, path, query, headers)
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlsplit
 from typing import Any, Callable
 
 import requests
@@ -22,7 +23,7 @@ from azure.mgmt.web.models import (
 
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
-from wizard.targets.azure import cache_classic, managed_redis, monitoring, storage
+from wizard.targets.azure import cache_classic, host_status, managed_redis, monitoring, servicebus, storage
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import verify_setting
 from wizard.targets.azure.errors import azure_call, translate
@@ -222,6 +223,7 @@ def desired_settings(clients: AzureClients, ctx: StepContext) -> dict[str, str]:
             settings["DOCKER_REGISTRY_SERVER_USERNAME"] = ctx.secrets.get("registry_username", "")
             settings["DOCKER_REGISTRY_SERVER_PASSWORD"] = ctx.secrets["registry_password"]
     settings.update(monitoring.app_settings(clients, profile))  # APPLICATIONINSIGHTS_CONNECTION_STRING (masked)
+    settings.update(servicebus.app_settings(ctx))  # ServiceBusConnection__fullyQualifiedNamespace (identity-based)
     settings.update(cache_settings(clients, profile, ctx.outputs["cache"]))
     settings.update({k: str(v) for k, v in package.get("app_settings", {}).items()})
     for value in settings.values():
@@ -390,7 +392,9 @@ class SmokeTestAction:
         profile = ctx.profile
         keys = ctx.outputs["function-keys"]
         if not keys.get("invoke_url"):
-            return {"skipped": f"no HTTP endpoint for a {profile.function.trigger.type} trigger"}
+            # No endpoint to call: the host's own status says whether the trigger's bindings started (issue 11 item 5).
+            state = host_status.check(self._clients_for(profile), profile, urlsplit(keys.get("health_url", "")).netloc)
+            return {"skipped": f"no HTTP endpoint for a {profile.function.trigger.type} trigger", "host_state": state}
         key = ctx.secrets.get("function_key") or function_key(self._clients_for(profile), profile, keys["function"])
         if not key:
             raise TransientError("The functions host does not hand out keys yet; trying again.")

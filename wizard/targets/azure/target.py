@@ -8,7 +8,7 @@ from typing import Any, Callable
 from azure.core.credentials import TokenCredential
 
 from wizard.profile import Profile
-from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, monitoring, registry, storage
+from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, monitoring, registry, servicebus, storage
 from wizard.targets.azure.auth import default_credential
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.base import Endpoint, Step, StepFailed
@@ -97,6 +97,13 @@ class AzureTarget:
             for step in steps:
                 if step.name == "app-settings":
                     step.needs = (*step.needs, "monitoring")
+        if servicebus.used(profile):  # issue 11 item 5: identity-based Service Bus connection
+            steps.append(Step("service-bus-access", "Let the app use its Service Bus namespace",
+                              "Azure Service Bus Data Receiver (+ Sender) role assignments on the namespace",
+                              ("function-app",), servicebus.ServiceBusAccessAction(c), 15))
+            for step in steps:
+                if step.name == "app-settings":
+                    step.needs = (*step.needs, "service-bus-access")
         # Preflight (issue 11 item 14): every other step needs it, so what it finds stops the run before anything is created.
         from wizard.targets.azure.preflight import PreflightAction
 

@@ -1,0 +1,95 @@
+"""A Service Bus queue trigger on Azure, identity-based: the app reads `ServiceBusConnection__fullyQualifiedNamespace`
+(learn.microsoft.com/azure/azure-functions/functions-bindings-service-bus-trigger#identity-based-connections) and
+its managed identity gets Azure Service Bus Data Receiver on the namespace (and Data Sender when it writes an
+output queue). The namespace itself is the user's; the wizard never creates or deletes it."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from wizard.profile import Profile
+from wizard.targets.azure import roles
+from wizard.targets.azure.clients import AzureClients
+from wizard.targets.azure.errors import azure_call
+from wizard.targets.base import StepContext, StepFailed
+
+NAMESPACE_API = "2021-11-01"  # Microsoft.ServiceBus/namespaces, pinned
+CONNECTION = "ServiceBusConnection"  # the binding's `connection` in the generated function_app.py
+SETTING = f"{CONNECTION}__fullyQualifiedNamespace"
+
+
+def used(profile: Profile) -> bool:
+    return profile.function.trigger.type == "service-bus-queue"
+
+
+def namespace_name(profile: Profile) -> str:
+    """The namespace's resource name, whether the profile gives it bare or as <name>.servicebus.windows.net."""
+    return (profile.function.trigger.service_bus_namespace or "").strip().split(".")[0]
+
+
+def find_namespace(clients: AzureClients, profile: Profile) -> Any:
+    """The namespace resource of this subscription (any group); a sentence when it is not there."""
+    name = namespace_name(profile)
+    if not name:
+        raise StepFailed("A Service Bus queue trigger needs its namespace: set function.trigger.service_bus_namespace and deploy again.")
+    flt = f"resourceType eq 'Microsoft.ServiceBus/namespaces' and name eq '{name}'"
+    found = azure_call("looking for the Service Bus namespace", lambda: list(clients.resource.resources.list(filter=flt)))
+    if not found:
+        raise StepFailed(
+            f"The Service Bus namespace {name} is not in this subscription: create it (with the queues the trigger reads and "
+            "writes) or correct function.trigger.service_bus_namespace, then deploy again."
+        )
+    return azure_call("reading the Service Bus namespace", clients.resource.resources.get_by_id, found[0].id, NAMESPACE_API)
+
+
+def fully_qualified(namespace: Any) -> str:
+    """<name>.servicebus.windows.net (other clouds differ), from the namespace's own endpoint."""
+    endpoint = str((getattr(namespace, "properties", None) or {}).get("serviceBusEndpoint") or "")
+    host = urlsplit(endpoint).hostname if endpoint else None
+    return host or f"{namespace.name}.servicebus.windows.net"
+
+
+def app_settings(ctx: StepContext) -> dict[str, str]:
+    """The identity-based connection the binding reads (none without a Service Bus trigger)."""
+    access = ctx.outputs.get("service-bus-access") or {}
+    return {SETTING: access["namespace"]} if access.get("namespace") else {}
+
+
+class ServiceBusAccessAction:
+    """Azure Service Bus Data Receiver (+ Sender with an output queue) on the namespace for the app's identity."""
+
+    def __init__(self, clients_for: Callable[[Profile], AzureClients]):
+        self._clients_for = clients_for
+
+    def _wanted(self, profile: Profile) -> list[str]:
+        wanted = [roles.SERVICE_BUS_RECEIVER]
+        if profile.function.trigger.output_queue:
+            wanted.append(roles.SERVICE_BUS_SENDER)
+        return wanted
+
+    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+        principal = ctx.outputs.get("function-app", {}).get("principal_id")
+        if not principal:
+            return None
+        clients = self._clients_for(ctx.profile)
+        namespace = find_namespace(clients, ctx.profile)
+        if all(roles.has(clients, namespace.id, principal, role) for role in self._wanted(ctx.profile)):
+            return self._outputs(namespace, ctx.profile)
+        return None
+
+    def run(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        principal = ctx.outputs["function-app"].get("principal_id")
+        if not principal:
+            raise StepFailed("The function app has no managed identity, so it cannot read Service Bus; deploy again to recreate it.")
+        clients = self._clients_for(profile)
+        namespace = find_namespace(clients, profile)
+        for role in self._wanted(profile):
+            roles.assign(ctx, clients, namespace.id, principal, role, f"giving the function app {roles.ROLE_NAMES[role]} on {namespace.name}")
+            ctx.log(f"Granted {roles.ROLE_NAMES[role]} on the Service Bus namespace {namespace.name} to the function app's identity.")
+        return self._outputs(namespace, profile)
+
+    def _outputs(self, namespace: Any, profile: Profile) -> dict[str, Any]:
+        return {"namespace": fully_qualified(namespace), "namespace_id": namespace.id,
+                "roles": [roles.ROLE_NAMES[r] for r in self._wanted(profile)]}
