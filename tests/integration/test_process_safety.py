@@ -521,3 +521,57 @@ def test_a_failed_first_deploy_stops_what_it_started_and_a_later_one_says_what_r
     assert len(running) == 1 and running[0]["ours"]
     assert any("Still running" in line and f"pid {running[0]['pid']}" in line
                and f"mlfunc-wizard destroy {profile.name}" in line for line in lines), lines
+
+
+def test_the_host_restart_leaves_a_foreign_pid_in_the_host_state(started):
+    """function_host.stop/start stop the previous host only when its identity matches."""
+    from wizard.targets.local import function_host
+
+    folder = _group_with_records([])
+    other = _look_alike(started, {processes.GROUP_ENV: _group_id(folder) or "x"})
+    identity = processes.identify(other.pid, _group_id(folder) or "x")
+    identity["exe"] = "/usr/bin/not-the-program-we-started"
+    state = function_host.HostState(pid=other.pid, port=1, python=sys.executable, app_dir="", app_sha="",
+                                    settings_sha="", log_file="", identity=identity)
+    function_host.write_state(folder, "app-x", state)
+    lines: list[str] = []
+    function_host.stop(folder, "app-x", log=lines.append)
+    assert other.poll() is None
+    assert any(str(other.pid) in line and "another program" in line for line in lines), lines
+    # A state file of an older version (no identity) is never signalled either.
+    state.identity = None
+    function_host.write_state(folder, "app-x", state)
+    function_host.stop(folder, "app-x", log=lines.append)
+    assert other.poll() is None and "stop it yourself" in lines[-1]
+
+
+def test_an_old_cache_record_without_identity_is_never_signalled(redis_factory):
+    cache = redis_factory(tls=False, password="pw")
+    state_file = cache.folder / "cache.json"
+    state = json.loads(state_file.read_text())
+    for node in state["nodes"]:
+        node.pop("identity")
+    state.pop("group")
+    state_file.write_text(json.dumps(state))  # as an older mlfunc-wizard wrote it
+    old = load_cache(cache.folder, "pw")
+    lines: list[str] = []
+    assert not old.stop(timeout=1.0, log=lines.append)
+    assert processes.pid_alive(cache.nodes[0].pid)
+    assert any(f"kill {cache.nodes[0].pid}" in line for line in lines), lines
+    # `status` shows it as running but not provably ours.
+    from wizard.targets.local.status import describe_group
+
+    folder = _group_with_records([_record(cache.nodes[0].pid)])
+    assert any("alive, not provably ours" in line for line in describe_group(folder))
+
+
+def test_rotating_file_keeps_whole_lines(tmp_path):
+    from wizard.targets.local.log_rotation import RotatingFile
+
+    out = RotatingFile(tmp_path / "x.log", max_bytes=10, backups=2)
+    out.write(b"12345\n" + b"a-line-longer-than-ten\n" + b"678\n")
+    out.close()
+    assert (tmp_path / "x.log").read_bytes() == b"678\n"
+    assert (tmp_path / "x.log.1").read_bytes() == b"a-line-longer-than-ten\n"
+    assert (tmp_path / "x.log.2").read_bytes() == b"12345\n"
+    assert not (tmp_path / "x.log.3").exists()

@@ -185,9 +185,9 @@ def stop_owned(record: Any, *, timeout: float = 5.0, log: Callable[[str], None] 
     if not signal_owned(record, signal.SIGTERM, log=log):
         return not pid_alive(pid)
     if wait_gone(pid, timeout):
-        return True
+        return _writer_done(record)
     signal_owned(record, signal.SIGKILL, log=log)
-    return wait_gone(pid, 3.0)
+    return wait_gone(pid, 3.0) and _writer_done(record)
 
 
 def kill_owned(record: Any, *, log: Callable[[str], None] | None = None) -> bool:
@@ -197,7 +197,20 @@ def kill_owned(record: Any, *, log: Callable[[str], None] | None = None) -> bool
         return True
     if not signal_owned(record, signal.SIGKILL, log=log):
         return not pid_alive(pid)
-    return wait_gone(pid, 3.0)
+    return wait_gone(pid, 3.0) and _writer_done(record)
+
+
+def _writer_done(record: Any, timeout: float = 3.0) -> bool:
+    """Wait (never signal) until the process's log writer has copied its last lines and ended (end of input)."""
+    _, ident, _ = _fields(record)
+    writer = ident.get("writer") if isinstance(ident, Mapping) else None
+    if not isinstance(writer, Mapping) or not isinstance(writer.get("pid"), int):
+        return True
+    wpid, started = writer["pid"], writer.get("start_time")
+    deadline = time.monotonic() + timeout
+    while pid_alive(wpid) and start_time(wpid) == started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return True
 
 
 # --- spawning -------------------------------------------------------------------------------
@@ -260,7 +273,11 @@ def spawn_detached(
                 cwd=str(cwd) if cwd else None, start_new_session=True, close_fds=True,
             )
     # Popen returns after exec succeeded, so /proc already shows the new program and its environment.
-    spawned = Spawned(proc.pid, identify(proc.pid, group), proc, writer)
+    identity = identify(proc.pid, group)
+    if identity is not None and writer is not None:
+        # Waited for (never signalled) after a stop, so a stop returns once the log is complete.
+        identity["writer"] = {"pid": writer.pid, "start_time": start_time(writer.pid)}
+    spawned = Spawned(proc.pid, identity, proc, writer)
     if pid_file is not None:
         pid_file.write_text(f"{proc.pid}\n", encoding="utf-8")
     # Reap the children in the background if they die while we still run, so they never linger as zombies
