@@ -236,3 +236,37 @@ def test_entra_setting_uses_a_managed_identity_credential_provider_and_no_passwo
     assert "password" not in options
     assert options["ssl"] is True and options["socket_timeout"] == 0.1
     assert options["retry"].get_retries() == 0
+
+
+def test_each_thread_keeps_one_connection_and_a_thread_end_releases_it(digits_app, model, redis_factory):
+    """Connection reuse across requests: a worker thread scores through its own client and connection
+    (no shared pool to lock and probe per command); one-row write-backs need no second connection."""
+    import gc
+    import threading
+
+    cache = redis_factory(tls=True, password="per-thread-password-1")
+    service = service_for(digits_app, env_for(cache))
+    assert service.try_load()
+    admin = cache.client()
+    baseline = len(admin.client_list())
+    scored = [threading.Event() for _ in range(3)]
+    done = threading.Event()
+    answers: list[tuple] = []
+
+    def worker(offset: int) -> None:
+        for index in range(5):  # misses (one-row write-backs), then hits, on one connection
+            answers.append(score(service, [ROWS[offset + index % 2]]))
+        scored[offset // 2].set()
+        done.wait(20)
+
+    threads = [threading.Thread(target=worker, args=(n * 2,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    wait_for(lambda: all(e.is_set() for e in scored), what="three threads to finish scoring")
+    assert len(admin.client_list()) == baseline + 3
+    assert all(status == 200 for status, _, _ in answers) and {c for _, c, _ in answers} <= {"MISS", "HIT"}
+    done.set()
+    for thread in threads:
+        thread.join(20)
+    gc.collect()
+    wait_for(lambda: len(admin.client_list()) == baseline, what="the ended threads' connections to close")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -31,10 +33,22 @@ class ResultCache:
         self.settings = settings
         self.breaker = breaker
         self._factory = client_factory
-        self._client: Any = None
+        self._client: Any = None  # the shared cluster client
         self._client_lock = threading.Lock()
+        # One client with its own connection per thread (single server): no pool lock and no per-command
+        # "is there stray data?" check on a shared pool; a thread's client goes when the thread does.
+        self._local = threading.local()
+        self._thread_clients: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def _get_client(self) -> Any:
+        if not self.settings.cluster:
+            client = getattr(self._local, "client", None)
+            if client is None:
+                client = self._factory(self.settings)
+                self._local.client = client
+                with self._client_lock:
+                    self._thread_clients.add(client)
+            return client
         if self._client is None:
             with self._client_lock:
                 if self._client is None:
@@ -61,10 +75,7 @@ class ResultCache:
         with self._client_lock:
             client, self._client = self._client, None
         if client is not None:
-            try:
-                client.close()
-            except Exception:  # closing a broken client may fail too; nothing to do
-                pass
+            _close_quietly(client)
 
     def get_many(self, keys: list[str]) -> list[bytes | None]:
         if not keys:
@@ -84,6 +95,10 @@ class ResultCache:
             return
 
         def write(client: Any) -> None:
+            if len(items) == 1:  # the usual one-row miss: no pipeline (which takes a second connection)
+                ((key, value),) = items.items()
+                client.set(key, value, ex=ttl_seconds)
+                return
             pipe = client.pipeline(transaction=False)
             for key, value in items.items():
                 pipe.set(key, value, ex=ttl_seconds)
@@ -100,3 +115,13 @@ class ResultCache:
 
     def close(self) -> None:
         self._reset_client()
+        with self._client_lock:
+            clients, self._thread_clients = list(self._thread_clients), weakref.WeakSet()
+        self._local = threading.local()
+        for client in clients:
+            _close_quietly(client)
+
+
+def _close_quietly(client: Any) -> None:
+    with contextlib.suppress(Exception):  # closing a broken client may fail too; nothing to do
+        client.close()

@@ -58,8 +58,8 @@ def client_options(settings: RedisSettings) -> dict[str, Any]:
 
 
 def make_client(settings: RedisSettings) -> Any:
-    """A redis-py client (cluster-aware when REDIS_CLUSTER=true). A cluster client contacts the
-    cluster while it is built, so callers build it lazily, inside the circuit breaker."""
+    """A redis-py client (cluster-aware when REDIS_CLUSTER=true). Both connect while they are built,
+    so callers build them lazily, inside the circuit breaker."""
     import redis
     from redis.cluster import RedisCluster
 
@@ -72,4 +72,6 @@ def make_client(settings: RedisSettings) -> Any:
             require_full_coverage=False,
             **options,
         )
-    return redis.Redis(host=settings.host, port=settings.port, **options)
+    # One connection per client: the cache builds one client per thread, so a pool would only add a lock
+    # and a readiness check to every command.
+    return redis.Redis(host=settings.host, port=settings.port, single_connection_client=True, **options)
