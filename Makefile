@@ -11,6 +11,8 @@ run: setup
 	$(VENV)/bin/mlfunc-wizard
 
 test: setup
+	$(VENV)/bin/ruff check wizard
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 

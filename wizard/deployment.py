@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -118,7 +119,7 @@ class _DeployLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+")
         try:
-            if os.name == "posix":
+            if sys.platform != "win32":  # (sys.platform, not os.name: mypy checks only this platform's branch)
                 import fcntl
 
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -64,3 +65,75 @@ def test_a_wizard_import_in_the_runtime_breaks_the_runtime_contract(package_copy
     assert re.search(rf"^{re.escape(RUNTIME_CONTRACT)}.* BROKEN", result.stdout, re.M), result.stdout
     assert re.search(r"Contracts: \d+ kept, 1 broken\.", result.stdout), result.stdout
     assert "wizard.runtime.layering_probe -> wizard.profile" in result.stdout
+
+
+# --- the layers contract and import cycles (issue 14) ----------------------------------------------
+
+LAYERS_CONTRACT = "Layers: ui -> deployment/session -> core engine -> targets"
+
+# Prints the import cycles of the `wizard` package found on sys.path, as JSON (one list of modules each).
+CYCLES_SCRIPT = r'''
+import json, sys
+import grimp
+
+graph = grimp.build_graph("wizard")
+sys.setrecursionlimit(20000)
+index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+def visit(v):
+    index[v] = low[v] = len(index)
+    stack.append(v)
+    on_stack.add(v)
+    for w in graph.find_modules_directly_imported_by(v):
+        if w not in graph.modules:
+            continue
+        if w not in index:
+            visit(w)
+            low[v] = min(low[v], low[w])
+        elif w in on_stack:
+            low[v] = min(low[v], index[w])
+    if low[v] == index[v]:
+        component = []
+        while True:
+            w = stack.pop()
+            on_stack.discard(w)
+            component.append(w)
+            if w == v:
+                break
+        if len(component) > 1:
+            cycles.append(sorted(component))
+
+for module in sorted(graph.modules):
+    if module not in index:
+        visit(module)
+print(json.dumps(cycles))
+'''
+
+
+def import_cycles(root: Path) -> list[list[str]]:
+    """Every strongly connected group of modules under wizard/ (imports inside functions included)."""
+    done = subprocess.run([sys.executable, "-c", CYCLES_SCRIPT], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_no_import_cycles_under_wizard():
+    cycles = import_cycles(REPO)
+    assert cycles == [], "import cycles under wizard/: " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+def test_the_cycle_check_finds_a_cycle(package_copy):
+    plan = package_copy / "wizard" / "core" / "plan.py"
+    plan.write_text(plan.read_text() + "\n\ndef _late():\n    from wizard.core import engine  # noqa\n")
+    cycles = import_cycles(package_copy)
+    assert any({"wizard.core.plan", "wizard.core.engine"} <= set(c) for c in cycles), cycles
+
+
+def test_an_upward_import_breaks_the_layers_contract(package_copy):
+    base = package_copy / "wizard" / "targets" / "base.py"
+    base.write_text(base.read_text() + "\n\ndef _late():\n    from wizard import deployment  # noqa\n")
+    result = lint(package_copy)
+    assert result.returncode != 0
+    assert re.search(rf"^{re.escape(LAYERS_CONTRACT)}.*BROKEN", result.stdout, re.M), result.stdout
+    assert "wizard.targets.base -> wizard.deployment" in result.stdout

@@ -82,7 +82,7 @@ class SecretStore(dict):
         registry.add(value)
         super().__setitem__(key, value)
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: Any) -> None:
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
@@ -315,7 +315,7 @@ class Engine:
         except StepFailed as exc:
             self._finish(step, _Done(name, StepState.FAILED, message=scrub(str(exc)), detail=scrub(exc.detail or "")),
                          started, t0)
-        except BaseException as exc:  # noqa: BLE001 - a worker must always report back
+        except BaseException as exc:  # a worker must always report back
             if self.cancel_event.is_set():
                 # e.g. a child process killed by the step's own cancel handling
                 self._finish(step, _Done(name, StepState.CANCELLED, message="Cancelled."), started, t0)
@@ -424,7 +424,7 @@ class Engine:
                 try:
                     self.journal.step_ended(step.name, done.state, error=done.message, started=started,
                                             duration_s=duration)
-                except Exception:  # noqa: BLE001 - the event below still tells the user
+                except Exception:  # the event below still tells the user
                     log.exception("could not journal the end of step %s", step.name)
                 self._emit_now(StepEvent(kind_for(done.state), step.name, done.message, duration_s=duration,
                                          detail=done.detail, state=done.state.value))
@@ -445,7 +445,7 @@ class Engine:
             # One event at a time: sinks (CLI printing, Qt signal bridges) then see a consistent order per step.
             with self._emit_lock:
                 self._sink(event)
-        except Exception:  # noqa: BLE001 - a broken sink must not take the deployment down
+        except Exception:  # a broken sink must not take the deployment down
             log.exception("event sink failed on %s", event)
 
 

@@ -48,7 +48,7 @@ class Outputs:
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls: type[O], data: Mapping[str, Any]) -> O:
+    def from_dict(cls: type[OutputsT], data: Mapping[str, Any]) -> OutputsT:
         """Rebuild from a journal: unknown keys are ignored, missing keys take the field's default;
         a missing key without a default raises OutputsMismatch (the step then observes afresh)."""
         values: dict[str, Any] = {}
@@ -77,7 +77,7 @@ class Outputs:
         return isinstance(key, str) and key in {f.name for f in fields(self)}
 
 
-O = TypeVar("O", bound=Outputs)
+OutputsT = TypeVar("OutputsT", bound=Outputs)
 
 
 def _plain(value: Any) -> Any:
@@ -209,7 +209,7 @@ class StepContext:
     # outputs class -> the step that declares it (filled by the engine from the plan)
     producers: dict[type, str] = field(default_factory=dict)
 
-    def output(self, kind: type[O]) -> O:
+    def output(self, kind: type[OutputsT]) -> OutputsT:
         """The typed outputs of the step that declares `kind` (it must be one of this step's needs,
         directly or not). A missing producer is a target bug: it raises StepFailed with the names."""
         name = self.producers.get(kind)
