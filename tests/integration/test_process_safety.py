@@ -575,3 +575,38 @@ def test_rotating_file_keeps_whole_lines(tmp_path):
     assert (tmp_path / "x.log.1").read_bytes() == b"a-line-longer-than-ten\n"
     assert (tmp_path / "x.log.2").read_bytes() == b"12345\n"
     assert not (tmp_path / "x.log.3").exists()
+
+
+def test_kill_9_of_a_deploy_mid_package_build(tmp_path, started, stop_group_processes):
+    """The whole CLI: `mlfunc-wizard deploy` killed with SIGKILL while pip waits on the package index (a loopback
+    index that never answers, an empty package cache). No pip survives it; the next deploy (whose index answers 404
+    at once, so it falls back to the wizard's interpreter) removes the dead build's folder and finishes."""
+    cold = tmp_path / "envs"
+    cold.mkdir()
+    profile = tmp_path / "digits-local.json"
+    profile.write_text(EXAMPLE.read_text())
+    hanging = _HangingIndex()
+    env = dict(os.environ, MLFUNC_WIZARD_ENV_CACHE=str(cold), PIP_CONFIG_FILE=os.devnull, PIP_FIND_LINKS="",
+               PIP_EXTRA_INDEX_URL="", PIP_INDEX_URL=f"http://127.0.0.1:{hanging.port}/simple")
+    deploy = started.start([sys.executable, "-m", "wizard", "deploy", str(profile)], env=env, cwd=str(REPO))
+    try:
+        assert hanging.accepted.wait(180), "pip never reached the package index"
+        build = next(p for p in cold.glob(".build-*") if p.is_dir())
+        assert _pids_with(str(build)), "no pip process is building"
+        os.kill(deploy.pid, signal.SIGKILL)  # the test's own child
+        deploy.wait(10)
+        assert _wait_for(lambda: not _pids_with(str(build)), 30), _pids_with(str(build))
+    finally:
+        hanging.close()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EmptyIndex)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env["PIP_INDEX_URL"] = f"http://127.0.0.1:{server.server_address[1]}/simple"
+        again = subprocess.run([sys.executable, "-m", "wizard", "deploy", str(profile)], env=env, cwd=REPO,
+                               capture_output=True, text=True, timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "Removed the unfinished package build" in again.stdout
+    assert not build.exists() and not list(cold.glob(".build-*"))
