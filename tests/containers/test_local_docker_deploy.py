@@ -52,7 +52,7 @@ def test_no_engine_says_the_sentence_exits_1_and_creates_nothing(tmp_path, wizar
     assert done.returncode == 1, done.stdout + done.stderr
     assert NOT_RUNNING in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    assert not rg.group_dir(f"rg-docker-noengine").exists()
+    assert not rg.group_dir("rg-docker-noengine").exists()
 
 
 @pytest.mark.slow
