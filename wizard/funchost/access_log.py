@@ -74,12 +74,19 @@ class MaskingFormatter(logging.Formatter):
 
     def register(self, secrets: Iterable[str]) -> None:
         self._secrets |= {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
-        longest_first = sorted(self._secrets, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(_spelling_pattern, longest_first))) if longest_first else None
+        self._longest_first = sorted(self._secrets, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(_spelling_pattern, self._longest_first))) if self._longest_first else None
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
-        return text if self._pattern is None else self._pattern.sub(MASK, text)
+        if self._pattern is None:
+            return text
+        if "%" in text or "+" in text:  # an encoded spelling is possible: the full pattern
+            return self._pattern.sub(MASK, text)
+        for secret in self._longest_first:  # the common line: plain substring checks are enough
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text
 
 
 class AccessLog:
