@@ -610,3 +610,15 @@ def test_kill_9_of_a_deploy_mid_package_build(tmp_path, started, stop_group_proc
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "Removed the unfinished package build" in again.stdout
     assert not build.exists() and not list(cold.glob(".build-*"))
+
+
+def test_every_deploy_removes_dead_builds_even_when_the_package_is_adopted(tmp_path, monkeypatch):
+    """The clean-up runs at the start of every local deploy (LocalTarget.before_run), not only when pip runs."""
+    from wizard.targets.local.target import LocalTarget
+
+    monkeypatch.setenv("MLFUNC_WIZARD_ENV_CACHE", str(tmp_path))
+    dead = tmp_path / ".build-0123456789abcdef-1-cccc"
+    dead.mkdir()
+    (tmp_path / f"{dead.name}.lock").touch()  # nobody holds it: its builder is gone
+    LocalTarget().before_run(_profile())
+    assert not dead.exists() and not (tmp_path / f"{dead.name}.lock").exists()

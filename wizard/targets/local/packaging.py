@@ -219,6 +219,15 @@ def remove_stale_builds(cache: Path, log: Callable[[str], None] | None = None) -
     return removed
 
 
+def remove_stale_builds_quietly() -> None:
+    """remove_stale_builds on the package cache at the start of every deploy; never keeps a deploy from starting."""
+    try:
+        for folder in remove_stale_builds(env_cache_dir()):
+            logger.info("removed the unfinished package build %s", folder)
+    except OSError as exc:
+        logger.warning("could not look for unfinished package builds: %s", exc)
+
+
 def _remove_if_free(lock_file: Path, folder: Path | None) -> bool:
     try:
         fh = open(lock_file, "a+")

@@ -86,8 +86,9 @@ class LocalTarget:
         return describe_group(group_path(profile))
 
     def before_run(self, profile: Profile) -> Any:
-        from wizard.targets.local import failed_run  # issue 12 item 11 (H1)
+        from wizard.targets.local import failed_run, packaging  # issue 12 items 3 and 11 (H1)
 
+        packaging.remove_stale_builds_quietly()  # every run, even when the package step is adopted
         return failed_run.snapshot(profile)
 
     def after_failed_run(self, profile: Profile, before: Any, *, first_run: bool, log: Callable[[str], None]) -> None:
