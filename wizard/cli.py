@@ -164,6 +164,7 @@ class _EventPrinter:
                 "type": "event", "kind": event.kind, "step": event.step, "message": event.message,
                 "fraction": event.fraction, "duration_s": event.duration_s, "detail": event.detail,
                 "outputs": event.outputs, "time": event.time, "elapsed_s": round(self.elapsed(), 3),
+                "state": getattr(event, "state", ""),  # the step's lifecycle state on the events that end it
             }
         else:
             document = None

@@ -91,9 +91,10 @@ class StepList(QTreeWidget):
         state = _KIND_TO_STATE.get(event.kind)
         if state is None:
             return
-        if state == "skipped" and row.state not in ("running", "retrying"):
-            # The engine reports steps it never started (a dependency failed, or a cancel) as skipped;
-            # only a step that ran and found its resource already there is really done.
+        if state == "skipped" and (event.state in ("blocked", "not-started")
+                                   or (not event.state and row.state not in ("running", "retrying"))):
+            # event.state (wizard.core.lifecycle) says which "skipped" this is: adopted (done) or never
+            # started (blocked / not-started); events without one fall back to the row's own state.
             state = "blocked"
         if state == "running":
             row.started = event.time
