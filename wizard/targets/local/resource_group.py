@@ -86,7 +86,7 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 def is_ours(folder: Path) -> bool:
     manifest = read_manifest(folder)
-    return bool(manifest) and manifest.get("created-by") == CREATED_BY
+    return manifest is not None and manifest.get("created-by") == CREATED_BY
 
 
 def refuse_if_foreign(folder: Path) -> None:
