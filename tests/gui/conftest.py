@@ -18,6 +18,15 @@ def settings_in_tmp(tmp_path):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def no_modal_unsaved_question(monkeypatch):
+    """qtbot closes windows after a test; a modal "unsaved changes?" box there would wait for a click forever.
+    Tests that check the question set `window.ask_unsaved` themselves."""
+    from wizard.ui.wizard import DeploymentWizard
+
+    monkeypatch.setattr(DeploymentWizard, "_ask_unsaved", lambda self: "discard")
+
+
 @pytest.fixture
 def wizard_window(qtbot):
     from wizard.ui.wizard import DeploymentWizard

@@ -33,6 +33,7 @@ class ProfileModel(QObject):
         self.profile: Profile = profile if profile is not None else profile_mod.default_local()
         self._problems: list[rules.Problem] = []
         self.extra_problems: dict[str, rules.Problem] = {}  # e.g. names Azure says are taken
+        self._saved = profile_mod.dumps(self.profile)  # what a file (or the sample) holds: no unsaved edits yet
         self._recheck()
 
     # --- editing ---------------------------------------------------------------------------
@@ -54,6 +55,7 @@ class ProfileModel(QObject):
 
     def replace(self, profile: Profile) -> None:
         self.profile = profile
+        self._saved = profile_mod.dumps(profile)
         self.extra_problems.clear()
         self._recheck()
         self.reloaded.emit()
@@ -67,6 +69,14 @@ class ProfileModel(QObject):
         else:
             self.extra_problems[key] = problem
         self.changed.emit("")
+
+    # --- unsaved edits ----------------------------------------------------------------------
+    def mark_saved(self) -> None:
+        self._saved = profile_mod.dumps(self.profile)
+
+    def is_dirty(self) -> bool:
+        """True when the profile differs from what was opened, reopened or last saved."""
+        return profile_mod.dumps(self.profile) != self._saved
 
     # --- problems --------------------------------------------------------------------------
     def _recheck(self) -> None:

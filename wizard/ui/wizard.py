@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QEventLoop, QSettings, QSize, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard
 
 from wizard.profile import Profile
 from wizard.ui.pages.advanced import AdvancedPage
@@ -22,7 +23,7 @@ from wizard.ui.pages.start import StartPage
 from wizard.ui.pages.tags import TagsPage
 from wizard.ui.pages.test_panel import TestPage
 from wizard.ui.profile_model import ProfileModel
-from wizard.ui.resources import icon
+from wizard.ui.resources import icon, style_sheet
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class DeploymentWizard(QWizard):
         super().__init__(parent)
         self.setWindowTitle("mlfunc-wizard — deploy a model with a Redis inference cache")
         self.setWindowIcon(icon("app"))
+        self.setStyleSheet(style_sheet())  # also when embedded or tested without make_app()
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
@@ -62,6 +64,9 @@ class DeploymentWizard(QWizard):
         self.setStartId(int(PageId.START))
         # Tests replace this to answer the "close while deploying?" question (the narrowest seam).
         self.confirm: Callable[[str, str], bool] = self._ask
+        # "save" / "discard" / "cancel" when closing with unsaved edits, and where to save: seams for tests too.
+        self.ask_unsaved: Callable[[], str] = self._ask_unsaved
+        self.choose_save_path: Callable[[], Path | None] = self._choose_save_path
         self._restore_geometry()
 
     # --- the profile ----------------------------------------------------------------------
@@ -101,11 +106,47 @@ class DeploymentWizard(QWizard):
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
+    def _ask_unsaved(self) -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                          self.tr("The profile has changes that are not saved. Save them before closing?"),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def _choose_save_path(self) -> Path | None:
+        profile = self.model.profile
+        start = (profile.base_dir or Path.home()) / f"{profile.name}.json"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save profile"), str(start), self.tr("Profiles (*.json)"))
+        return Path(path) if path else None
+
+    def _keep_or_discard_edits(self) -> bool:
+        """False when the user chose to stay (or the save failed): closing would lose their edits."""
+        if not self.model.is_dirty():
+            return True
+        answer = self.ask_unsaved()
+        if answer == "discard":
+            return True
+        if answer != "save":
+            return False
+        path = self.choose_save_path()
+        if path is None:
+            return False
+        review: ReviewPage = self.pages[PageId.REVIEW]
+        return review.save_profile(path)
+
     def reject(self) -> None:
         # The Cancel button and Escape come here; route them through the same question as closing.
         if self._may_close():
             self.save_geometry()
             super().reject()
+
+    def accept(self) -> None:
+        # Finish: the size is remembered as on Close and Cancel.
+        self.save_geometry()
+        super().accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._may_close():
@@ -115,6 +156,8 @@ class DeploymentWizard(QWizard):
             event.ignore()
 
     def _may_close(self) -> bool:
+        if not self._keep_or_discard_edits():
+            return False
         deploy: DeployPage = self.pages[PageId.DEPLOY]
         cleanup: CleanupPage = self.pages[PageId.CLEANUP]
         if cleanup.state == "deleting":

@@ -34,7 +34,7 @@ class AdvancedPage(ProfilePage):
         self.setSubTitle("Security and data options. Options that do not apply to the chosen tier are disabled.")
 
         # Security
-        self.non_tls = self.bind_check(QCheckBox("Enable the &non-TLS port (6379)"), "cache.non_tls_port")
+        self.non_tls = self.bind_check(QCheckBox("Enable the n&on-TLS port (6379)"), "cache.non_tls_port")
         self.non_tls.setAccessibleName("Non-TLS port")
         self.non_tls_warning = QLabel("Traffic on the non-TLS port, keys included, is not encrypted. Leave it off "
                                       "unless a client cannot use TLS.")
@@ -100,7 +100,7 @@ class AdvancedPage(ProfilePage):
         self.persistence_box = QGroupBox("Data persistence (Premium and Azure Managed Redis)")
         df = QFormLayout(self.persistence_box)
         df.addRow("Data &persistence:", self.persistence_combo)
-        df.addRow("RDB &frequency:", self.rdb_combo)
+        df.addRow("RDB freq&uency:", self.rdb_combo)
         df.addRow(hint("Persistence writes the cache to a storage account in the same region; on this computer, to the "
                        "cache's folder."))
 

@@ -151,7 +151,7 @@ class BasicsPage(ProfilePage):
         sl.addWidget(self.retirement)
         details = QGroupBox("Instance details")
         form = QFormLayout(details)
-        form.addRow("Cache &name:", self.name_edit)
+        form.addRow("Cache n&ame:", self.name_edit)
         form.addRow("", self.name_status)
         form.addRow("&Tier:", self.tier_combo)
         form.addRow("Si&ze:", self.size_combo)
@@ -222,6 +222,16 @@ class BasicsPage(ProfilePage):
         set_enabled_why(self.ha_check, managed,
                         "Azure Cache for Redis sets replication by tier (Standard and Premium have a replica); "
                         "this switch is for Azure Managed Redis.")
+        if not managed:
+            # The classic tiers decide it: Basic has no replica, Standard and Premium have one. Show that, and do
+            # not write it into the profile (the switch belongs to Azure Managed Redis).
+            self.ha_check.blockSignals(True)
+            self.ha_check.setChecked(cache.sku != "Basic")
+            self.ha_check.blockSignals(False)
+        elif not self._loading:
+            self.ha_check.blockSignals(True)
+            self.ha_check.setChecked(bool(cache.high_availability))
+            self.ha_check.blockSignals(False)
         self.local_note.setVisible(self.model.profile.target == "local")
 
     # --- edits ----------------------------------------------------------------------------

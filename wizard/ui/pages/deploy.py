@@ -47,7 +47,7 @@ class DeployPage(QWizardPage):
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Deployment status")
         self.log_view = LogView()
-        self.cancel_button = QPushButton("Ca&ncel deployment")
+        self.cancel_button = QPushButton("Cancel &deployment")
         self.cancel_button.setAccessibleName("Cancel deployment")
         self.retry_button = QPushButton("&Retry / resume")
         self.retry_button.setAccessibleName("Retry or resume the deployment")
@@ -107,6 +107,7 @@ class DeployPage(QWizardPage):
         self._set_state("planning")
         self.status.setText("Planning…")
         profile = copy.deepcopy(self.model.profile)  # later edits must not change a running deployment
+        self.model.mark_saved()  # the deployment's record keeps a copy of this profile
         credential = getattr(self.wizard(), "credential", None) if self.wizard() else None
         run_in_background(lambda: _plan_steps(profile, credential),
                           on_success=lambda steps: self._planned(profile, credential, steps),

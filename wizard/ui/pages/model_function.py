@@ -46,7 +46,7 @@ class ModelFunctionPage(ProfilePage):
 
         # --- model
         self.sample_radio = QRadioButton("&Sample model (scikit-learn digits, generated on this computer)")
-        self.file_radio = QRadioButton("Model &file (.pkl / .joblib / .onnx …)")
+        self.file_radio = QRadioButton("Model f&ile (.pkl / .joblib / .onnx …)")
         self.aml_radio = QRadioButton("Azure &ML workspace (registered model)")
         self.source_group = radio_group(self, (self.sample_radio, "Model source: sample"), (self.file_radio, "Model source: file"),
                                         (self.aml_radio, "Model source: Azure ML"))
@@ -69,7 +69,7 @@ class ModelFunctionPage(ProfilePage):
         self.aml_version = QComboBox()
         self.aml_version.setEditable(True)
         self.aml_version.setAccessibleName("Azure ML model version")
-        self.aml_list = QPushButton("List &models")
+        self.aml_list = QPushButton("List mo&dels")
         self.aml_list.setAccessibleName("List the workspace's models")
         self.aml_status = QLabel()
         self.aml_status.setWordWrap(True)
@@ -83,14 +83,14 @@ class ModelFunctionPage(ProfilePage):
         sample_w = QWidget()
         sf = QFormLayout(sample_w)
         sf.setContentsMargins(0, 0, 0, 0)
-        sf.addRow("Sam&ple:", self.sample_combo)
+        sf.addRow("Sampl&e:", self.sample_combo)
         file_w = QWidget()
         ff = QFormLayout(file_w)
         ff.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.path_browse)
-        ff.addRow("Model &file:", row)
+        ff.addRow("Model file:", row)
         aml_w = QWidget()
         af = QFormLayout(aml_w)
         af.setContentsMargins(0, 0, 0, 0)
@@ -184,7 +184,7 @@ class ModelFunctionPage(ProfilePage):
         fa.addRow("&App name:", self.app_edit)
         fa.addRow("", self.app_status)
         fa.addRow("P&lan:", self.plan_combo)
-        fa.addRow("&Storage account:", self.storage_edit)
+        fa.addRow("Storage a&ccount:", self.storage_edit)
         fa.addRow("", self.storage_status)
         fa.addRow("P&ython:", self.python_combo)
 

@@ -178,5 +178,6 @@ class ReviewPage(ProfilePage):
                                          "Choose a folder you can write to.")
             return False
         self.error_banner.clear()
+        self.model.mark_saved()
         self.saved_label.setText(f"Saved {path.name}")
         return True

@@ -57,9 +57,9 @@ class StartPage(ProfilePage):
         self.pickers_loaded = False  # subscription, regions and groups listed from Azure
 
         # What to do
-        self.new_radio = QRadioButton("&New deployment (starts from the sample digits model)")
+        self.new_radio = QRadioButton("Ne&w deployment (starts from the sample digits model)")
         self.open_radio = QRadioButton("&Open a saved profile…")
-        self.reopen_radio = QRadioButton("&Reopen an existing deployment (test it or clean it up)")
+        self.reopen_radio = QRadioButton("R&eopen an existing deployment (test it or clean it up)")
         self.mode_group = radio_group(self, (self.new_radio, "New deployment"), (self.open_radio, "Open a saved profile"),
                                       (self.reopen_radio, "Reopen an existing deployment"))
         self.new_radio.setChecked(True)
@@ -105,7 +105,7 @@ class StartPage(ProfilePage):
         target_layout.addWidget(self.local_radio)
         target_layout.addWidget(self.azure_radio)
         form = QFormLayout()
-        form.addRow("Deployment &name:", self.name_edit)
+        form.addRow("Deployment na&me:", self.name_edit)
         rg_row = QHBoxLayout()
         rg_row.addWidget(self.rg_edit, 1)
         rg_row.addWidget(self.rg_create)
