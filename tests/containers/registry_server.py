@@ -41,7 +41,7 @@ def _bcrypt(password: str) -> str:
         return _crypt.crypt(password, _crypt.mksalt(_crypt.METHOD_BLOWFISH))
 
 
-class TestRegistry:
+class LocalRegistry:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.arm_token = "arm-" + secrets.token_urlsafe(24)  # what the (fake) Entra sign-in would give
@@ -58,7 +58,7 @@ class TestRegistry:
         assert self.server is not None
         return f"127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> "TestRegistry":
+    def start(self) -> "LocalRegistry":
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "htpasswd").write_text(f"{ACR_USER}:{_bcrypt(self.refresh_token)}\n")
         (self.folder / "config.yml").write_text(json.dumps({

@@ -11,12 +11,12 @@ import http.client
 import pytest
 
 from wizard.containers.registry import ACR_USER, RegistryError, acr_exchange, push
-from tests.containers.registry_server import TestRegistry
+from tests.containers.registry_server import LocalRegistry
 
 
 @pytest.fixture
 def test_registry(tmp_path):
-    reg = TestRegistry(tmp_path / "registry").start()
+    reg = LocalRegistry(tmp_path / "registry").start()
     yield reg
     reg.stop()
 

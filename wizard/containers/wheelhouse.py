@@ -32,10 +32,10 @@ def ensure_wheelhouse(requirements: list[str] | Path, python_version: str, *, lo
                       cancel_event: threading.Event | None = None) -> Path:
     """The folder of wheels for these requirements (downloaded once per machine, then reused)."""
     if isinstance(requirements, Path):
-        lines = [l.strip() for l in requirements.read_text(encoding="utf-8").splitlines()]
+        lines = [line.strip() for line in requirements.read_text(encoding="utf-8").splitlines()]
     else:
-        lines = [l.strip() for l in requirements]
-    lines = [l for l in lines if l and not l.startswith("#")]
+        lines = [line.strip() for line in requirements]
+    lines = [line for line in lines if line and not line.startswith("#")]
     text = "\n".join(lines) + "\n"
     key = wheelhouse_key(text, python_version)
     folder = cache_home() / "wheels" / key
