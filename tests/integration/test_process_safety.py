@@ -622,3 +622,17 @@ def test_every_deploy_removes_dead_builds_even_when_the_package_is_adopted(tmp_p
     (tmp_path / f"{dead.name}.lock").touch()  # nobody holds it: its builder is gone
     LocalTarget().before_run(_profile())
     assert not dead.exists() and not (tmp_path / f"{dead.name}.lock").exists()
+
+
+def _pids_with_marker(group: str) -> list[int]:
+    return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()
+            and processes.environ_value(int(e.name), processes.GROUP_ENV) == group and processes.pid_alive(int(e.name))]
+
+
+def test_a_log_writer_that_cannot_start_leaves_no_process_behind(tmp_path, monkeypatch):
+    """The writer's interpreter is missing (sys.executable pointed at nothing: the seam, as an interpreter cannot be
+    removed here): the already started child is stopped before the error is raised, so nothing runs unrecorded."""
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    with pytest.raises(FileNotFoundError):
+        processes.spawn_detached(["sleep", "30"], log_file=tmp_path / "x.log", group="g-writer-fails")
+    assert _pids_with_marker("g-writer-fails") == []

@@ -264,6 +264,11 @@ def spawn_detached(
                 env={**{k: v for k, v in child_env.items() if k.startswith("MLFUNC_WIZARD_")}, GROUP_ENV: group},
                 start_new_session=True, close_fds=True,
             )
+        except BaseException:
+            # Not recorded anywhere yet: stop it here (our unreaped child), or it would run unseen.
+            signal_owned(proc, signal.SIGKILL)
+            proc.wait()
+            raise
         finally:
             proc.stdout.close()  # the writer holds the read end now; the child sees EPIPE only if it dies
     else:
