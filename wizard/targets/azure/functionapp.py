@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import time
 from urllib.parse import urlsplit
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping
 
 import requests
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
@@ -30,7 +31,7 @@ from wizard.targets.azure.errors import azure_call, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro, wait_until
 from wizard.targets.azure.registry import registry_credentials
-from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 
 HOST_TIMEOUT_S = 15 * 60.0  # a container's first start pulls the image: minutes, not seconds
 
@@ -62,23 +63,48 @@ def plan_tier(sku: str) -> str:
     return _TIERS.get(sku[:1], "Basic")
 
 
-class PlanAction:
-    """A Linux App Service plan (B1 by default): containers on Functions need Dedicated or Premium plans."""
+@dataclass(frozen=True)
+class PlanOutputs(Outputs):
+    plan: str
+    id: str
+    sku: str = ""
+
+
+class PlanAction(FirstInterface):
+    """A Linux App Service plan (B1 by default): containers on Functions need Dedicated or Premium plans.
+    Its SKU changes in place (a scale up or down), as `az appservice plan update --sku` does."""
+
+    outputs_type: ClassVar[type[Outputs]] = PlanOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {"function.plan_sku": ctx.profile.function.plan_sku.upper()}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         found = get_or_none(
             "looking for the App Service plan",
             lambda: clients.web.app_service_plans.get(ctx.profile.resource_group.name, plan_name(ctx.profile)),
         )
-        if found is None or (found.sku and found.sku.name and found.sku.name.upper() != ctx.profile.function.plan_sku.upper()):
+        if found is None:
             return None
-        return {"plan": found.name, "id": found.id, "sku": found.sku.name if found.sku else ""}
+        sku = (found.sku.name or "").upper() if found.sku else ""
+        return Observed({"function.plan_sku": sku}, PlanOutputs(plan=found.name or "", id=found.id or "", sku=sku))
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> PlanOutputs:
+        return self.create(ctx)  # the same PUT with the new SKU
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("The App Service plan is never replaced; destroy the deployment to delete it.")
+
+    def create(self, ctx: StepContext) -> PlanOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         sku = profile.function.plan_sku.upper()
@@ -98,7 +124,7 @@ class PlanAction:
             "creating the App Service plan",
             estimate_s=60,
         )
-        return {"plan": plan.name, "id": plan.id, "sku": sku}
+        return PlanOutputs(plan=plan.name or "", id=plan.id or "", sku=sku)
 
 
 def base_settings(login_server: str) -> dict[str, str]:

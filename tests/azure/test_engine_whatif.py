@@ -1,0 +1,45 @@
+"""The what-if and observe -> compare -> act on the Azure target, against the ARM emulator (issue 14):
+without a credential plan shows the steps only and says why; with one, a changed plan SKU is an update in
+place that deploy applies with one PUT, the other converted resources are unchanged."""
+
+from __future__ import annotations
+
+from tests.azure.deploying import deploy
+from wizard import deployment
+from wizard.core import whatif
+from wizard.core.lifecycle import StepState
+from wizard.targets.base import ChangeKind, SettingChange
+
+
+def test_without_a_credential_the_what_if_lists_the_steps_and_says_why(managed_profile):
+    preview = deployment.what_if(managed_profile)
+    assert not preview.observed and "Not signed in to Azure" in preview.reason
+    assert {s.change.kind for s in preview.steps} == {ChangeKind.UNKNOWN}
+    assert [s.name for s in preview.steps] == deployment.make_plan(managed_profile).names
+    text = whatif.render_text(preview)
+    assert "Not signed in to Azure" in text and "sign in" in text
+    assert whatif.exit_code(preview) == 2  # nothing could be promised unchanged
+
+
+def test_a_plan_sku_change_is_an_update_in_place(arm, credential, managed_profile):
+    profile = managed_profile
+    assert deploy(profile, credential).outcome.ok
+    preview = deployment.what_if(profile, credential=credential)
+    plan_step = next(s for s in preview.steps if s.name == "plan")
+    assert plan_step.change.kind is ChangeKind.NO_CHANGE
+
+    profile.function.plan_sku = "B2"
+    preview = deployment.what_if(profile, credential=credential)
+    plan_step = next(s for s in preview.steps if s.name == "plan")
+    assert plan_step.change.kind is ChangeKind.UPDATE
+    assert plan_step.change.settings == (SettingChange("function.plan_sku", "B1", "B2"),)
+    assert "function.plan_sku B1 → B2" in whatif.render_text(preview)
+
+    puts_before = len([r for r in arm.requests("PUT") if r.lower_path.endswith("/serverfarms/amr-app-plan")])
+    result = deploy(profile, credential)
+    assert result.outcome.ok, result.failed_sentences
+    assert result.outcome.states["plan"] is StepState.UPDATED
+    puts = [r for r in arm.requests("PUT") if r.lower_path.endswith("/serverfarms/amr-app-plan")]
+    assert len(puts) == puts_before + 1 and puts[-1].body["sku"]["name"] == "B2"
+    assert next(s for s in deployment.what_if(profile, credential=credential).steps
+                if s.name == "plan").change.kind is ChangeKind.NO_CHANGE
