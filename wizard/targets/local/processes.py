@@ -152,7 +152,7 @@ def signal_owned(record: Any, sig: int, *, log: Callable[[str], None] | None = N
     try:
         reason = why_not_ours(record)
         if reason is not None:
-            if "is not running" not in reason:
+            if not (isinstance(pid, int) and pid > 0 and not pid_alive(pid)):  # an ended process needs no word
                 (log or logger.warning)(reason)
             return False
         assert isinstance(pid, int) and pid > 0  # why_not_ours proved it; never signal 0 or a group by -pid
