@@ -221,7 +221,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
         whatif,  # the what-if (issue 14): exit 0 nothing would change, 2 something would
     )
 
-    preview = deployment.what_if(profile)
+    credential = None
+    if profile.target == "azure":  # compare with Azure only when a sign-in works without asking
+        from wizard.session import Session
+
+        session = Session()
+        try:
+            session.sign_in(profile, interactive=False)
+            credential = session.credential
+        except WizardError:
+            pass  # what_if then lists the steps only and says why
+    preview = deployment.what_if(profile, credential=credential)
     if _json_mode(args):
         _emit_json(whatif.plan_json(plan_document(plan), preview))
     else:

@@ -43,3 +43,42 @@ def test_a_plan_sku_change_is_an_update_in_place(arm, credential, managed_profil
     assert len(puts) == puts_before + 1 and puts[-1].body["sku"]["name"] == "B2"
     assert next(s for s in deployment.what_if(profile, credential=credential).steps
                 if s.name == "plan").change.kind is ChangeKind.NO_CHANGE
+
+
+def _write(profile, tmp_path):
+    import json
+
+    from wizard import profile as profiles
+
+    path = tmp_path / f"{profile.name}.json"
+    path.write_text(json.dumps(profiles.to_dict(profile)), encoding="utf-8")
+    return path
+
+
+def test_cli_plan_compares_when_a_sign_in_works_and_says_why_when_not(arm, credential, managed_profile, tmp_path,
+                                                                      monkeypatch, capsys):
+    from wizard import cli
+    from wizard.core.errors import WizardError
+    from wizard.session import Session
+
+    profile = managed_profile
+    assert deploy(profile, credential).outcome.ok
+    path = _write(profile, tmp_path)
+
+    # Mocked seam: the sign-in itself (no Microsoft Entra ID here); everything after it is real.
+    def signed_in(self, profile, *, interactive=True):
+        self._credential = credential
+
+    monkeypatch.setattr(Session, "sign_in", signed_in)
+    code = cli.run(["plan", str(path)])
+    out = capsys.readouterr().out
+    assert "= plan" in out and "no change" in out and "Not signed in" not in out
+    assert code == 2  # steps not converted yet are `unknown`, so nothing is promised unchanged
+
+    def refused(self, profile, *, interactive=True):
+        raise WizardError("Could not sign in to Azure. Run `az login` and try again.")
+
+    monkeypatch.setattr(Session, "sign_in", refused)
+    assert cli.run(["plan", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "Not signed in to Azure" in out and "? plan" in out
