@@ -121,3 +121,69 @@ def test_init_that_raises_is_reported_by_health_and_score(start_gated):
     assert "weights are corrupt" not in json.dumps(body) + answer.body.decode()
     log = host.log()
     assert "weights are corrupt" in log and answer.json()["correlation_id"] in log
+
+
+# --- the local target's smoke step with a model that loads in the background ------------------------
+
+
+def _smoke_setup(tmp_path, gated_app, function_host, redis_factory):
+    """A local resource group whose recorded function host is the gated app (a real host and redis-server)."""
+    from wizard import profile as profiles
+    from wizard.targets.base import StepContext
+    from wizard.targets.local import function_host as local_host
+    from wizard.targets.local import resource_group as rg
+
+    from tests.fixtures.function_host import cache_settings
+
+    profile = profiles.Profile()
+    profile.target = "local"
+    profile.model.sample_input = {"data": [[1, 2, 3]]}
+    group = rg.ensure_group(profile.resource_group.name, {}, profile.name)
+    app = profile.function.app_name
+    keys = rg.ensure_keys(group, "functions", app, ("default", "master"))
+    built, settings = gated_app
+    gate = tmp_path / "gate"
+    env = {**settings, **cache_settings(redis_factory(tls=False)), "COLD_START_GATE": str(gate),
+           "MLFUNC_FUNCTION_KEY": keys["default"], "MLFUNC_MASTER_KEY": keys["master"]}
+    host = function_host(built.path, env)
+    wait_for(lambda: (tmp_path / "gate.init-started").exists(), what="init() to start")
+    local_host.write_state(group, app, local_host.HostState(pid=host.pid, port=host.port, python="", app_dir=str(built.path),
+                                                            app_sha="", settings_sha="", log_file=str(host.log_path)))
+    lines: list[str] = []
+    ctx = StepContext(profile=profile, state_dir=tmp_path / "state", outputs={}, cancel_event=threading.Event(),
+                      report=lambda fraction, message: None, log=lines.append)
+    return ctx, gate, host
+
+
+def test_smoke_step_waits_for_a_loading_model(tmp_path, wizard_home, gated_app, function_host, redis_factory):
+    from wizard.targets.local.smoke_step import SmokeTestAction
+
+    ctx, gate, host = _smoke_setup(tmp_path, gated_app, function_host, redis_factory)
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(SmokeTestAction().check(ctx))
+        except Exception as exc:  # reported below
+            outcome.append(exc)
+
+    checker = threading.Thread(target=run)
+    checker.start()
+    # The step polls health; open the gate only after its own cache wait (5 s) would have run out.
+    wait_for(lambda: host.log().count('"GET /api/health" 503') >= 30, timeout=60, what="the smoke step to poll a loading model")
+    gate.write_text("go")
+    checker.join(60)
+    assert outcome and not isinstance(outcome[0], Exception), outcome
+    assert outcome[0].status == 200 and outcome[0].health["model_loaded"] is True
+
+
+def test_smoke_step_reports_the_init_error_sentence(tmp_path, wizard_home, gated_app, function_host, redis_factory):
+    from wizard.targets.base import StepFailed
+    from wizard.targets.local.smoke_step import SmokeTestAction
+
+    ctx, gate, _host = _smoke_setup(tmp_path, gated_app, function_host, redis_factory)
+    gate.write_text("fail")
+    with pytest.raises(StepFailed) as failed:
+        SmokeTestAction().check(ctx)
+    assert "init() raised RuntimeError" in failed.value.message
+    assert '"model_loaded": false' in failed.value.detail

@@ -29,6 +29,7 @@ class SmokeTestAction:
     """Always runs: cheap, and it is the proof the deployment works now."""
 
     CACHE_WAIT_S = 5.0
+    MODEL_LOAD_WAIT_S = 120.0  # the app loads its model in the background; health answers 503 meanwhile
     outputs_type: ClassVar[type[Outputs]] = SmokeOutputs
 
     def _sample(self, profile: Profile) -> Any:
@@ -48,16 +49,24 @@ class SmokeTestAction:
             raise StepFailed("The function app is not running; run deploy again.")
         # The cache must be reachable from the function (fail-open would hide a wrong host, port, CA or key).
         deadline = time.monotonic() + self.CACHE_WAIT_S
+        load_deadline = time.monotonic() + self.MODEL_LOAD_WAIT_S
         health: dict[str, Any] = {}
         while True:
             try:
                 status, _, body = http_call("GET", state.port, "/api/health", timeout=10)
-                health = json.loads(body) if status == 200 else {}
+                health = json.loads(body) if status in (200, 503) else {}  # 503: the model is not loaded
             except (OSError, ValueError, http.client.HTTPException):
                 health = {}
-            if health.get("cache") == "ok" or time.monotonic() > deadline:
+            if health.get("model_loaded") is False and health.get("error"):  # init() raised: say so, not the cache
+                raise StepFailed(f"{health['error']} See {state.log_file}.", detail=json.dumps(health))
+            if health.get("loading") and time.monotonic() < load_deadline:
+                deadline = time.monotonic() + self.CACHE_WAIT_S  # the model loads in the background first
+            elif health.get("cache") == "ok" or time.monotonic() > deadline:
                 break
             ctx.wait(0.2)
+        if health.get("model_loaded") is False:
+            raise StepFailed(f"The function app did not load its model within {self.MODEL_LOAD_WAIT_S:.0f} s; see "
+                             f"{state.log_file}.", detail=json.dumps(health))
         if health.get("cache") != "ok":
             raise StepFailed(
                 f"The function answers but reports its cache as {health.get('cache', 'unknown')!r}; check the cache "
