@@ -18,9 +18,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from wizard.engine import Engine  # noqa: E402
-from wizard.events import StepEvent  # noqa: E402
-from wizard.plan import Plan  # noqa: E402
+from wizard.core.engine import Engine  # noqa: E402
+from wizard.core.events import StepEvent  # noqa: E402
+from wizard.core.plan import Plan  # noqa: E402
 from wizard.profile import Profile  # noqa: E402
 from wizard.targets.base import Step, StepContext  # noqa: E402
 

@@ -63,7 +63,7 @@ def stream_bench(lines: int) -> dict:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from wizard.events import StepEvent
+    from wizard.core.events import StepEvent
     from wizard.ui.app import make_app
     from wizard.ui.pages.deploy import DeployPage
     from wizard.ui.profile_model import ProfileModel

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.deployment import DeploymentRun, state_dir
-from wizard.engine import RunOutcome
-from wizard.events import StepEvent
+from wizard.core.engine import RunOutcome
+from wizard.core.events import StepEvent
 from wizard.paths import data_home
 from wizard.profile import Profile
 from wizard.secrets import scrub

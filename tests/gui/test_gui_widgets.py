@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from wizard.events import StepEvent
+from wizard.core.events import StepEvent
 from wizard.ui.pages.test_panel import curl_command, percentile
 from wizard.ui.widgets.log_view import LogView
 from wizard.ui.widgets.secret_label import SecretLabel

@@ -51,7 +51,7 @@ def test_wizard_error_carries_message_and_detail():
 def test_the_wizards_own_exceptions_share_the_root_and_keep_their_old_bases():
     from wizard.appgen.builder import BuildError
     from wizard.appgen.samples import SampleError
-    from wizard.plan import PlanError
+    from wizard.core.plan import PlanError
     from wizard.profile import ProfileError, ProfileFieldError
     from wizard.targets.base import StepFailed, TransientError
     from wizard.targets.local.function_host import HostStartError

@@ -20,7 +20,7 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from wizard.events import StepEvent
+from wizard.core.events import StepEvent
 from wizard.secrets import scrub
 
 log = logging.getLogger(__name__)

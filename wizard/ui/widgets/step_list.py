@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QProgressBar, QTreeWidget, QTreeWidgetItem, QWidget
 
-from wizard.events import StepEvent
+from wizard.core.events import StepEvent
 from wizard.ui.resources import state_icon
 
 STATES = ("pending", "running", "done", "skipped", "blocked", "failed", "cancelled", "retrying")
