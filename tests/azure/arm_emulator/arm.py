@@ -382,7 +382,13 @@ class ArmState:
 
     def _patch(self, resource: dict[str, Any], body: Any) -> Reply:
         if isinstance(body, dict):
-            resource.setdefault("properties", {}).update(body.get("properties") or {})
+            props = resource.setdefault("properties", {})
+            for name, value in (body.get("properties") or {}).items():
+                # PATCH merges: a partial redisConfiguration keeps the keys it does not name.
+                if isinstance(value, dict) and isinstance(props.get(name), dict):
+                    props[name].update(value)
+                else:
+                    props[name] = value
         return Reply(200, self._public(resource))
 
     # --- child resources and actions --------------------------------------------------------
@@ -441,6 +447,11 @@ class ArmState:
         if method == "PATCH" and existing is not None:
             existing["properties"].update((body or {}).get("properties") or {})
             return Reply(200, self._public(existing))
+        if method == "DELETE":
+            self.resources.pop(key, None)
+            for child in [k for k in self.resources if k.startswith(key + "/")]:
+                del self.resources[child]
+            return Reply(200 if existing else 204)
         if method != "PUT":
             return error(405, "MethodNotAllowed", f"{method} is not supported here.")
         if existing is not None and existing["properties"].get("provisioningState", "").lower() == "succeeded":

@@ -3,12 +3,13 @@ and give the function app's identity a data access policy when Entra authenticat
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.redis.models import (
     RedisCacheAccessPolicyAssignment,
     RedisCommonPropertiesRedisConfiguration,
     RedisCreateParameters,
+    RedisUpdateParameters,
     Sku,
 )
 
@@ -16,11 +17,12 @@ from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure import storage
 from wizard.targets.azure.cache_access import CacheAccessAction
+from wizard.targets.azure.cache_outputs import CacheOutputs
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
-from wizard.targets.base import StepContext
+from wizard.targets.base import Change, FirstInterface, Observed, StepContext, StepFailed, compare
 
 ESTIMATE_S = 20 * 60.0  # a new cache takes 15-20 minutes; Premium clusters longer
 ACCESS_POLICY = "Data Contributor"
@@ -88,17 +90,43 @@ def create_parameters(profile: Profile, persistence_connection: str | None) -> R
     return RedisCreateParameters(**params)
 
 
-def outputs_of(resource: Any, profile: Profile) -> dict[str, Any]:
-    return {
-        "service": "cache-for-redis",
-        "id": resource.id,
-        "host_name": resource.host_name,
-        "port": resource.ssl_port or 6380,
-        "non_tls_port": resource.port if profile.cache.non_tls_port else None,
-        "tls": True,
-        "cluster": bool(resource.shard_count),
-        "authentication": profile.cache.authentication,
-    }
+def outputs_of(resource: Any, profile: Profile) -> CacheOutputs:
+    return CacheOutputs(
+        service="cache-for-redis",
+        id=resource.id,
+        host_name=resource.host_name,
+        port=resource.ssl_port or 6380,
+        non_tls_port=resource.port if profile.cache.non_tls_port else None,
+        tls=True,
+        cluster=bool(resource.shard_count),
+        authentication=profile.cache.authentication,
+    )
+
+
+# --- the key and Entra settings the profile controls (issue 11 item 13) --------------------------------
+# Both can be changed on an existing cache (Redis - Update, PATCH), so none forces a re-creation.
+KEYS_DISABLED = "disableAccessKeyAuthentication"
+ENTRA = "redisConfiguration.aad-enabled"
+REPLACE_ON: Mapping[str, str] = {}
+
+
+def desired_auth(profile: Profile) -> dict[str, Any]:
+    """Entra: keys off and Entra on. Keys: keys on (Entra may stay on; the app uses the key)."""
+    if profile.cache.authentication == "entra":
+        return {KEYS_DISABLED: True, ENTRA: "true"}
+    return {KEYS_DISABLED: False}
+
+
+def observed_auth(resource: Any) -> dict[str, Any]:
+    config = resource.redis_configuration
+    aad = str(getattr(config, "aad_enabled", None) or "false").lower() if config is not None else "false"
+    return {KEYS_DISABLED: bool(resource.disable_access_key_authentication), ENTRA: aad}
+
+
+def auth_differences(profile: Profile, resource: Any) -> Change:
+    """Pure: how the cache's key/Entra settings differ from the profile's (kind no-change or update; each
+    SettingChange names the Azure property)."""
+    return compare(desired_auth(profile), Observed(observed_auth(resource)), REPLACE_ON)
 
 
 def primary_key(clients: AzureClients, profile: Profile) -> str:
@@ -110,19 +138,52 @@ def primary_key(clients: AzureClients, profile: Profile) -> str:
     return keys.primary_key
 
 
-class ClassicCacheAction:
+class ClassicCacheAction(FirstInterface):
+    """observe -> compare -> act: a cache that exists is compared on the key/Entra settings the profile controls
+    and updated in place when they differ (an adopted cache with keys off would refuse the app's key)."""
+
+    outputs_type: ClassVar[type[CacheOutputs]] = CacheOutputs
+    replace_on: ClassVar[Mapping[str, str]] = REPLACE_ON
+
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return desired_auth(ctx.profile)
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         found = existing_and_ready(
             "looking for the cache",
             lambda: clients.redis.redis.get(ctx.profile.resource_group.name, ctx.profile.cache.name),
         )
-        return outputs_of(found, ctx.profile) if found is not None else None
+        if found is None:
+            return None
+        return Observed(observed_auth(found), outputs=outputs_of(found, ctx.profile), handle=found)
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> CacheOutputs:
+        assert isinstance(observed.outputs, CacheOutputs)
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> CacheOutputs:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        wanted = desired_auth(profile)
+        params: dict[str, Any] = {"disable_access_key_authentication": wanted[KEYS_DISABLED]}
+        if ENTRA in wanted:
+            params["redis_configuration"] = RedisCommonPropertiesRedisConfiguration(aad_enabled=wanted[ENTRA])
+        resource = wait_lro(
+            ctx,
+            lambda: clients.redis.redis.begin_update(profile.resource_group.name, profile.cache.name, RedisUpdateParameters(**params)),
+            "changing the cache's authentication (" + ", ".join(c.setting for c in change.settings) + ")",
+            estimate_s=120,
+        )
+        return outputs_of(resource, profile)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("The cache is never replaced by the wizard; delete it yourself if you mean to.")
+
+    def create(self, ctx: StepContext) -> CacheOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, profile.cache.name

@@ -3,13 +3,14 @@ its key, and an Entra access-policy assignment for the function app's identity."
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.redisenterprise.models import (
     AccessPolicyAssignment,
     AccessPolicyAssignmentPropertiesUser,
     Cluster,
     Database,
+    DatabaseUpdate,
     Persistence,
     Sku,
 )
@@ -17,11 +18,12 @@ from azure.mgmt.redisenterprise.models import (
 from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure.cache_access import CacheAccessAction
+from wizard.targets.azure.cache_outputs import CacheOutputs
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
-from wizard.targets.base import StepContext
+from wizard.targets.base import Change, FirstInterface, Observed, StepContext, compare
 
 ESTIMATE_S = 10 * 60.0
 DATABASE = "default"
@@ -71,17 +73,49 @@ def database_parameters(profile: Profile) -> Database:
     )
 
 
-def outputs_of(cluster: Any, database: Any, profile: Profile) -> dict[str, Any]:
+def _text(value: Any) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def outputs_of(cluster: Any, database: Any, profile: Profile) -> CacheOutputs:
+    return CacheOutputs(
+        service="managed-redis",
+        id=cluster.id,
+        database_id=database.id,
+        host_name=cluster.host_name,
+        port=database.port or PORT,
+        tls=_text(database.client_protocol) != "Plaintext",
+        cluster=_text(database.clustering_policy) == "OSSCluster",
+        authentication=profile.cache.authentication,
+    )
+
+
+# --- the settings of the database the profile controls and compares (issue 11 item 13) -----------------
+# accessKeysAuthentication "can be updated even after database is created"; the clustering policy "cannot be
+# updated without deleting the database" unless it is NoCluster (spec 2025-07-01, DatabaseCreateProperties).
+ACCESS_KEYS = "accessKeysAuthentication"
+CLUSTERING = "cache.clustering_policy"
+REPLACE_ON: Mapping[str, str] = {CLUSTERING: "every cached answer (the new database starts empty)"}
+
+
+def desired_auth(profile: Profile) -> dict[str, Any]:
     return {
-        "service": "managed-redis",
-        "id": cluster.id,
-        "database_id": database.id,
-        "host_name": cluster.host_name,
-        "port": database.port or PORT,
-        "tls": str(getattr(database.client_protocol, "value", database.client_protocol)) != "Plaintext",
-        "cluster": str(getattr(database.clustering_policy, "value", database.clustering_policy)) == "OSSCluster",
-        "authentication": profile.cache.authentication,
+        ACCESS_KEYS: "Disabled" if profile.cache.authentication == "entra" else "Enabled",
+        CLUSTERING: profile.cache.clustering_policy or "EnterpriseCluster",
     }
+
+
+def observed_auth(database: Any) -> dict[str, Any]:
+    # A database created without the property has keys off: the API default is Disabled (AZURE_NOTES 2026-12).
+    return {
+        ACCESS_KEYS: _text(database.access_keys_authentication) or "Disabled",
+        CLUSTERING: _text(database.clustering_policy) or "OSSCluster",  # spec: "default is OSSCluster"
+    }
+
+
+def auth_differences(profile: Profile, database: Any) -> Change:
+    """Pure: how the database differs from the profile (update in place for keys; replace for clustering)."""
+    return compare(desired_auth(profile), Observed(observed_auth(database)), REPLACE_ON)
 
 
 def primary_key(clients: AzureClients, profile: Profile) -> str:
@@ -97,11 +131,20 @@ def primary_key(clients: AzureClients, profile: Profile) -> str:
     return keys.primary_key
 
 
-class ManagedRedisAction:
+class ManagedRedisAction(FirstInterface):
+    """observe -> compare -> act on the cluster's `default` database: access keys are switched in place; a
+    different clustering policy needs the database re-created, which the engine does only with consent."""
+
+    outputs_type: ClassVar[type[CacheOutputs]] = CacheOutputs
+    replace_on: ClassVar[Mapping[str, str]] = REPLACE_ON
+
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return desired_auth(ctx.profile)
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         group, name = ctx.profile.resource_group.name, ctx.profile.cache.name
         cluster = existing_and_ready("looking for the Managed Redis cluster", lambda: clients.redis_enterprise.redis_enterprise.get(group, name))
@@ -110,9 +153,40 @@ class ManagedRedisAction:
         database = existing_and_ready(
             "looking for the Managed Redis database", lambda: clients.redis_enterprise.databases.get(group, name, DATABASE)
         )
-        return outputs_of(cluster, database, ctx.profile) if database is not None else None
+        if database is None:
+            return None
+        return Observed(observed_auth(database), outputs=outputs_of(cluster, database, ctx.profile), handle=(cluster, database))
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> CacheOutputs:
+        assert isinstance(observed.outputs, CacheOutputs)
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> CacheOutputs:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, profile.cache.name
+        body = DatabaseUpdate(access_keys_authentication=desired_auth(profile)[ACCESS_KEYS])
+        database = wait_lro(
+            ctx,
+            lambda: clients.redis_enterprise.databases.begin_update(group, name, DATABASE, body),
+            "switching the Managed Redis access keys " + ("off" if profile.cache.authentication == "entra" else "on"),
+            estimate_s=60,
+        )
+        cluster, _ = observed.handle
+        return outputs_of(cluster, database, profile)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        """Only the database (the engine asks consent first): the cluster and its host name stay."""
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        wait_lro(
+            ctx,
+            lambda: clients.redis_enterprise.databases.begin_delete(profile.resource_group.name, profile.cache.name, DATABASE),
+            "deleting the Managed Redis database",
+            estimate_s=60,
+        )
+
+    def create(self, ctx: StepContext) -> CacheOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, profile.cache.name
