@@ -18,6 +18,7 @@ import time
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qs
 
 import trustme
@@ -42,15 +43,18 @@ def _bcrypt(password: str) -> str:
 
 
 class LocalRegistry:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, data_dir: Path | None = None, ca: trustme.CA | None = None,
+                 accept: Callable[[str], bool] | None = None) -> None:
         self.folder = folder
+        self.data_dir = data_dir or folder / "data"  # a per-machine folder keeps pushed layers between runs
         self.arm_token = "arm-" + secrets.token_urlsafe(24)  # what the (fake) Entra sign-in would give
+        self.accept = accept or (lambda token: token == self.arm_token)
         self.refresh_token = "acr-" + secrets.token_urlsafe(24)  # what /oauth2/exchange hands out
         self.exchanges: list[dict[str, list[str]]] = []
         self.backend_port = _free_port()
         self.proc: subprocess.Popen | None = None
         self.server: ThreadingHTTPServer | None = None
-        self.ca = trustme.CA()
+        self.ca = ca or trustme.CA()
         self.ca_file = folder / "ca.pem"
 
     @property
@@ -63,7 +67,7 @@ class LocalRegistry:
         (self.folder / "htpasswd").write_text(f"{ACR_USER}:{_bcrypt(self.refresh_token)}\n")
         (self.folder / "config.yml").write_text(json.dumps({
             "version": 0.1, "log": {"level": "warn"},
-            "storage": {"filesystem": {"rootdirectory": str(self.folder / "data")}, "delete": {"enabled": True}},
+            "storage": {"filesystem": {"rootdirectory": str(self.data_dir)}, "delete": {"enabled": True}},
             "http": {"addr": f"127.0.0.1:{self.backend_port}"},
             "auth": {"htpasswd": {"realm": "mlfunc-test", "path": str(self.folder / "htpasswd")}},
         }))
@@ -134,7 +138,7 @@ class LocalRegistry:
             def _exchange(self) -> None:
                 form = parse_qs(self._body().decode())
                 registry.exchanges.append({k: ["…"] if "token" in k else v for k, v in form.items()})
-                ok = form.get("grant_type") == ["access_token"] and form.get("access_token") == [registry.arm_token]
+                ok = form.get("grant_type") == ["access_token"] and registry.accept((form.get("access_token") or [""])[0])
                 if not ok:
                     self._send(401, [("Content-Type", "application/json")], b'{"errors":[{"code":"UNAUTHORIZED"}]}')
                     return

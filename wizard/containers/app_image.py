@@ -33,6 +33,7 @@ def build_app_image(
     cancel_event: threading.Event | None = None,
     wheelhouse: bool = True,
     work_dir: Path | None = None,
+    nocache: bool = False,
 ) -> BuildResult:
     """Build `app_dir`'s Dockerfile for linux/amd64 on `base_image`. With `wheelhouse`, pip inside the build needs no network."""
     log = log or on_line
@@ -47,5 +48,5 @@ def build_app_image(
             engine, context, tags=[tag], on_line=on_line, on_step=on_step, cancel_event=cancel_event,
             buildargs={"BASE_IMAGE": base_image}, labels={DEPLOYMENT_LABEL: deployment},
             # No network with a wheelhouse: the build can only use what was tested here.
-            network_mode="none" if wheels is not None else "host", platform=PLATFORM,
+            network_mode="none" if wheels is not None else "host", platform=PLATFORM, nocache=nocache,
         )
