@@ -19,7 +19,7 @@ def test_pushed_image_in_an_existing_acr_of_another_group(arm, credential, manag
     clients.resource.resource_groups.create_or_update("rg-shared", ResourceGroup(location="westeurope"))
     clients.acr.registries.begin_create("rg-shared", "sharedacr", Registry(location="westeurope", sku=Sku(name="Basic"))).result()
     managed_profile.function.packaging = "docker"
-    managed_profile.function.registry = "sharedacr"
+    managed_profile.function.registry = "sharedacr.azurecr.io/amr-app:latest"  # an ACR name alone builds and pushes
     result = deploy(managed_profile, credential)
     assert result.outcome.ok, result.failed_sentences
 

@@ -65,7 +65,15 @@ class AzureTarget:
 
             steps.append(Step("package", "Package the model with Azure ML", "container image in the workspace registry",
                               ("resource-group",), AmlPackageAction(c, lambda: self.credential(profile)), BUILD_ESTIMATE_S))
-        elif packaging == "docker":
+        elif packaging == "docker" and "/" not in profile.function.registry:  # an ACR name: build here, push there
+            from wizard.targets.azure.docker_push import BUILD_ESTIMATE_S as PUSH_ESTIMATE_S
+            from wizard.targets.azure.docker_push import DockerPushAction
+
+            steps.append(Step("registry", "Create the container registry", f"container registry {registry.registry_name(profile)} (Basic)",
+                              ("resource-group",), registry.RegistryAction(c), 60))
+            steps.append(Step("package", "Build the image here and push it", "container image of the function app (pushed)",
+                              ("registry",), DockerPushAction(c), PUSH_ESTIMATE_S))
+        elif packaging == "docker":  # a full image reference: an image you already pushed
             steps.append(Step("package", "Use the pushed image", "nothing (the image already exists)", (), registry.PushedImageAction(c), 2))
         else:
             raise StepFailed(
