@@ -29,8 +29,8 @@ def acr(arm, tmp_path):
 
 
 @pytest.mark.slow
-def test_docker_route_pushes_and_the_site_runs_the_pushed_digest(docker_engine, standin_base, arm, acr, credential,
-                                                                 tiny_model):
+def test_docker_route_pushes_and_the_site_runs_the_pushed_digest(docker_engine, standin_base, arm, acr, credential,  # noqa: F811
+                                                                 tiny_model):  # noqa: F811
     profile = _base_profile(arm, tiny_model, "dock")
     profile.cache.name = "dock-cache"
     profile.cache.sku = "Balanced_B0"
