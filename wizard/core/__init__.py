@@ -1,1 +1,1 @@
-"""Core contracts shared by every layer of the wizard (errors first; plan, engine, journal and events may move here)."""
+"""The core: the error root and the lifecycle (every layer uses them), and the plan, engine, journal, events and what-if."""
