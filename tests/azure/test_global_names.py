@@ -108,17 +108,25 @@ def test_registry_name_check(arm, credential, managed_profile):
     assert mine.available and "reused" in mine.message and "rg-shared" in mine.message
 
 
-def test_login_server_comes_from_the_registry_resource(arm, credential, managed_profile):
+def test_login_server_comes_from_the_registry_resource(arm, credential, managed_profile, tmp_path):
+    """The "use an image you pushed" action given a bare ACR name: the image lives on the registry's own login
+    server (azurecr.cn in Azure China), not on a hard-coded azurecr.io."""
+    import threading
+
+    from wizard.targets.azure.registry import PushedImageAction
+    from wizard.targets.base import StepContext
+
     ext(arm).acr_suffix = "azurecr.cn"  # a registry in Azure China
     clients = AzureClients(managed_profile, credential)
     _registry_in(clients, "rg-shared", "chinaacr")
     managed_profile.function.packaging = "docker"
     managed_profile.function.registry = "chinaacr"
-    result = deploy(managed_profile, credential)
-    assert result.outcome.ok, result.failed_sentences
-    assert result.outcome.outputs["package"]["login_server"] == "chinaacr.azurecr.cn"
-    (site,) = [r for r in arm.requests("PUT") if r.lower_path.endswith("microsoft.web/sites/amr-app")]
-    assert site.body["properties"]["siteConfig"]["linuxFxVersion"] == "DOCKER|chinaacr.azurecr.cn/amr-app:latest"
+    ctx = StepContext(profile=managed_profile, state_dir=tmp_path, outputs={}, cancel_event=threading.Event(),
+                      report=lambda fraction, message: None, log=lambda line: None)
+    out = PushedImageAction(lambda profile: AzureClients(profile, credential)).run(ctx)
+    assert out["login_server"] == "chinaacr.azurecr.cn"
+    assert out["image"] == "chinaacr.azurecr.cn/amr-app:latest"
+    assert out["registry_id"].lower().endswith("/resourcegroups/rg-shared/providers/microsoft.containerregistry/registries/chinaacr")
 
 
 def test_acr_build_uses_the_registry_login_server(arm, credential, managed_profile):

@@ -72,7 +72,8 @@ _LABELS = {"cache": "cache", "storage": "storage account", "function-app": "func
 def taken(kind: str, name: str, reason: str = "") -> NameCheck:
     """The one name-taken sentence every check and every create uses (see errors.translate)."""
     why = f" ({reason})" if reason and reason.lower() not in ("alreadyexists", "already exists") else ""
-    return NameCheck(False, f"The {_LABELS.get(kind, kind)} name '{name}' is already taken in Azure{why}; choose a different name.")
+    return NameCheck(False, f"The {_LABELS.get(kind, kind)} name '{name}' is not available: it is already taken in Azure{why} "
+                            "(names are global); choose a different name.")
 
 
 def check_name(kind: str, name: str, credential: TokenCredential, profile: Profile) -> NameCheck:
