@@ -76,6 +76,9 @@ def test_redeploying_a_new_image_keeps_the_app_settings(arm, credential, premium
     settings = site_settings(arm, premium_profile)
     assert {"AzureWebJobsStorage", "REDIS_HOST", "REDIS_PASSWORD"} <= set(settings), sorted(settings)
     assert not [r for r in arm.requests("PUT") if r.lower_path.endswith("/sites/prem-app")][1:], "no second site PUT"
+    image = second.outcome.outputs["function-app"]["image"]
+    patches = [r.body for r in arm.requests("PATCH") if r.lower_path.endswith("/sites/prem-app/config/web")]
+    assert {"properties": {"linuxFxVersion": f"DOCKER|{image}"}} in patches  # the image changed through config/web
 
 
 def test_emulator_site_put_replaces_the_settings_list(arm):
