@@ -134,3 +134,13 @@ def test_acr_build_uses_the_registry_login_server(arm, credential, managed_profi
     result = deploy(managed_profile, credential)
     assert result.outcome.ok, result.failed_sentences
     assert result.outcome.outputs["package"]["image"].startswith(f"{managed_profile.function.registry}.azurecr.us/")
+
+
+def test_a_registry_name_taken_by_someone_else_fails_with_the_name_taken_sentence(arm, credential, managed_profile):
+    arm.state.taken_names.add(managed_profile.function.registry)  # held by another tenant: not in our listing
+    result = deploy(managed_profile, credential)
+    assert not result.outcome.ok
+    sentence = result.failed_sentences["registry"]
+    assert "already taken in Azure" in sentence and "(function.registry)" in sentence
+    (put,) = [r for r in arm.requests("PUT", "/registries/") if "roleassignments" not in r.lower_path]
+    assert put.status == 409 and put.body is not None
