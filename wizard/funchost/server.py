@@ -284,7 +284,7 @@ class HttpDispatcher:
         query = scope.get("query_string", b"").decode("latin-1")
         for key, value in parse_qsl(query, keep_blank_values=True):
             params[key] = f"{params[key]},{value}" if key in params else value
-        headers = {}
+        headers: dict[str, str] = {}
         for raw_key, raw_value in scope["headers"]:
             key, value = raw_key.decode("latin-1").lower(), raw_value.decode("latin-1")
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
