@@ -27,7 +27,7 @@ import function_app
 out = []
 for f in function_app.app.get_functions():
     out.append({"name": f.get_function_name(), "bindings": json.loads(f.get_function_json())["bindings"]})
-print(json.dumps({"functions": out, "model_loaded": function_app.service.model_loaded}))
+print(json.dumps({"functions": out, "model_loaded": function_app.service.wait_until_loaded(120)}))
 """
 
 
