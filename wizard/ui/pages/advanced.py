@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why, radio_group
+from wizard.ui.pages.base import ProfilePage, hint, radio_group, scrolling, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 
 NOT_PREMIUM = "Only the Premium tier of Azure Cache for Redis has this option (choose it on Basics)."
@@ -122,10 +122,8 @@ class AdvancedPage(ProfilePage):
         mf.addRow(hint("The clustering policy and modules cannot be changed after creation."))
 
         layout = QVBoxLayout(self)
-        layout.addWidget(security)
-        layout.addWidget(self.premium_box)
-        layout.addWidget(self.managed_box)
-        layout.addWidget(self.persistence_box)
+        # Scrolls instead of growing the window past 800×600 when every group is shown.
+        layout.addWidget(scrolling(security, self.premium_box, self.managed_box, self.persistence_box), 1)
         self.finish_layout(layout)
         self.cluster_check.toggled.connect(self._cluster_toggled)
 

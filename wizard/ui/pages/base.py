@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -47,6 +49,22 @@ def radio_group(parent: QWidget, *buttons: tuple[QRadioButton, str]) -> QButtonG
         button.setAccessibleName(accessible_name)
         group.addButton(button)
     return group
+
+
+def scrolling(*widgets: QWidget) -> QScrollArea:
+    """The widgets stacked in a frameless scroll area (a tall page scrolls; the window keeps its size)."""
+    inner = QWidget()
+    column = QVBoxLayout(inner)
+    column.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        column.addWidget(w)
+    column.addStretch(1)
+    area = QScrollArea()
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
 
 
 def hint(text: str) -> QLabel:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.events import StepEvent
+from wizard.ui.pages.base import PageId
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.log_view import LogView
@@ -42,6 +43,18 @@ class DeployPage(QWizardPage):
         self.overall.setRange(0, 1000)
         self.overall.setFormat("%p%")
         self.overall.setAccessibleName("Overall progress")
+        # The step that is running now: its own message and bar (busy when it reports no fraction).
+        self.current_task = QLabel("")
+        self.current_task.setObjectName("hint")
+        self.current_task.setAccessibleName("Current task")
+        self.step_bar = QProgressBar()
+        self.step_bar.setRange(0, 1000)
+        self.step_bar.setAccessibleName("Progress of the current step")
+        self.step_bar.setMaximumHeight(12)
+        self.step_bar.setTextVisible(False)
+        self.step_bar.setVisible(False)
+        self._task_messages: dict[str, str] = {}
+        self._task_fraction: dict[str, float | None] = {}
         self.status = QLabel("Waiting to start.")
         self.status.setObjectName("bigStatus")
         self.status.setWordWrap(True)
@@ -66,6 +79,10 @@ class DeployPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.overall)
+        task_row = QHBoxLayout()
+        task_row.addWidget(self.current_task, 1)
+        task_row.addWidget(self.step_bar, 1)
+        layout.addLayout(task_row)
         layout.addWidget(self.error_banner)
         layout.addWidget(split, 1)
 
@@ -89,6 +106,19 @@ class DeployPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         if self.state == "idle":
             self.start()
+        elif self.state in ("failed", "cancelled"):
+            self.retry()  # Create again after going Back: resume from the journal
+
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt's name: called when the user goes Back from here
+        self._review_is_commit(True)
+
+    def _review_is_commit(self, commit: bool) -> None:
+        # Review is a commit page, which disables Back on this page; after a cancel or a failure the status
+        # says "go Back", so Review stops being one until the user is on it again.
+        w = self.wizard()
+        review = w.page(int(PageId.REVIEW)) if w is not None else None
+        if review is not None:
+            review.setCommitPage(commit)
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.state == "ok"
@@ -181,6 +211,9 @@ class DeployPage(QWizardPage):
     # --- events ---------------------------------------------------------------------------
     def _on_step_event(self, event: StepEvent) -> None:
         self.steps.apply(event)
+        if event.kind != "progress":
+            self._task_messages.pop(event.step, None)
+            self._task_fraction.pop(event.step, None)
         if event.step and event.step in self.steps.rows:
             state = self.steps.rows[event.step].state
             if state in ("done", "skipped"):
@@ -192,14 +225,40 @@ class DeployPage(QWizardPage):
         elif event.kind == "retrying" and event.message:
             self.log_view.append_lines([f"[{event.step}] retrying: {event.message}"])
         self._update_overall()
+        self._show_current_task()
 
     def _collect_progress(self) -> None:
         for event in self.bridge.take_progress():
             self.steps.apply(event)
-            if event.fraction is not None and self.steps.rows.get(event.step) and \
-                    self.steps.rows[event.step].state in ("running", "retrying"):
+            running = self.steps.rows.get(event.step) and self.steps.rows[event.step].state in ("running", "retrying")
+            if event.fraction is not None and running:
                 self.fractions[event.step] = max(0.0, min(1.0, event.fraction))
+            if running:
+                self._task_messages[event.step] = event.message
+                self._task_fraction[event.step] = event.fraction
         self._update_overall()
+        self._show_current_task()
+
+    def _show_current_task(self) -> None:
+        """The latest running step's sub-task; a busy bar unless the step says how far it is."""
+        running = [n for n, row in self.steps.rows.items() if row.state in ("running", "retrying")]
+        if not running:
+            self.current_task.setText("")
+            self.step_bar.setRange(0, 1000)
+            self.step_bar.setValue(0)
+            self.step_bar.setVisible(False)
+            return
+        name = next((n for n in reversed(running) if self._task_messages.get(n)), running[-1])
+        title = self.steps.rows[name].title or name
+        message = self._task_messages.get(name, "")
+        self.current_task.setText(f"{title}: {message}" if message else f"{title}…")
+        fraction = self._task_fraction.get(name)
+        self.step_bar.setVisible(True)
+        if fraction is None:
+            self.step_bar.setRange(0, 0)  # honest: the step reports what it does, not how far it is
+        else:
+            self.step_bar.setRange(0, 1000)
+            self.step_bar.setValue(int(1000 * max(0.0, min(1.0, fraction))))
 
     def _update_overall(self) -> None:
         total = sum(self.estimates.values()) or 1.0
@@ -208,6 +267,7 @@ class DeployPage(QWizardPage):
 
     def _set_state(self, state: str) -> None:
         self.state = state
+        self._review_is_commit(state not in ("failed", "cancelled"))
         self._update_buttons()
         self.completeChanged.emit()
         self.stateChanged.emit(state)

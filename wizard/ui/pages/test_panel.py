@@ -12,12 +12,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -94,6 +96,7 @@ class TestPage(QWizardPage):
         self.version_label.setAccessibleName("Model version")
         self.stats_label = QLabel("")
         self.stats_label.setAccessibleName("Statistics of repeated requests")
+        self.stats_label.setWordWrap(True)
         self.response = QPlainTextEdit()
         self.response.setObjectName("responseView")
         self.response.setReadOnly(True)
@@ -131,13 +134,19 @@ class TestPage(QWizardPage):
         rl.addLayout(row)
         response_box = QGroupBox("Response")
         rs = QVBoxLayout(response_box)
-        facts = QHBoxLayout()
-        for title, label in (("Status", self.status_label), ("Latency", self.latency_label),
-                             ("X-Cache", self.cache_label), ("Model", self.version_label)):
-            facts.addWidget(QLabel(f"<b>{title}:</b>"))
-            facts.addWidget(label)
-            facts.addSpacing(12)
-        facts.addStretch(1)
+        # Two rows of two facts: fits half of an 800-pixel window. Values may be long (a model version, an
+        # X-Cache header): they are elided by width, never widen the box, and show in full in their tooltip.
+        facts = QGridLayout()
+        for i, (title, label) in enumerate(((self.tr("Status"), self.status_label), (self.tr("Latency"), self.latency_label),
+                                            (self.tr("X-Cache"), self.cache_label), (self.tr("Model"), self.version_label))):
+            name = QLabel(f"<b>{title}:</b>")
+            name.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(40)
+            facts.addWidget(name, i // 2, 2 * (i % 2))
+            facts.addWidget(label, i // 2, 2 * (i % 2) + 1)
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
         rs.addLayout(facts)
         rs.addWidget(self.stats_label)
         rs.addWidget(self.response, 1)
@@ -145,6 +154,10 @@ class TestPage(QWizardPage):
         top = QWidget()
         tl = QHBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
+        # Equal halves whatever the response holds (a stretch alone lets the longer content win width).
+        for box in (request_box, response_box):
+            box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            box.setMinimumWidth(300)
         tl.addWidget(request_box, 1)
         tl.addWidget(response_box, 1)
         split.addWidget(top)
@@ -257,6 +270,8 @@ class TestPage(QWizardPage):
         self.latency_label.setText(f"{last.latency_ms:.1f} ms")
         self.cache_label.setText(last.x_cache or "(none)")
         self.version_label.setText(last.model_version or "—")
+        for label in (self.status_label, self.latency_label, self.cache_label, self.version_label):
+            label.setToolTip(label.text())
         self.response.setPlainText(pretty(last.json) if last.json is not None else last.body)
         if single:
             self.stats_label.setText("")
