@@ -271,3 +271,27 @@ def test_environment_reaches_the_app_as_app_settings(tmp_path, function_host):
     host = function_host(tmp_path, {"MY_SETTING": "from-env"})
     assert host.request("GET", "/fn/setting").body == b"from-env"
     assert host.request("GET", "/api/setting").status == 404
+
+
+def test_function_responses_keep_status_headers_and_bodyless_codes(tmp_path, function_host):
+    (tmp_path / "function_app.py").write_text(textwrap.dedent(
+        '''
+        import azure.functions as func
+        app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+        @app.route(route="status/{code:int}", methods=["GET", "HEAD"])
+        def status(req: func.HttpRequest) -> func.HttpResponse:
+            code = int(req.route_params["code"])
+            return func.HttpResponse("body text", status_code=code, headers={"X-Custom": "yes", "Content-Length": "999"})
+        '''
+    ))
+    host = function_host(tmp_path, KEYS)
+    ok = host.request("GET", "/api/status/201")
+    assert (ok.status, ok.body, ok.header("x-custom"), ok.header("content-length")) == (201, b"body text", "yes", "9")
+    assert ok.header("content-type").startswith("text/plain")
+    for code in (204, 304):
+        empty = host.request("GET", f"/api/status/{code}")
+        assert (empty.status, empty.body, empty.header("x-custom")) == (code, b"", "yes")
+        assert empty.header("content-length") is None
+    head = host.request("HEAD", "/api/status/200")
+    assert (head.status, head.body, head.header("content-length")) == (200, b"", "9")

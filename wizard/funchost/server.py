@@ -239,6 +239,25 @@ def _check_routes(functions: list[HttpFunction]) -> None:
 # Serving
 
 
+class FunctionResponse:
+    """A function's HttpResponse as the two ASGI messages, its headers encoded once (the hot path: starlette's
+    Response would normalise the same headers again)."""
+
+    __slots__ = ("body", "raw_headers", "status")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items() if k.lower() != "content-length"]
+        if status < 200 or status in (204, 304):  # no body may follow these
+            body = b""
+        else:
+            raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        self.status, self.raw_headers, self.body = status, raw, body
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
 class HttpDispatcher:
     """Turns an ASGI request into a `func.HttpRequest`, calls the function, and answers its response."""
 
@@ -334,7 +353,7 @@ class HttpDispatcher:
                 break
         return b"".join(chunks)
 
-    async def _invoke(self, function: HttpFunction, http_request: Any) -> Response:
+    async def _invoke(self, function: HttpFunction, http_request: Any) -> Response | FunctionResponse:
         kwargs: dict[str, Any] = {function.request_param: http_request}
         out = None
         if function.response_out_param:
@@ -356,13 +375,13 @@ class HttpDispatcher:
             result = out.get()
         return self._to_response(function, result)
 
-    def _to_response(self, function: HttpFunction, result: Any) -> Response:
+    def _to_response(self, function: HttpFunction, result: Any) -> Response | FunctionResponse:
         if isinstance(result, func.HttpResponse):
             headers = {k: v for k, v in result.headers.items()}
             if not any(k.lower() == "content-type" for k in headers):
                 mimetype = result.mimetype or "text/plain"
                 headers["content-type"] = f"{mimetype}; charset={result.charset}" if result.charset else mimetype
-            return Response(content=result.get_body(), status_code=result.status_code, headers=headers)
+            return FunctionResponse(result.status_code, headers, result.get_body())
         if result is None:
             return Response(status_code=204)
         if isinstance(result, (str, bytes, bytearray)):
