@@ -45,7 +45,7 @@ def _azure_start(window, qtbot, arm, credential):
 def test_sign_in_fills_subscription_region_and_group_pickers(wizard_window, qtbot, arm):
     start = _azure_start(wizard_window, qtbot, arm, EmulatorCredential())
     qtbot.waitUntil(lambda: start.pickers_loaded, timeout=30_000)
-    assert wizard_window.credential is not None
+    assert wizard_window.session.credential is not None
     assert start.account_label.text() == "Signed in."
     assert start.subscription_combo.count() >= 1
     assert wizard_window.profile.azure.subscription_id == arm.subscription_id
@@ -58,7 +58,7 @@ def test_failed_sign_in_is_a_sentence_with_detail(wizard_window, qtbot, arm):
     qtbot.waitUntil(lambda: start.error_banner.isVisible(), timeout=30_000)
     assert "Could not sign in to Azure" in start.error_banner.sentence.text()
     assert "AADSTS700016" in start.error_banner.detail.toPlainText()
-    assert wizard_window.credential is None and start.sign_in_button.isEnabled()
+    assert wizard_window.session.credential is None and start.sign_in_button.isEnabled()
 
 
 def test_cache_name_is_checked_on_azure_in_the_background(wizard_window, qtbot, arm):

@@ -26,7 +26,7 @@ def test_back_is_enabled_after_a_failure_and_leads_to_review_with_create(wizard_
         raise WizardError("The plan could not be made: the model file is missing.")
 
     # Narrowest seam: planning fails at once (no deployment needed to show what the page does next).
-    monkeypatch.setattr(deploy_page, "_plan_steps", refuse)
+    monkeypatch.setattr(deploy_page, "_prepare", refuse)
     _create(wizard_window, qtbot)
     page = wizard_window.currentPage()
     qtbot.waitUntil(lambda: page.state == "failed")
@@ -43,9 +43,9 @@ def test_back_is_enabled_after_a_cancel(wizard_window, qtbot, monkeypatch):
 
     def slow_plan(*_a, **_k):
         release.wait(30)
-        return [("package", "Build the package", 1.0)]
+        return None, [("package", "Build the package", 1.0)]
 
-    monkeypatch.setattr(deploy_page, "_plan_steps", slow_plan)
+    monkeypatch.setattr(deploy_page, "_prepare", slow_plan)
     _create(wizard_window, qtbot)
     page = wizard_window.currentPage()
     assert not wizard_window.button(QWizard.WizardButton.BackButton).isEnabled()  # not while it runs
@@ -106,7 +106,7 @@ def test_the_window_does_not_grow_itself_on_any_page(wizard_window, qtbot, monke
         raise WizardError("Not deploying in a layout test.")
 
     # Showing the Deploy page starts a deployment: refuse to plan it (the layout is what is checked).
-    monkeypatch.setattr(deploy_page, "_plan_steps", refuse)
+    monkeypatch.setattr(deploy_page, "_prepare", refuse)
     wizard_window.resize(800, 600)
     qtbot.wait(20)
     for page_id in PageId:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard
 
 from wizard.profile import Profile
+from wizard.session import Session
 from wizard.ui.pages.advanced import AdvancedPage
 from wizard.ui.pages.base import PageId
 from wizard.ui.pages.basics import BasicsPage
@@ -45,7 +46,8 @@ class DeploymentWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
-        self.credential: Any = None  # azure-identity credential after sign-in (never saved)
+        # The Azure account (sign-in, credential, pickers); pages reach Azure only through it. Never saved.
+        self.session = Session()
         self.model = ProfileModel(profile, self)
         self.pages = {
             PageId.START: StartPage(self.model),

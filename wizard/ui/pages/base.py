@@ -51,6 +51,18 @@ def radio_group(parent: QWidget, *buttons: tuple[QRadioButton, str]) -> QButtonG
     return group
 
 
+def session_of(page: QWidget) -> Any:
+    """The wizard's wizard.session.Session (None outside a wizard): the one place pages reach Azure."""
+    w = page.wizard() if isinstance(page, QWizardPage) else None
+    return getattr(w, "session", None) if w is not None else None
+
+
+def credential_of(page: QWidget) -> Any:
+    """The signed-in credential to hand to wizard.deployment (None before sign-in or for local)."""
+    session = session_of(page)
+    return session.credential if session is not None else None
+
+
 def scrolling(*widgets: QWidget) -> QScrollArea:
     """The widgets stacked in a frameless scroll area (a tall page scrolls; the window keeps its size)."""
     inner = QWidget()

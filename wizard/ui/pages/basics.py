@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from wizard.rules import Problem
 from wizard.ui import sku_catalog
-from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why, radio_group
+from wizard.ui.pages.base import ProfilePage, credential_of, hint, radio_group, select_data, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.workers import ErrorInfo, run_in_background
 
@@ -54,7 +54,7 @@ class NameAvailability:
     def schedule(self) -> None:
         self.page.model.set_extra_problem(f"availability:{self.path}", None)
         profile = self.page.model.profile
-        credential = getattr(self.page.wizard(), "credential", None) if self.page.wizard() else None
+        credential = credential_of(self.page)
         if profile.target != "azure":
             self.label.setText("")
             return
@@ -71,14 +71,12 @@ class NameAvailability:
         profile = self.page.model.profile
         name = self.page.model.get(self.path)
         kind = self.kind_of()
-        credential = getattr(self.page.wizard(), "credential", None)
-        if not name or credential is None:
+        session = session_of(self.page)
+        if not name or session is None or session.credential is None:
             return
 
         def work() -> Any:
-            from wizard.targets.azure import clients
-
-            return clients.check_name(kind, name, credential, profile)
+            return session.check_name(profile, kind, name)
 
         run_in_background(work, on_success=lambda r: self._answer(serial, name, r),
                           on_failure=lambda e: self._failed(serial, e), owner=self.page, doing="check the name on Azure")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from wizard.ui.pages.base import credential_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.log_view import LogView
@@ -84,7 +85,7 @@ class CleanupPage(QWizardPage):
         self.resources.clear()
         self.resources.addItem("Listing…")
         profile = self.model.profile
-        credential = getattr(self.wizard(), "credential", None)
+        credential = credential_of(self)
 
         def listing() -> list[str]:
             from wizard import deployment
@@ -123,7 +124,7 @@ class CleanupPage(QWizardPage):
         self.status.setText(f"Deleting the resource group {self.group_name()}…")
         self._cancel = threading.Event()
         profile = self.model.profile
-        credential = getattr(self.wizard(), "credential", None)
+        credential = credential_of(self)
         typed = self.confirm_edit.text()
         buffer, wake = self.log_view.buffer, self.log_view.wake
         cancel = self._cancel

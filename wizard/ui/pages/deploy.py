@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.events import StepEvent
-from wizard.ui.pages.base import PageId
+from wizard.ui.pages.base import PageId, credential_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.log_view import LogView
@@ -21,11 +21,12 @@ from wizard.ui.workers import ErrorInfo, EventBridge, Operation, run_in_backgrou
 log = logging.getLogger(__name__)
 
 
-def _plan_steps(profile: Any, credential: Any) -> list[tuple[str, str, float]]:
+def _prepare(profile: Any, credential: Any, sink: Any) -> tuple[Any, list[tuple[str, str, float]]]:
+    """The run and its steps (name, title, estimate), planned once: the run keeps the plan it shows."""
     from wizard import deployment
 
-    plan = deployment.make_plan(profile, credential=credential)
-    return [(s.name, s.title, float(getattr(s, "estimate_s", 1.0) or 1.0)) for s in plan.steps]
+    run = deployment.DeploymentRun(profile, sink, credential=credential)
+    return run, [(s.name, s.title, float(getattr(s, "estimate_s", 1.0) or 1.0)) for s in run.plan.steps]
 
 
 class DeployPage(QWizardPage):
@@ -138,12 +139,13 @@ class DeployPage(QWizardPage):
         self.status.setText("Planning…")
         profile = copy.deepcopy(self.model.profile)  # later edits must not change a running deployment
         self.model.mark_saved()  # the deployment's record keeps a copy of this profile
-        credential = getattr(self.wizard(), "credential", None) if self.wizard() else None
-        run_in_background(lambda: _plan_steps(profile, credential),
-                          on_success=lambda steps: self._planned(profile, credential, steps),
+        credential = credential_of(self)
+        bridge = self.bridge
+        run_in_background(lambda: _prepare(profile, credential, bridge),
+                          on_success=lambda prepared: self._planned(profile, *prepared),
                           on_failure=self._plan_failed, owner=self, doing="plan the deployment")
 
-    def _planned(self, profile: Any, credential: Any, steps: list[tuple[str, str, float]]) -> None:
+    def _planned(self, profile: Any, run: Any, steps: list[tuple[str, str, float]]) -> None:
         if self.state == "cancelling":
             self._set_state("cancelled")
             self.status.setText("Cancelled before anything was created.")
@@ -152,9 +154,7 @@ class DeployPage(QWizardPage):
         self.estimates = {n: max(e, 0.1) for n, _, e in steps}
         self.fractions = {n: (1.0 if self.steps.rows[n].state in ("done", "skipped") else 0.0) for n, _, _ in steps}
         self._update_overall()
-        from wizard import deployment
-
-        self.run = deployment.DeploymentRun(profile, self.bridge, credential=credential)
+        self.run = run
         self._set_state("running")
         self.status.setText(f"Deploying '{profile.name}' ({len(steps)} steps)…")
         self.operation = run_in_background(self.run.run, on_success=self._finished, on_failure=self._crashed,

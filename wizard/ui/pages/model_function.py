@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard.ui.pages.base import ProfilePage, hint, select_data, set_enabled_why, radio_group
+from wizard.ui.pages.base import ProfilePage, hint, radio_group, select_data, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor
@@ -332,17 +332,15 @@ class ModelFunctionPage(ProfilePage):
             self.model.set(path, chosen)
 
     def list_aml_models(self) -> None:
-        credential = getattr(self.wizard(), "credential", None)
-        if credential is None:
+        session = session_of(self)
+        if session is None or session.credential is None:
             self.aml_status.setText("Sign in to Azure on the Start page first.")
             return
         profile = self.model.profile
         self.aml_status.setText("Listing the workspace's models…")
 
         def work() -> Any:
-            from wizard.targets.azure import clients
-
-            return clients.list_aml_models(credential, profile)
+            return session.aml_models(profile)
 
         run_in_background(work, on_success=self._fill_aml, on_failure=self._aml_failed, owner=self, doing="list the Azure ML models")
 

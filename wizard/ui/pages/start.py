@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import profile as profile_mod
-from wizard.ui.pages.base import PageId, ProfilePage, hint, select_data, radio_group
+from wizard.session import Session
+from wizard.ui.pages.base import PageId, ProfilePage, credential_of, hint, radio_group, select_data, session_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.workers import ErrorInfo, run_in_background
@@ -270,27 +271,27 @@ class StartPage(ProfilePage):
 
     # --- Azure account --------------------------------------------------------------------
     def wizard_credential(self) -> Any:
-        w = self.wizard()
-        return getattr(w, "credential", None) if w is not None else None
+        return credential_of(self)
 
     def sign_in(self) -> None:
         profile = self.model.profile
-        given = self.credential_source
+        w = self.wizard()
+        if w is None:
+            return
+        if self.credential_source is not None:
+            w.session = Session(self.credential_source)  # a credential handed in: sign_in only verifies it
+        session = w.session
         self.sign_in_button.setEnabled(False)
         self.account_label.setText("Signing in… (a browser window or a device code may appear)")
 
         def work() -> Any:
-            from wizard.targets.azure import auth
-
-            return auth.sign_in(profile, interactive=True, credential=given)
+            session.sign_in(profile, interactive=True)
+            return session
 
         run_in_background(work, on_success=self._signed_in, on_failure=self._sign_in_failed, owner=self, doing="sign in to Azure",
                           on_done=lambda: self.sign_in_button.setEnabled(True))
 
-    def _signed_in(self, credential: Any) -> None:
-        w = self.wizard()
-        if w is not None:
-            w.credential = credential
+    def _signed_in(self, _session: Any) -> None:
         self.account_label.setText("Signed in.")
         self.error_banner.clear()
         self.update_controls()
@@ -301,15 +302,13 @@ class StartPage(ProfilePage):
         self.error_banner.show_error(error)
 
     def _load_pickers(self) -> None:
-        credential = self.wizard_credential()
-        if credential is None:
+        session = session_of(self)
+        if session is None or session.credential is None:
             return
         profile = self.model.profile
 
         def subscriptions() -> Any:
-            from wizard.targets.azure import clients
-
-            return clients.list_subscriptions(credential, profile)
+            return session.subscriptions(profile)
 
         run_in_background(subscriptions, on_success=self._fill_subscriptions, on_failure=self.error_banner.show_error,
                           owner=self, doing="list your subscriptions")
@@ -338,15 +337,13 @@ class StartPage(ProfilePage):
             self.model.set("azure.subscription_id", text)
 
     def _load_subscription_pickers(self) -> None:
-        credential = self.wizard_credential()
-        if credential is None or not self.model.profile.azure.subscription_id:
+        session = session_of(self)
+        if session is None or session.credential is None or not self.model.profile.azure.subscription_id:
             return
         profile = self.model.profile
 
         def regions_and_groups() -> Any:
-            from wizard.targets.azure import clients
-
-            return clients.list_locations(credential, profile), clients.list_resource_groups(credential, profile)
+            return session.regions(profile), session.resource_groups(profile)
 
         run_in_background(regions_and_groups, on_success=self._fill_regions_and_groups,
                           on_failure=self.error_banner.show_error, owner=self, doing="list the regions and resource groups")

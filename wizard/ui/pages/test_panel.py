@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from PySide6.QtCore import Qt, Signal
 
 from wizard.secrets import mask
+from wizard.ui.pages.base import credential_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor, pretty
@@ -187,7 +188,7 @@ class TestPage(QWizardPage):
     # --- page life ------------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802
         profile = self.model.profile
-        credential = getattr(self.wizard(), "credential", None)
+        credential = credential_of(self)
         if not self._prefilled or not self.editor.text().strip():
             self._prefilled = True
             run_in_background(lambda: _sample_input(profile), on_success=self._prefill,
@@ -242,7 +243,7 @@ class TestPage(QWizardPage):
 
     def _run(self, bodies: list[Any], single: bool) -> None:
         profile = self.model.profile
-        credential = getattr(self.wizard(), "credential", None)
+        credential = credential_of(self)
         self.busy = True
         self._update_buttons()
         self.error_banner.clear()
