@@ -85,3 +85,67 @@ def test_any_body_is_either_rows_or_bad_request(body):
         assert exc.status in (400, 413) and str(exc)
     else:
         assert rows and all(isinstance(r, list) and len(r) == len(rows[0]) for r in rows)
+
+
+def _careful(body: bytes, width: int | None):
+    """The checks one value at a time (the way every body went before the quick check)."""
+    import orjson
+
+    from wizard.runtime.request_body import check_payload
+
+    try:
+        return check_payload(orjson.loads(body), width)
+    except BadRequest as exc:
+        return str(exc)
+
+
+ANY_VALUE = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False), st.integers(-(2**70), 2**70), st.booleans(), st.none(),
+    st.text(max_size=3), st.lists(st.integers(0, 3), max_size=2), st.dictionaries(st.sampled_from(["a"]), st.integers(), max_size=1),
+)
+ALMOST_ROWS = st.lists(st.one_of(st.lists(ROW_VALUES | ANY_VALUE, max_size=4), ANY_VALUE), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(ROWS, ALMOST_ROWS, st.lists(st.lists(ROW_VALUES, min_size=2, max_size=2), min_size=1, max_size=3)),
+    st.sampled_from([None, 2, 3]),
+    st.sampled_from([{}, {"indent": 1}, {"separators": (",", ":")}]),
+    st.sampled_from([{}, {"extra": 1}, {"dat\u00e4": True}]),
+)
+def test_quick_check_answers_exactly_as_the_careful_checks(rows, width, layout, extra):
+    import struct
+
+    from wizard.runtime.request_body import parse_batch
+
+    body = json.dumps({"data": rows, **extra}, **layout).encode()
+    expected = _careful(body, width)
+    try:
+        batch = parse_batch(body, 1 << 20, width)
+    except BadRequest as exc:
+        assert str(exc) == expected
+        return
+    assert batch.rows == expected
+    if batch.packed is not None:
+        numbers = [float(v) for row in batch.rows for v in row]
+        assert batch.packed == struct.pack(f"<{len(numbers)}d", *numbers)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"data": [[1, true]]}', b'{"data": [[false, 1]]}', b'{"data": [[null]]}', b'{"data": [["1"]]}',
+        b'{"data": [[[1]]]}', b'{"data": [[{"a": 1}]]}', b'{"data": [[]]}', b'{"data": [[1], [2, 3]]}',
+        b'{"data": [[1, 2], [3]]}', b'{"data": [[-1e-400, 0]]}', b'{"data": [[18446744073709551616]]}',
+        b'{"d\\u0061ta": [[1]]}', b'{"data": [1, 2]}', b'{"data": [[1]], "x": 1}', b'{"data": [[1, 2]]}',
+    ],
+)
+def test_quick_check_answers_tricky_bodies_as_the_careful_checks(body):
+    from wizard.runtime.request_body import parse_batch
+
+    for width in (None, 1, 2):
+        try:
+            got = parse_batch(body, 1000, width).rows
+        except BadRequest as exc:
+            got = str(exc)
+        assert got == _careful(body, width)

@@ -11,7 +11,7 @@ import orjson
 
 from .cache import CacheUnavailable, ResultCache
 from .entry_script import EntryScript
-from .keys import cache_key
+from .keys import key_head, row_digests
 from .single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,9 @@ class Prediction:
     result: Any  # a list with one answer per input row (or the script's whole answer, see below)
     cache: str  # HIT | MISS | PARTIAL | BYPASS
     computed_rows: int = 0
+    # For an all-HIT answer: `result` as JSON text, the cached entries spliced in as stored (each one
+    # checked to be one JSON value), so the answer is not encoded again.
+    rendered: bytes | None = None
 
 
 def _encode(value: Any, *, allow_nan: bool = True) -> bytes:
@@ -70,14 +73,20 @@ class CachedEntry:
         self.ttl_seconds = ttl_seconds
         self.flights = SingleFlight()
         self._per_row = True  # turned off once run() shows it does not answer per row
+        self._key_head = key_head(key_prefix, model_name, model_version)
 
     def key(self, row: list[float]) -> str:
-        return cache_key(self.key_prefix, self.model_name, self.model_version, row)
+        return self.keys([row])[0]
 
-    def predict(self, rows: list[list[float]]) -> Prediction:
+    def keys(self, rows: list[list[float]], packed: bytes | None = None) -> list[str]:
+        """One key per row; `packed` is the rows' numbers as parse_batch packed them (saves packing again)."""
+        head = self._key_head
+        return [head + digest for digest in row_digests(rows, packed)]
+
+    def predict(self, rows: list[list[float]], packed: bytes | None = None) -> Prediction:
         if not self._per_row:
             return Prediction(self._run_whole(rows), BYPASS if self.cache is None else MISS, len(rows))
-        keys = [self.key(row) for row in rows]
+        keys = self.keys(rows, packed)
         cached: list[bytes | None] | None = None
         if self.cache is not None:
             try:
@@ -87,9 +96,11 @@ class CachedEntry:
         if cached is not None and None not in cached:
             # Every row was cached (the path a cache exists for): no bookkeeping of misses.
             try:
-                return Prediction([orjson.loads(raw) for raw in cached], HIT)
+                result = [orjson.loads(raw) for raw in cached]
             except ValueError:
                 pass  # an unreadable entry: the general path below logs it and recomputes the row
+            else:
+                return Prediction(result, HIT, rendered=b"[" + b",".join(cached) + b"]")
         found: dict[str, Any] = {}
         if cached is not None:
             for key, raw in zip(keys, cached):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import struct
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -27,8 +30,21 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
+@dataclass
+class Batch:
+    """The rows of a request, and (when the quick check took them) all their numbers packed as float64."""
+
+    rows: list[list[float]]
+    packed: bytes | None = None  # pack_rows(rows): what the cache keys hash
+
+
 def parse_rows(body: bytes | str, max_bytes: int, expected_width: int | None = None) -> list[list[float]]:
     """The rows of a request, or BadRequest (400 shape / 413 size)."""
+    return parse_batch(body, max_bytes, expected_width).rows
+
+
+def parse_batch(body: bytes | str, max_bytes: int, expected_width: int | None = None) -> Batch:
+    """`parse_rows` that also hands on the packed numbers when the quick check accepted the body."""
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
     if len(raw) > max_bytes:
         raise BadRequest(f"The request body is {len(raw)} bytes; the limit is {max_bytes} bytes. Send fewer rows per request.", 413)
@@ -40,8 +56,42 @@ def parse_rows(body: bytes | str, max_bytes: int, expected_width: int | None = N
         # nesting, numbers beyond float range) is parsed again by the json module for its sentence.
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        payload = _parse_refused(raw)
-    return check_payload(payload, expected_width)
+        return Batch(check_payload(_parse_refused(raw), expected_width))
+    packed = _quick_check(raw, payload, expected_width)
+    if packed is not None:
+        return Batch(payload["data"], packed)
+    return Batch(check_payload(payload, expected_width))
+
+
+_LISTS = {list}
+
+
+def _quick_check(raw: bytes, payload: Any, expected_width: int | None) -> bytes | None:
+    """The packed rows when an orjson-parsed body is certainly well formed, else None (then
+    `check_payload` decides and words the error). Checking each number's type in Python cost more
+    than the rest of a 32-row cache hit; packing them as float64 checks them in C instead: struct
+    refuses strings, lists, objects and null. The two byte scans rule out true and false (which it
+    would take for 1 and 0), and orjson never yields a float that is not finite."""
+    if type(payload) is not dict or len(payload) != 1:
+        return None
+    data = payload.get("data")
+    if type(data) is not list or not data or b"u" in raw or b"l" in raw or set(map(type, data)) != _LISTS:
+        return None
+    packed = pack_rows(data)
+    if not packed or (expected_width is not None and len(data[0]) != expected_width):
+        return None
+    return packed
+
+
+def pack_rows(rows: list[list[Any]]) -> bytes | None:
+    """All rows' numbers as one little-endian float64 buffer, at C speed; None when the rows differ in
+    width or hold something struct cannot pack. Booleans would pack as 1.0/0.0: callers rule them out."""
+    if not rows or len(set(map(len, rows))) != 1:
+        return None
+    try:
+        return struct.pack(f"<{len(rows) * len(rows[0])}d", *chain.from_iterable(rows))
+    except (TypeError, OverflowError, struct.error):
+        return None
 
 
 def _parse_refused(raw: bytes) -> Any:

@@ -16,7 +16,7 @@ from .breaker import CircuitBreaker
 from .cache import ResultCache
 from .cached_entry import BYPASS, HIT, CachedEntry, ModelError, Prediction
 from .entry_script import EntryScript, default_model_dir
-from .request_body import BadRequest, parse_rows
+from .request_body import BadRequest, parse_batch
 from .settings import RuntimeSettings, read_manifest
 
 log = logging.getLogger(__name__)
@@ -144,11 +144,11 @@ class ScoringService:
             entry = self._entry
             assert entry is not None
         try:
-            rows = parse_rows(body, self.settings.max_body_bytes, entry.script.expected_row_length())
+            batch = parse_batch(body, self.settings.max_body_bytes, entry.script.expected_row_length())
         except BadRequest as exc:
             return Answer(exc.status, {"error": str(exc), "expected": EXPECTED_SHAPE}, self._headers())
         try:
-            prediction = entry.predict(rows)
+            prediction = entry.predict(batch.rows, batch.packed)
         except Exception as exc:
             correlation = uuid.uuid4().hex
             # Traceback stays in the server log; the client gets only the correlation id.
@@ -159,7 +159,10 @@ class ScoringService:
             if prediction.cache == HIT:
                 # Every answer came from the cache through orjson, which never yields NaN, so the
                 # quick writer is safe. Fresh answers may hold NaN, which the json module refuses.
-                rendered = orjson.dumps(body).decode("utf-8")
+                if prediction.rendered is not None:  # the cached JSON as stored, not decoded and encoded again
+                    rendered = '{"result":' + prediction.rendered.decode("utf-8") + "}"
+                else:
+                    rendered = orjson.dumps(body).decode("utf-8")
             else:
                 rendered = json.dumps(body, separators=(",", ":"), allow_nan=False)
         except ValueError:

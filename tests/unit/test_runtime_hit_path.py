@@ -1,0 +1,65 @@
+"""The quick hit path against a real redis-server: an all-HIT answer splices the cached JSON as stored,
+and reads exactly as the careful decode-and-encode would; a row keeps its key whichever batch it came in."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.unit.test_runtime_entry import USER_SCORE, build_with_script, plain_env, post, service_for
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=6),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3),
+    max_leaves=8,
+)
+SPELLINGS = [
+    lambda v: json.dumps(v, separators=(",", ":")).encode(),  # how the runtime stores answers
+    lambda v: json.dumps(v, indent=1, ensure_ascii=False).encode(),  # anything else that is one JSON value
+    orjson.dumps,
+]
+
+
+@pytest.fixture
+def hit_service(tmp_path, redis_factory):
+    cache = redis_factory(tls=False, non_tls_port=True)
+    service = service_for(build_with_script(tmp_path, USER_SCORE), plain_env(cache))
+    return service, service.load(), cache.client()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(JSON_VALUES, min_size=1, max_size=4), st.sampled_from(SPELLINGS))
+def test_an_all_hit_answer_carries_the_cached_values_as_the_careful_path_would(hit_service, values, spell):
+    service, entry, client = hit_service
+    rows = [[float(i), 0.0, 1.0] for i in range(len(values))]
+    for row, value in zip(rows, values):
+        client.set(entry.key(row), spell(value))
+    answer = service.score_body(json.dumps({"data": rows}))
+    assert answer.status == 200 and answer.headers["X-Cache"] == "HIT"
+    careful = {"result": [orjson.loads(spell(v)) for v in values]}
+    assert answer.body == careful
+    assert json.loads(answer.json()) == careful  # the spliced text reads as the decoded answer
+
+
+def test_one_unreadable_entry_in_a_cached_batch_takes_the_careful_path(hit_service, caplog):
+    service, entry, client = hit_service
+    rows = [[1.0, 1.0, 1.0], [2.0, 0.0, 0.0]]
+    client.set(entry.key(rows[0]), b"6.0")
+    client.set(entry.key(rows[1]), b"[1, 2")  # not one JSON value: never spliced into an answer
+    with caplog.at_level(logging.WARNING, logger="wizard.runtime.cached_entry"):
+        assert post(service, rows) == (200, "PARTIAL", {"result": [6.0, 2.0]})
+    assert "unreadable cache entry" in caplog.text
+    assert post(service, rows) == (200, "HIT", {"result": [6.0, 2.0]})
+
+
+def test_a_row_keeps_its_key_whichever_batch_and_spelling_it_came_in(hit_service):
+    service, entry, _ = hit_service
+    assert post(service, [[1, 2, 3], [0, -0.0, 1]]) == (200, "MISS", {"result": [14.0, 3.0]})
+    assert post(service, [[0.0, 0.0, 1e0]]) == (200, "HIT", {"result": [3.0]})
+    assert post(service, [[5, 5, 5], [1.0, 2.0, 3.0], [0, 0, 1]]) == (200, "PARTIAL", {"result": [30.0, 14.0, 3.0]})
+    assert service._script.module.calls == [2, 1]
