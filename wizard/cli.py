@@ -660,6 +660,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wizard.containers.cli import register as register_containers
 
     register_containers(add)
+    from wizard.cli_logs import register as register_logs
+
+    register_logs(add)
     return parser
 
 

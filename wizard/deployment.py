@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import requests
 
@@ -36,7 +36,7 @@ LOCK_FILE = "deploy.lock"
 __all__ = [
     "DeploymentBusy", "DeploymentInfo", "DeploymentNotFound", "DeploymentRun", "DestroyRefused", "InvokeError",
     "InvokeResult", "RunOutcome", "destroy", "endpoint", "invoke", "list_deployments", "load_deployed_profile",
-    "make_plan", "state_dir", "target_for", "what_if", "drift", "WhatIf",
+    "make_plan", "state_dir", "target_for", "what_if", "drift", "WhatIf", "logs",
 ]
 
 
@@ -416,3 +416,24 @@ def forget(name: str) -> tuple[str, str]:
     finally:
         lock.release()
     return group, subscription
+
+
+def logs(name_or_profile: str | Profile, since: str | float | None = None, follow: bool = True,
+         cancel_event: threading.Event | None = None, *, credential: Any = None) -> Iterator[Any]:
+    """The function app's log lines (wizard.core.logstream.LogLine, secrets masked): history from `since` (a
+    duration like 10m, a timestamp, or epoch seconds) where the target keeps it, then, with `follow`, new lines
+    until `cancel_event` is set (`mlfunc-wizard logs`, the Test page's Logs panel). Errors come before any line."""
+    from wizard.core.logstream import parse_since
+
+    profile = _resolve(name_or_profile)
+    start = parse_since(since) if isinstance(since, str) else since
+    cancel = cancel_event or threading.Event()
+    if profile.target == "local":
+        from wizard.targets.local import logstream as local_logs
+
+        return local_logs.stream(profile, since=start, follow=follow, cancel=cancel)
+    from wizard.targets.azure import logstream as azure_logs
+
+    target = target_for(profile, credential=credential)
+    return azure_logs.stream(profile, target.credential(profile), since=start, follow=follow,  # type: ignore[attr-defined]
+                             cancel=cancel)
