@@ -41,6 +41,20 @@ APP = textwrap.dedent(
         return func.HttpResponse("logged")
 
 
+    @app.route(route="leaky", auth_level=func.AuthLevel.ANONYMOUS)
+    def leaky(req: func.HttpRequest) -> func.HttpResponse:
+        # Writes that bypass logging: print, a raw write, a thread's traceback, a warning.
+        import sys, threading, warnings
+        token = req.params["token"]
+        print("printed", token, file=sys.stderr)
+        sys.stderr.write(f"raw {token}\\n")
+        worker = threading.Thread(target=lambda: (_ for _ in ()).throw(RuntimeError(f"thread {token}")))
+        worker.start()
+        worker.join()
+        warnings.warn(f"warned {token}")
+        return func.HttpResponse("leaked?")
+
+
     @app.route(route="items/{id:int}", auth_level=func.AuthLevel.ANONYMOUS)
     def item(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse("item " + str(int(req.route_params["id"])))
@@ -97,6 +111,14 @@ def test_a_registered_key_is_masked_anywhere_in_a_log_line(host):
     assert "got params" in log and "/api/open/***" in log and "note=***" in log
     assert MASTER_KEY not in log and FUNCTION_KEY not in log
     assert f"{FUNCTION_KEY[:6]}%2D{FUNCTION_KEY[7:]}" not in log
+
+
+def test_a_registered_key_is_masked_in_writes_that_bypass_logging(host):
+    assert host.request("GET", f"/api/leaky?token={MASTER_KEY}").status == 200
+    log = logged(host, "/api/leaky?token=***")
+    for marker in ("printed ***", "raw ***", "RuntimeError: thread ***", "warned ***"):
+        assert marker in log, marker
+    assert MASTER_KEY not in log
 
 
 # --- item 5: no forged log lines -----------------------------------------------------------------

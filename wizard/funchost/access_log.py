@@ -8,7 +8,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import unquote_plus
 
 access_log = logging.getLogger("mlfunc.host.access")
@@ -63,12 +63,12 @@ def secrets_from_environment(environ: Mapping[str, str] | None = None) -> list[s
     return found
 
 
-class MaskingFormatter(logging.Formatter):
-    """Formats as usual, then hides every registered secret, also percent-encoded, anywhere in the text."""
+class SecretMasker:
+    """Hides every registered secret, also percent-encoded, anywhere in a text."""
 
-    def __init__(self, fmt: str, secrets: Iterable[str] = ()) -> None:
-        super().__init__(fmt)
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._secrets: set[str] = set()
+        self._longest_first: list[str] = []
         self._pattern: re.Pattern[str] | None = None
         self.register(secrets)
 
@@ -77,8 +77,7 @@ class MaskingFormatter(logging.Formatter):
         self._longest_first = sorted(self._secrets, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(_spelling_pattern, self._longest_first))) if self._longest_first else None
 
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+    def mask(self, text: str) -> str:
         if self._pattern is None:
             return text
         if "%" in text or "+" in text:  # an encoded spelling is possible: the full pattern
@@ -87,6 +86,38 @@ class MaskingFormatter(logging.Formatter):
             if secret in text:
                 text = text.replace(secret, MASK)
         return text
+
+
+class MaskingFormatter(logging.Formatter):
+    """Formats as usual, then masks the registered secrets."""
+
+    def __init__(self, fmt: str, masker: SecretMasker) -> None:
+        super().__init__(fmt)
+        self.masker = masker
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.masker.mask(super().format(record))
+
+
+class MaskingStream:
+    """sys.stdout / sys.stderr for everything that bypasses logging (print(), thread tracebacks, warnings):
+    the same secrets are masked before the text reaches host.log. (A secret split across two writes of a
+    print is not caught; logging, the usual path, formats whole lines.)"""
+
+    def __init__(self, stream: TextIO, masker: SecretMasker) -> None:
+        self._stream = stream
+        self._masker = masker
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._masker.mask(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, encoding, isatty, buffer ...
+        return getattr(self._stream, name)
 
 
 class AccessLog:

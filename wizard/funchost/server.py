@@ -35,7 +35,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .access_log import AccessLog, MaskingFormatter, secrets_from_environment
+from .access_log import AccessLog, MaskingFormatter, MaskingStream, SecretMasker, secrets_from_environment
 from .auth import ADMIN, ANONYMOUS, AUTH_LEVELS, FUNCTION, KeyRing, presented_key
 from .bindings import InvocationContext, OutValue
 from .blob import BlobConfigError, BlobFunction, BlobWatcher
@@ -522,9 +522,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets_from_environment()))
+    # The host knows its own keys and the app's secret settings: masked in every line it writes, whether
+    # through logging or straight to stdout/stderr (prints, thread tracebacks, warnings).
+    masker = SecretMasker(secrets_from_environment())
+    handler = logging.StreamHandler(sys.stderr)  # the raw stream: the formatter masks already
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", masker))
     logging.basicConfig(level=args.log_level.upper(), handlers=[handler])
+    sys.stdout = MaskingStream(sys.stdout, masker)
+    sys.stderr = MaskingStream(sys.stderr, masker)
     sock: socket.socket | None = None
     try:
         # Listen first: connections queue from the start while the app is imported (the model itself
