@@ -44,6 +44,8 @@ class ProfileModel(QObject):
         if self.get(path) == value:
             return
         profile_mod.set_field(self.profile, path, value)
+        # A collision found for the old value (a recorded deployment's name) no longer applies.
+        self.extra_problems.pop(f"collision:{path}", None)
         self._recheck()
         self.changed.emit(path)
 

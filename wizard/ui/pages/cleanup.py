@@ -44,6 +44,10 @@ class CleanupPage(QWizardPage):
         self.confirm_edit.setAccessibleName("Type the resource group name to confirm")
         self.delete_button = QPushButton("&Delete resource group")
         self.delete_button.setAccessibleName("Delete resource group")
+        self.forget_button = QPushButton("For&get the record only")
+        self.forget_button.setAccessibleName("Forget the deployment's record without deleting its resources")
+        self.forget_button.setToolTip("No sign-in needed. Removes only this computer's record; delete the resource "
+                                      "group yourself (for Azure: in the portal).")
         self.cancel_button = QPushButton("Stop")
         self.cancel_button.setAccessibleName("Stop deleting")
         self.progress = QProgressBar()
@@ -66,6 +70,10 @@ class CleanupPage(QWizardPage):
         row.addWidget(self.delete_button)
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
+        forget_row = QHBoxLayout()
+        forget_row.addStretch(1)
+        forget_row.addWidget(self.forget_button)
+        layout.addLayout(forget_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.error_banner)
@@ -74,6 +82,7 @@ class CleanupPage(QWizardPage):
         self.confirm_edit.returnPressed.connect(self.delete)
         self.delete_button.clicked.connect(self.delete)
         self.cancel_button.clicked.connect(self.stop)
+        self.forget_button.clicked.connect(self.forget)
         self.state = "idle"
         self._cancel = threading.Event()
 
@@ -141,6 +150,32 @@ class CleanupPage(QWizardPage):
 
         run_in_background(work, on_success=self._deleted, on_failure=self._failed, owner=self, doing="delete the resource group")
 
+    def forget(self) -> None:
+        """Remove only the local record (deployment.forget): works without a sign-in, e.g. for a failed Azure one."""
+        if self.state == "deleting":
+            return
+        name = self.model.profile.name
+
+        def work() -> tuple[str, str]:
+            from wizard import deployment
+
+            return deployment.forget(name)
+
+        run_in_background(work, on_success=lambda left: self._forgot(name, left), on_failure=self.error_banner.show_error,
+                          owner=self, doing=f"forget the deployment {name}")
+
+    def _forgot(self, name: str, left: tuple[str, str]) -> None:
+        group, subscription = left
+        self._set_state("forgotten")
+        if self.model.profile.target == "azure":
+            sub = f" in subscription {subscription}" if subscription else ""
+            self.status.setText(f"Forgot '{name}'. Its resource group {group or self.group_name()}{sub} still exists: "
+                                "delete it in the Azure portal (Resource groups → Delete) to stop its costs.")
+        else:
+            self.status.setText(f"Forgot '{name}'. Its resource group {group or self.group_name()} on this computer "
+                                "stays until you delete it.")
+        self.error_banner.clear()
+
     def stop(self) -> None:
         if self.state == "deleting":
             self._cancel.set()
@@ -183,9 +218,10 @@ class CleanupPage(QWizardPage):
     def _update_buttons(self) -> None:
         deleting = self.state == "deleting"
         matches = self.confirm_edit.text().strip() == self.group_name()
-        self.delete_button.setEnabled(matches and not deleting and self.state != "deleted")
+        self.delete_button.setEnabled(matches and not deleting and self.state not in ("deleted", "forgotten"))
         self.delete_button.setToolTip("" if matches else f"Type {self.group_name()} to enable deletion.")
-        self.confirm_edit.setEnabled(not deleting and self.state != "deleted")
+        self.confirm_edit.setEnabled(not deleting and self.state not in ("deleted", "forgotten"))
+        self.forget_button.setEnabled(not deleting and self.state not in ("deleted", "forgotten"))
         self.cancel_button.setVisible(deleting)
         started = self.state != "idle"
         self.progress.setVisible(started)

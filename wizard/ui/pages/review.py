@@ -14,6 +14,7 @@ from wizard.ui import sku_catalog
 from wizard.ui.pages.base import ProfilePage
 from wizard.ui.profile_model import ProfileModel, matches
 from wizard.ui.widgets.error_banner import ErrorBanner
+from wizard.ui.workers import run_in_background
 
 # (group title, page field prefixes) in the order of the pages.
 GROUPS: list[tuple[str, tuple[str, ...]]] = [
@@ -114,6 +115,39 @@ class ReviewPage(ProfilePage):
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.error_banner)
         self.save_button.clicked.connect(self._save_dialog)
+
+    def initializePage(self) -> None:  # noqa: N802
+        super().initializePage()
+        self.check_name_collision()
+
+    def check_name_collision(self) -> None:
+        """A new deployment must not take the name of a recorded one: Create would resume or replace that record,
+        and a record whose resources live elsewhere (another target or group) would be lost with them."""
+        name = self.model.profile.name
+        w = self.wizard()
+        start = w.page(0) if w is not None else None
+        reopened = getattr(start, "reopened", None)
+
+        def work() -> Any:
+            from wizard import deployment
+
+            return [i for i in deployment.list_deployments() if i.name == name]
+
+        def answer(found: list[Any]) -> None:
+            if self.model.profile.name != name:
+                return
+            problem = None
+            if found and reopened != name:
+                info = found[0]
+                where = "this computer" if info.target == "local" else "Azure"
+                problem = Problem("name", "error",
+                                  f"A deployment named '{name}' already exists ({info.status}, on {where}, resource group "
+                                  f"{info.resource_group}). Choose another deployment name on Start, or reopen that "
+                                  "one from Start to resume or clean it up.")
+            self.model.set_extra_problem("collision:name", problem)
+
+        run_in_background(work, on_success=answer, on_failure=lambda _e: None, owner=self,
+                          doing="look for deployments with the same name")
 
     def problems(self) -> list[Problem]:
         return self.model.problems()

@@ -73,6 +73,24 @@ class StartPage(ProfilePage):
         self.deployments.setMaximumHeight(110)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setAccessibleName("Refresh the list of deployments")
+        # What the chosen deployment is, and what can be done with it (a failed one is resumed, not tested).
+        self.reopen_state = QLabel("")
+        self.reopen_state.setWordWrap(True)
+        self.reopen_state.setAccessibleName("State of the chosen deployment")
+        self.resume_button = QPushButton("Resume / re&try")
+        self.resume_button.setAccessibleName("Resume or retry the chosen deployment")
+        self.test_button = QPushButton("Test &it")
+        self.test_button.setAccessibleName("Test the chosen deployment")
+        self.cleanup_button = QPushButton("C&lean up…")
+        self.cleanup_button.setAccessibleName("Clean up the chosen deployment")
+        self.forget_button = QPushButton("Forget the recor&d…")
+        self.forget_button.setAccessibleName("Forget the chosen deployment's record (its resources stay)")
+        self.forget_button.setToolTip("Removes only this computer's record; no sign-in needed. Resources it created stay "
+                                      "until you delete their resource group.")
+        self.reopen_action = "test"  # test | resume | cleanup: where Next goes for a reopened deployment
+        self.reopened_info: Any = None
+        # Tests replace this to answer "forget this record?" (the narrowest seam).
+        self.confirm_forget: Any = self._confirm_forget
 
         mode_box = QGroupBox("What do you want to do?")
         mode_layout = QVBoxLayout(mode_box)
@@ -87,6 +105,12 @@ class StartPage(ProfilePage):
         row.addWidget(self.deployments, 1)
         row.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
         mode_layout.addLayout(row)
+        mode_layout.addWidget(self.reopen_state)
+        actions = QHBoxLayout()
+        for button in (self.test_button, self.resume_button, self.cleanup_button, self.forget_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        mode_layout.addLayout(actions)
 
         # Where it runs
         self.local_radio = QRadioButton("This &computer (no account needed: real Redis and a local functions host)")
@@ -150,6 +174,10 @@ class StartPage(ProfilePage):
         self.mode_group.buttonToggled.connect(lambda *_: self._mode_changed())
         self.open_button.clicked.connect(self._browse)
         self.refresh_button.clicked.connect(self.refresh_deployments)
+        self.test_button.clicked.connect(lambda: self._go("test"))
+        self.resume_button.clicked.connect(lambda: self._go("resume"))
+        self.cleanup_button.clicked.connect(lambda: self._go("cleanup"))
+        self.forget_button.clicked.connect(self.forget_chosen)
         self.deployments.currentItemChanged.connect(lambda *_: self._deployment_chosen())
         self.sign_in_button.clicked.connect(self.sign_in)
         self.subscription_combo.activated.connect(self._subscription_chosen)
@@ -158,6 +186,8 @@ class StartPage(ProfilePage):
         self.region_combo.lineEdit().editingFinished.connect(self._region_chosen)
         self.existing_groups.activated.connect(self._group_chosen)
         self._deployments_loaded = False
+        self._infos: dict[str, Any] = {}
+        self.update_controls()
 
     # --- life cycle -----------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802
@@ -177,6 +207,15 @@ class StartPage(ProfilePage):
         self.open_button.setEnabled(self.open_radio.isChecked())
         self.deployments.setEnabled(self.reopen_radio.isChecked())
         self.refresh_button.setEnabled(self.reopen_radio.isChecked())
+        info = self.reopened_info if self.reopen_radio.isChecked() else None
+        status = getattr(info, "status", "")
+        for button in (self.test_button, self.resume_button, self.cleanup_button, self.forget_button):
+            button.setVisible(info is not None)
+        self.test_button.setEnabled(status == "deployed")
+        self.resume_button.setEnabled(status in ("failed", "cancelled", "interrupted", "unknown", "deployed"))
+        self.cleanup_button.setEnabled(self.reopened is not None)
+        self.forget_button.setEnabled(status != "running")
+        self.reopen_state.setVisible(info is not None)
         has_account = self.wizard_credential() is not None
         for w in (self.existing_groups,):
             w.setEnabled(has_account)
@@ -188,10 +227,16 @@ class StartPage(ProfilePage):
         return super().isComplete()
 
     def nextId(self) -> int:  # noqa: N802
-        # A reopened deployment is already deployed: go straight to the test panel.
+        # A reopened deployment: test it when it is deployed, resume it when it is not, or clean it up.
         if self.reopen_radio.isChecked() and self.reopened is not None:
-            return int(PageId.TEST)
+            return int({"test": PageId.TEST, "resume": PageId.DEPLOY, "cleanup": PageId.CLEANUP}[self.reopen_action])
         return int(PageId.BASICS)
+
+    def _go(self, action: str) -> None:
+        self.reopen_action = action
+        w = self.wizard()
+        if w is not None and self.reopened is not None:
+            w.next()
 
     # --- what to do -----------------------------------------------------------------------
     def _mode_changed(self) -> None:
@@ -228,6 +273,7 @@ class StartPage(ProfilePage):
                           on_failure=self._deployments_failed, owner=self, doing="list the deployments")
 
     def _show_deployments(self, infos: list[Any]) -> None:
+        self._infos = {info.name: info for info in infos}
         self.deployments.clear()
         if not infos:
             item = QListWidgetItem("No deployments yet.")
@@ -251,6 +297,8 @@ class StartPage(ProfilePage):
         if not name:
             return
         self.reopen_radio.setChecked(True)
+        self.reopened_info = self._infos.get(name)
+        self._describe_chosen()
         run_in_background(lambda: _load_deployed(name), on_success=lambda p: self._reopened(name, p),
                           on_failure=self.error_banner.show_error, owner=self, doing=f"open the deployment {name}")
 
@@ -267,6 +315,71 @@ class StartPage(ProfilePage):
         self.model.replace(loaded)
         self.reopened = name
         self.reopen_radio.setChecked(True)
+        status = getattr(self.reopened_info, "status", "deployed")
+        self.reopen_action = "test" if status == "deployed" else "resume"
+        self._describe_chosen()
+        self.update_controls()
+        self.completeChanged.emit()
+
+    def _describe_chosen(self) -> None:
+        info = self.reopened_info
+        if info is None:
+            self.reopen_state.setText("")
+            return
+        words = {"deployed": "deployed and running", "failed": "failed", "cancelled": "cancelled",
+                 "interrupted": "interrupted (the program stopped while deploying)", "running": "deploying right now",
+                 }.get(info.status, "in an unknown state")
+        done = sum(1 for s in info.steps.values() if s in ("done", "created", "updated", "adopted", "checked", "replaced"))
+        where = "this computer" if info.target == "local" else "Azure"
+        steps = f" {done} of {len(info.steps)} steps finished." if info.steps else ""
+        advice = {"deployed": "Test it or clean it up.",
+                  "running": "Wait for it to finish."}.get(info.status, "Resume it (finished steps are kept) or clean it up.")
+        self.reopen_state.setText(f"'{info.name}' on {where} (resource group {info.resource_group}) is {words}.{steps} {advice}")
+
+    # --- forgetting a record (no sign-in: the resources stay) -------------------------------
+    def _confirm_forget(self, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self, "Forget the record?", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def forget_chosen(self) -> None:
+        info = self.reopened_info
+        if info is None:
+            return
+        where = "on this computer" if info.target == "local" else "in Azure"
+        if not self.confirm_forget(f"Forget '{info.name}'? Only this computer's record is removed; what it created "
+                                   f"{where} stays in the resource group {info.resource_group} until you delete it."):
+            return
+        name = info.name
+
+        def work() -> Any:
+            from wizard import deployment
+
+            return deployment.forget(name)
+
+        run_in_background(work, on_success=lambda left: self._forgot(name, left), on_failure=self.error_banner.show_error,
+                          owner=self, doing=f"forget the deployment {name}")
+
+    def _forgot(self, name: str, left: tuple[str, str]) -> None:
+        group, subscription = left
+        info = self.reopened_info
+        self.reopened = None
+        self.reopened_info = None
+        self.model.replace(profile_mod.default_local())
+        if info is not None and info.target == "azure" and group:
+            sub = f" (subscription {subscription})" if subscription else ""
+            self.reopen_state.setText(f"Forgot '{name}'. Its resource group {group}{sub} is still in Azure: delete it "
+                                      "in the Azure portal (Resource groups → Delete) to stop its costs.")
+        elif group:
+            self.reopen_state.setText(f"Forgot '{name}'. Its resource group {group} on this computer stays until you "
+                                      "delete it (`mlfunc-wizard destroy` with a profile of that group).")
+        else:
+            self.reopen_state.setText(f"Forgot '{name}'.")
+        self.reopen_state.setVisible(True)
+        self.refresh_deployments()
+        self.update_controls()
+        self.reopen_state.setVisible(True)
         self.completeChanged.emit()
 
     # --- Azure account --------------------------------------------------------------------

@@ -55,6 +55,21 @@ def curl_command(url: str, key: str | None, header: str, body: str, *, reveal: b
     return " ".join(parts)
 
 
+_REFUSED = ("Connection refused", "ConnectionRefused", "NewConnectionError", "Max retries exceeded",
+            "Failed to establish a new connection", "RemoteDisconnected", "Connection aborted", "timed out")
+
+
+def unreachable_sentence(sentence: str, url: str) -> str:
+    """A connection failure as one sentence (the library's own text stays in the detail)."""
+    if not any(marker in sentence for marker in _REFUSED):
+        return sentence
+    where = url or "the function"
+    if "timed out" in sentence:
+        return f"The function at {where} did not answer in time. It may be starting or overloaded: try Send again."
+    return (f"The function at {where} does not answer (the connection was refused). It is not running: reopen the "
+            "deployment from Start and Resume it, or check `mlfunc-wizard status`.")
+
+
 def _sample_input(profile: Any) -> Any:
     if profile.model.sample_input is not None:
         return profile.model.sample_input
@@ -255,10 +270,19 @@ class TestPage(QWizardPage):
             return [deployment.invoke(profile, body, credential=credential) for body in bodies]
 
         run_in_background(work, on_success=lambda results: self._show_results(results, single),
-                          on_failure=self.error_banner.show_error, on_done=self._done, owner=self, doing="call the function")
+                          on_failure=self._send_failed, on_done=self._done, owner=self, doing="call the function")
+
+    def _send_failed(self, error: ErrorInfo) -> None:
+        self.stats_label.setText("")
+        self.error_banner.show_error(ErrorInfo(unreachable_sentence(error.sentence, self._url()), error.detail))
+
+    def _url(self) -> str:
+        return self.endpoint.url if self.endpoint is not None else ""
 
     def _done(self) -> None:
         self.busy = False
+        if self.stats_label.text().startswith("Sending"):
+            self.stats_label.setText("")  # the spinner text never outlives the request
         self._update_buttons()
 
     def _show_results(self, results: list[Any], single: bool) -> None:
