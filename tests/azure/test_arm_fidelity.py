@@ -197,10 +197,10 @@ def test_tag_rule_counts_the_wizards_own_two(premium_profile):
 def test_emulator_refuses_more_than_50_tags(arm):
     prefix = group(arm)
     body = {"location": "westeurope", "tags": {f"t{i}": "v" for i in range(51)}, "sku": {"name": "Basic"}, "properties": {}}
-    assert code(put(arm, f"{prefix}/providers/Microsoft.ContainerRegistry/registries/acr1", body, api_versions.CONTAINER_REGISTRY)) == (400, "BadRequest")
+    assert code(put(arm, f"{prefix}/providers/Microsoft.ContainerRegistry/registries/acr001", body, api_versions.CONTAINER_REGISTRY)) == (400, "BadRequest")
     assert code(put(arm, f"/subscriptions/{arm.subscription_id}/resourceGroups/rg-t", {"location": "westeurope", "tags": body["tags"]}, api_versions.RESOURCES))[0] == 400
     body["tags"] = {f"t{i}": "v" for i in range(50)}
-    assert put(arm, f"{prefix}/providers/Microsoft.ContainerRegistry/registries/acr1", body, api_versions.CONTAINER_REGISTRY).status_code in (200, 201)
+    assert put(arm, f"{prefix}/providers/Microsoft.ContainerRegistry/registries/acr001", body, api_versions.CONTAINER_REGISTRY).status_code in (200, 201)
 
 
 # --- emulator strictness (spec of the pinned versions) -------------------------------------------
@@ -246,3 +246,14 @@ def test_managed_redis_body_rules(arm):
     assert put(arm, db, {"properties": {"clientProtocol": "Encrypted", "accessKeysAuthentication": "Enabled"}}, api_versions.REDIS_ENTERPRISE).status_code == 201
     assignment = f"{db}/accessPolicyAssignments/not-alnum"
     assert code(put(arm, assignment, {"properties": {"accessPolicyName": "default", "user": {"objectId": "x"}}}, api_versions.REDIS_ENTERPRISE)) == (400, "InvalidResourceName")
+
+
+def test_other_names_and_name_check_bodies(arm):
+    prefix = group(arm)
+    assert code(put(arm, f"{prefix}/providers/Microsoft.Storage/storageAccounts/Has-Caps", {"location": "westeurope", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}, api_versions.STORAGE)) == (400, "AccountNameInvalid")
+    assert code(put(arm, f"{prefix}/providers/Microsoft.ContainerRegistry/registries/a-b", {"location": "westeurope", "sku": {"name": "Basic"}}, api_versions.CONTAINER_REGISTRY)) == (400, "InvalidResourceName")
+    check = f"{arm.url}/subscriptions/{arm.subscription_id}/providers/Microsoft.Storage/checkNameAvailability?api-version={api_versions.STORAGE}"
+    wrong = requests.post(check, json={"name": "abcde", "type": "Microsoft.Web/sites"}, headers=AUTH, verify=str(arm.ca_file))
+    assert code(wrong) == (400, "InvalidRequestContent")
+    right = requests.post(check, json={"name": "abcde", "type": "Microsoft.Storage/storageAccounts"}, headers=AUTH, verify=str(arm.ca_file))
+    assert right.status_code == 200 and right.json()["nameAvailable"] is True

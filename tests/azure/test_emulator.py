@@ -71,13 +71,13 @@ def test_standalone_emulator_behaves_like_arm(standalone):
     keys = requests.post(cache.replace("/c1?", "/c1/listKeys?"), headers=auth, verify=ca).json()
     assert set(keys) == {"primaryKey", "secondaryKey"}
 
-    storage = f"{url}/subscriptions/{sub}/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/s1?api-version=2025-06-01"
+    storage = f"{url}/subscriptions/{sub}/resourceGroups/rg-x/providers/Microsoft.Storage/storageAccounts/stor1?api-version=2025-06-01"
     accepted = requests.put(storage, json={"location": "westeurope", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}, headers=auth, verify=ca)
     assert accepted.status_code == 202 and accepted.text == ""
     first = requests.get(accepted.headers["Location"], headers=auth, verify=ca)
     assert first.status_code == 202
     final = requests.get(first.headers["Location"], headers=auth, verify=ca)
-    assert final.status_code == 200 and final.json()["name"] == "s1"  # the final body IS the resource
+    assert final.status_code == 200 and final.json()["name"] == "stor1"  # the final body IS the resource
 
 
 def test_fault_injection_in_process(arm):

@@ -277,6 +277,47 @@ def site_config(state: Any, site_resource: dict[str, Any], body: dict[str, Any])
     return always_on_refusal(state, site_resource.get("properties", {}).get("serverFarmId"), props)
 
 
+# --- names of the other tracked resources (docs: resource-name-rules) ----------------------------------
+
+_STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")  # Microsoft.Storage/storageAccounts: 3-24 lowercase letters and numbers
+_REGISTRY_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")  # Microsoft.ContainerRegistry/registries: 5-50 alphanumerics
+
+
+def storage_account(state: Any, name: str, body: dict[str, Any]) -> Reply | None:
+    if not _STORAGE_NAME.match(name):
+        return _bad(f"{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.", "AccountNameInvalid")
+    return None
+
+
+def registry(state: Any, name: str, body: dict[str, Any]) -> Reply | None:
+    if not _REGISTRY_NAME.match(name):
+        return _bad(f"The registry name '{name}' must be 5-50 letters and digits.", "InvalidResourceName")
+    return None
+
+
+# POST .../checkNameAvailability: the `type` each provider's check answers for (REST reference of each
+# provider's Check Name Availability; `name` and `type` are required in all of them).
+_NAME_CHECK_TYPES = {
+    "microsoft.cache": ("Microsoft.Cache/redis",),
+    "microsoft.storage": ("Microsoft.Storage/storageAccounts",),
+    "microsoft.web": ("Site", "Slot", "HostingEnvironment", "PublishingUser", "Microsoft.Web/sites", "Microsoft.Web/sites/slots", "Microsoft.Web/hostingEnvironments", "Microsoft.Web/publishingUsers"),
+    "microsoft.containerregistry": ("Microsoft.ContainerRegistry/registries",),
+}
+
+
+def name_check(path: str, body: Any) -> Reply | None:
+    match = re.match(r"^/subscriptions/[^/]+/providers/([^/]+)/checknameavailability$", path.rstrip("/").lower())
+    if not match or match.group(1) not in _NAME_CHECK_TYPES:
+        return None
+    reply = _first(_required(body, "name", "body"), _required(body, "type", "body"))
+    if reply:
+        return reply
+    allowed = _NAME_CHECK_TYPES[match.group(1)]
+    if str(body["type"]).lower() not in {t.lower() for t in allowed}:
+        return _bad(f"The resource type '{body['type']}' is not valid here. Allowed: {', '.join(allowed)}.")
+    return None
+
+
 # --- dispatch --------------------------------------------------------------------------------------
 
 _TOP: dict[str, Check] = {
@@ -284,11 +325,15 @@ _TOP: dict[str, Check] = {
     "microsoft.cache/redisenterprise": managed_cluster,
     "microsoft.web/serverfarms": plan,
     "microsoft.web/sites": site,
+    "microsoft.storage/storageaccounts": storage_account,
+    "microsoft.containerregistry/registries": registry,
 }
 
 
 def check(state: Any, method: str, path: str, body: Any) -> Reply | None:
-    """ARM's refusal of a PUT/PATCH body under the pinned spec, or None when the body passes."""
+    """ARM's refusal of a PUT/PATCH/POST body under the pinned spec, or None when the body passes."""
+    if method == "POST":
+        return name_check(path, body)
     if method not in ("PUT", "PATCH"):
         return None
     match = RESOURCE_RE.match(path.rstrip("/"))
