@@ -68,6 +68,7 @@ class DeploymentWizard(QWizard):
         self.confirm: Callable[[str, str], bool] = self._ask
         # "save" / "discard" / "cancel" when closing with unsaved edits, and where to save: seams for tests too.
         self.ask_unsaved: Callable[[], str] = self._ask_unsaved
+        self.open_question: QMessageBox | None = None  # the close question while it is shown
         self.choose_save_path: Callable[[], Path | None] = self._choose_save_path
         self._restore_geometry()
 
@@ -104,9 +105,28 @@ class DeploymentWizard(QWizard):
 
     # --- closing --------------------------------------------------------------------------
     def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.open_question = box
+        # The question is about a running deployment or clean-up: when it ends meanwhile, the box goes away by
+        # itself (answered No: nothing to cancel any more; _may_close then sees it idle and closes).
+        deploy: DeployPage = self.pages[PageId.DEPLOY]
+        cleanup: CleanupPage = self.pages[PageId.CLEANUP]
+
+        def ended(_state: str) -> None:
+            if not deploy.is_running() and cleanup.state != "deleting":
+                box.done(int(QMessageBox.StandardButton.No))
+
+        deploy.stateChanged.connect(ended)
+        cleanup.stateChanged.connect(ended)
+        try:
+            answer = box.exec()
+        finally:
+            deploy.stateChanged.disconnect(ended)
+            cleanup.stateChanged.disconnect(ended)
+            self.open_question = None
+        return answer == int(QMessageBox.StandardButton.Yes)
 
     def _ask_unsaved(self) -> str:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
@@ -166,14 +186,16 @@ class DeploymentWizard(QWizard):
             if not self.confirm("Clean-up in progress",
                                 "The resource group is being deleted. Stop and close? Some resources may remain; "
                                 "run the clean-up again later to finish."):
-                return False
-            cleanup.stop()
+                if cleanup.state == "deleting":
+                    return False
+            else:
+                cleanup.stop()
         if deploy.is_running():
             if not self.confirm("Deployment in progress",
                                 "A deployment is running. Cancel it and close?\n\nWhat was created so far is "
                                 "recorded: reopen the deployment from the Start page (or run `mlfunc-wizard deploy` "
                                 "with the same profile) to resume it, or clean it up."):
-                return False
+                return not deploy.is_running()  # it ended while the question was up: close as asked
             deploy.cancel()
             self.wait_until_idle(60_000)
         return True

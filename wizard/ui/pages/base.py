@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.wording import friendly_problem
 from wizard.ui.widgets.problem_list import ProblemList
 
 
@@ -197,10 +198,14 @@ class ProfilePage(QWizardPage):
         self._show_problems()
 
     def _show_problems(self) -> None:
-        problems = self.model.problems(self.prefixes)
+        problems = [friendly_problem(p) for p in self.model.problems(self.prefixes) if not self.shown_elsewhere(p)]
         self.problem_list.set_problems(problems)
         self.mark_fields(problems)
         self.completeChanged.emit()
+
+    def shown_elsewhere(self, problem: Any) -> bool:
+        """True for a problem the page already states in its own words (a notice next to the control)."""
+        return False
 
     def mark_fields(self, problems: list[Any]) -> None:
         """Outline a control whose field has a problem and put the sentence in its tooltip."""

@@ -166,6 +166,10 @@ class BasicsPage(ProfilePage):
         self.size_combo.currentIndexChanged.connect(self._size_chosen)
         self.service_group.buttonToggled.connect(self._service_toggled)
 
+    def shown_elsewhere(self, problem: Any) -> bool:
+        # The retirement notice under the service choice says it once, in one date format.
+        return problem.path == "cache.service" and problem.severity == "warning" and "retire" in problem.message
+
     def _name_kind(self) -> str:
         return "managed-redis" if self.model.profile.cache.service == "managed-redis" else "cache"
 

@@ -14,6 +14,7 @@ from wizard.ui import sku_catalog
 from wizard.ui.pages.base import ProfilePage
 from wizard.ui.profile_model import ProfileModel, matches
 from wizard.ui.widgets.error_banner import ErrorBanner
+from wizard.ui.wording import VALUES, field_label, friendly, managed_sku, page_of_field
 from wizard.ui.workers import run_in_background
 
 # (group title, page field prefixes) in the order of the pages.
@@ -34,7 +35,7 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
     managed = c.service == "managed-redis"
     premium = not managed and c.sku == "Premium"
     if managed:
-        size = f"{c.sku} ({sku_catalog.memory(c.sku)})"
+        size = f"{managed_sku(c.sku)} ({sku_catalog.memory(c.sku)})"
     else:
         code = f"{'P' if premium else 'C'}{c.capacity}"
         size = f"{c.sku} {code} ({sku_catalog.memory(code)})"
@@ -43,7 +44,8 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
              ("Resource group", f"{p.resource_group.name} ({'new' if p.resource_group.create else 'existing'})")]
     if p.target == "azure":
         start += [("Subscription", p.azure.subscription_id or "(not chosen)"), ("Region", p.azure.location)]
-    basics = [("Service", "Azure Managed Redis" if managed else f"Azure Cache for Redis (retires {sku_catalog.CLASSIC_RETIREMENT})"),
+    # (The classic service's retirement is the warning under this section: said once, one date format.)
+    basics = [("Service", "Azure Managed Redis" if managed else "Azure Cache for Redis"),
               ("Cache name", c.name), ("Size", size)]
     if managed:
         basics.append(("High availability", "yes" if c.high_availability else "no"))
@@ -60,7 +62,8 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
                      ("Persistence", c.persistence.mode + (f" every {c.persistence.rdb_frequency_minutes} min"
                                                            if c.persistence.mode == "rdb" else ""))]
     if managed:
-        advanced += [("Clustering policy", c.clustering_policy), ("Eviction policy", c.eviction_policy)]
+        advanced += [("Clustering policy", POLICIES.get(c.clustering_policy, c.clustering_policy)),
+                     ("Eviction policy", EVICTION.get(c.eviction_policy, c.eviction_policy))]
     tags = [(k, v) for k, v in p.tags.items()] or [("(no tags)", "")]
     if m.source == "sample":
         model_desc = f"sample '{m.sample}'"
@@ -71,12 +74,21 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
     trigger = f.trigger.type + (f" ({f.trigger.auth_level} key)" if f.trigger.type == "http" else "")
     model_rows = [("Model", model_desc), ("Entry script", m.entry_script or "generated"),
                   ("Sample input", "set" if m.sample_input is not None else "from the sample model"),
-                  ("Trigger", trigger), ("Packaging", f.packaging), ("Function app", f.app_name),
+                  ("Trigger", trigger),
+                  ("Packaging", VALUES["function.packaging"].get(f.packaging, f.packaging)), ("Function app", f.app_name),
                   ("Storage account", f.storage_account), ("Plan", f.plan_sku), ("Python", f.python_version),
                   ("Cache TTL", f"{p.cache_policy.ttl_seconds} s"), ("Key prefix", p.cache_policy.key_prefix),
                   ("Cache timeout", f"{p.cache_policy.timeout_ms} ms")]
     return {"Start": start, "Basics": basics, "Networking": networking, "Advanced": advanced, "Tags": tags,
             "Model & function": model_rows}
+
+
+POLICIES = {"EnterpriseCluster": "Enterprise (one endpoint, any client)", "OSSCluster": "OSS (cluster-aware clients)"}
+EVICTION = {"VolatileLRU": "Least recently used, keys with a TTL", "AllKeysLRU": "Least recently used, any key",
+            "AllKeysLFU": "Least frequently used, any key", "VolatileLFU": "Least frequently used, keys with a TTL",
+            "AllKeysRandom": "Random, any key", "VolatileRandom": "Random, keys with a TTL",
+            "VolatileTTL": "Shortest TTL first", "NoEviction": "No eviction (writes fail when full)"}
+PAGE_OF_GROUP = {"Start": 0, "Basics": 1, "Networking": 2, "Advanced": 3, "Tags": 4, "Model & function": 5}
 
 
 def group_of(problem: Problem) -> str:
@@ -115,6 +127,7 @@ class ReviewPage(ProfilePage):
         layout.addWidget(self.summary, 1)
         layout.addWidget(self.error_banner)
         self.save_button.clicked.connect(self._save_dialog)
+        self.summary.anchorClicked.connect(lambda url: self.open_link(url.toString()))
 
     def initializePage(self) -> None:  # noqa: N802
         super().initializePage()
@@ -179,23 +192,50 @@ class ReviewPage(ProfilePage):
             group_problems = by_group.get(title, [])
             if not group_rows and not group_problems:
                 continue
-            parts.append(f"<h3 style='margin-bottom:2px'>{html.escape(title)}</h3><table cellspacing='0' cellpadding='2'>")
+            edit = (f" <a href='page:{PAGE_OF_GROUP[title]}' style='font-size:small;font-weight:normal'>Edit</a>"
+                    if title in PAGE_OF_GROUP else "")
+            parts.append(f"<h3 style='margin-bottom:2px'>{html.escape(title)}{edit}</h3>"
+                         "<table cellspacing='0' cellpadding='2'>")
             for k, v in group_rows:
                 parts.append(f"<tr><td width='190' style='color:#555;padding-right:18px'>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>")
             parts.append("</table>")
             for p in group_problems:
                 colour = "#a4262c" if p.severity == "error" else "#7a5a00"
                 word = "Error" if p.severity == "error" else "Warning"
-                parts.append(f"<p style='color:{colour};margin:2px 0'><b>{word}:</b> {html.escape(p.message)} "
-                             f"<i>({html.escape(p.path)})</i></p>")
+                where = (f" — <a href='field:{html.escape(p.path)}'>{html.escape(field_label(p.path))} on "
+                         f"{html.escape(page_of_field(p.path) or title)}</a>") if p.path else ""
+                parts.append(f"<p style='color:{colour};margin:2px 0'><b>{word}:</b> "
+                             f"{html.escape(friendly(p.message, p.path))}{where}</p>")
         self.summary.setHtml("".join(parts))
 
     def group_texts(self) -> dict[str, list[str]]:
         """Problems per group, as the page shows them (tests and accessibility)."""
         out: dict[str, list[str]] = {}
         for p in self.model.problems():
-            out.setdefault(group_of(p), []).append(p.message)
+            out.setdefault(group_of(p), []).append(friendly(p.message, p.path))
         return out
+
+    def open_link(self, link: str) -> None:
+        """`page:N` goes back to page N; `field:path` goes to the field's page and puts the cursor in it."""
+        kind, _, value = link.partition(":")
+        w = self.wizard()
+        if w is None:
+            return
+        if kind == "page":
+            target, path = int(value), ""
+        else:
+            path = value
+            target = PAGE_OF_GROUP.get(page_of_field(path) or group_of(Problem(path, "error", "")), -1)
+        if target < 0:
+            return
+        while w.currentId() != target and w.currentId() > target and w.button(QWizard.WizardButton.BackButton).isEnabled():
+            w.back()
+        page = w.currentPage()
+        if path:
+            for widget, bound in getattr(page, "_bound", []):
+                if bound == path or path.startswith(bound + "."):
+                    widget.setFocus()
+                    break
 
     # --- saving ---------------------------------------------------------------------------
     def _save_dialog(self) -> None:

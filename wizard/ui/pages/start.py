@@ -44,6 +44,10 @@ def _load_deployed(name: str) -> Any:
     return deployment.load_deployed_profile(name)
 
 
+LOCAL_NAME = profile_mod.default_local().name  # "digits-local"
+AZURE_NAME = LOCAL_NAME.removesuffix("-local") + "-azure"
+
+
 class StartPage(ProfilePage):
     prefixes = ("name", "target", "azure", "resource_group")
 
@@ -117,6 +121,7 @@ class StartPage(ProfilePage):
         self.azure_radio = QRadioButton("&Azure (needs an Azure subscription)")
         self.target_group = radio_group(self, (self.local_radio, "Target: this computer"), (self.azure_radio, "Target: Azure"))
         self.bind_radios(self.target_group, "target", {self.local_radio: "local", self.azure_radio: "azure"})
+        self.target_group.buttonToggled.connect(self._target_toggled)
 
         self.name_edit = self.bind_text(QLineEdit(), "name")
         self.name_edit.setAccessibleName("Deployment name")
@@ -237,6 +242,28 @@ class StartPage(ProfilePage):
         w = self.wizard()
         if w is not None and self.reopened is not None:
             w.next()
+
+    def _target_toggled(self, _button: Any, on: bool) -> None:
+        """Defaults that fit the target (as the portal fills a new resource): Azure builds the image in ACR and gets
+        a name that is not the local one; back to this computer, the folder runs directly. Only values the user
+        left at the other target's default change."""
+        if not on or self._loading:
+            return
+        p = self.model.profile
+        changes: dict[str, Any] = {}
+        if p.target == "azure":
+            if p.function.packaging == "local":
+                changes["function.packaging"] = "acr-build"
+            if p.name == LOCAL_NAME:
+                changes["name"] = AZURE_NAME
+        else:
+            if p.function.packaging in ("acr-build", "azureml"):
+                changes["function.packaging"] = "local"
+            if p.name == AZURE_NAME:
+                changes["name"] = LOCAL_NAME
+        if changes:
+            self.model.set_many(changes)
+            self.load()
 
     # --- what to do -----------------------------------------------------------------------
     def _mode_changed(self) -> None:

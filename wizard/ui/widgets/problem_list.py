@@ -36,7 +36,7 @@ class ProblemList(QFrame):
         for p in sorted(problems, key=lambda p: p.severity != "error"):
             colour = "#a4262c" if p.severity == "error" else "#7a5a00"
             word = "Error" if p.severity == "error" else "Warning"
-            where = f" <i>({html.escape(p.path)})</i>" if p.path else ""
+            where = ""  # the field is outlined on the page and named in the sentence; no internal paths
             rows.append(f"<span style='color:{colour}'><b>{word}:</b> {html.escape(p.message)}</span>{where}")
         self.label.setText("<br>".join(rows))
         self.label.setAccessibleDescription("; ".join(f"{p.severity}: {p.message}" for p in problems))
