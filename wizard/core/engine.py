@@ -107,7 +107,8 @@ class RunOutcome:
     ok: bool
     cancelled: bool
     failed: dict[str, str] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)  # step -> Outputs (or a dict from a legacy step)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # step -> outputs as plain (JSON) dicts
+    typed: dict[str, Any] = field(default_factory=dict)  # step -> its Outputs instance (a dict for a legacy step)
     endpoint: Endpoint | None = None
     states: dict[str, StepState] = field(default_factory=dict)
     details: dict[str, str] = field(default_factory=dict)  # failed step -> masked technical detail
@@ -255,7 +256,8 @@ class Engine:
         ok = all(states[n].done for n in self.plan.names)
         status = "deployed" if ok else ("cancelled" if cancelled else "failed")
         self.journal.set_meta(status=status, run_finished=time.time())
-        return RunOutcome(ok=ok, cancelled=cancelled and not ok, failed=failed, outputs=outputs, states=states,
+        return RunOutcome(ok=ok, cancelled=cancelled and not ok, failed=failed,
+                          outputs={n: outputs_dict(o) for n, o in outputs.items()}, typed=dict(outputs), states=states,
                           details=details, duration_s=time.monotonic() - t0, changes=dict(self._changes),
                           refused=dict(self._refused))
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.resource.resources.models import ResourceGroup
 
@@ -11,7 +12,7 @@ from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.polling import get_or_none, wait_lro
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 CREATED_BY_TAG = "created-by"
 CREATED_BY_VALUE = "mlfunc-wizard"
@@ -30,25 +31,55 @@ def is_ours(group: Any) -> bool:
     return (getattr(group, "tags", None) or {}).get(CREATED_BY_TAG) == CREATED_BY_VALUE
 
 
-class ResourceGroupAction:
+@dataclass(frozen=True)
+class GroupOutputs(Outputs):
+    resource_group: str
+    location: str = ""
+    id: str = ""
+    created_by_us: bool = False
+
+
+class ResourceGroupAction(FirstInterface):
+    """Create the group with our tags, or reuse it as it is: a reused group's tags and location are never
+    changed, so it has no settings to compare (it is either there or created)."""
+
+    outputs_type: ClassVar[type[Outputs]] = GroupOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
+
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def _outputs(self, group: Any) -> dict[str, Any]:
-        return {"resource_group": group.name, "location": group.location, "id": group.id, "created_by_us": is_ours(group)}
+    @staticmethod
+    def _outputs(group: Any) -> GroupOutputs:
+        return GroupOutputs(resource_group=group.name, location=group.location, id=group.id,
+                            created_by_us=is_ours(group))
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         name = ctx.profile.resource_group.name
         group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
-        return self._outputs(group) if group is not None else None
+        return Observed({}, self._outputs(group)) if group is not None else None
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        ctx.log(f"Reusing the resource group {ctx.profile.resource_group.name} ({observed.outputs['location']}).")
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
+        return self.adopt(ctx, observed)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("A resource group is never replaced; destroy the deployment to delete it.")
+
+    def create(self, ctx: StepContext) -> GroupOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         name = profile.resource_group.name
         group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
-        if group is not None:
+        if group is not None:  # made meanwhile (or a caller of run() without observing): reuse it untouched
             ctx.log(f"Reusing the resource group {name} ({group.location}).")
             return self._outputs(group)
         if not profile.resource_group.create:
