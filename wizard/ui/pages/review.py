@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import html
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget, QWizard
 
 from wizard import profile as profile_mod
@@ -118,6 +120,12 @@ class ReviewPage(ProfilePage):
         self.saved_label = QLabel()
         self.saved_label.setObjectName("hint")
         self.error_banner = ErrorBanner()
+        # Estimated monthly cost (Azure Retail Prices API, fetched in a worker and cached a day).
+        self.cost_label = QLabel("")
+        self.cost_label.setWordWrap(True)
+        self.cost_label.setAccessibleName("Estimated monthly cost")
+        self.cost_label.setTextFormat(Qt.TextFormat.RichText)
+        self.estimate: Any = None
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         row.addWidget(self.saved_label)
@@ -125,6 +133,7 @@ class ReviewPage(ProfilePage):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary, 1)
+        layout.addWidget(self.cost_label)
         layout.addWidget(self.error_banner)
         self.save_button.clicked.connect(self._save_dialog)
         self.summary.anchorClicked.connect(lambda url: self.open_link(url.toString()))
@@ -132,6 +141,41 @@ class ReviewPage(ProfilePage):
     def initializePage(self) -> None:  # noqa: N802
         super().initializePage()
         self.check_name_collision()
+        self.refresh_cost()
+
+    def refresh_cost(self) -> None:
+        profile = copy.deepcopy(self.model.profile)
+        if profile.target != "azure":
+            self.cost_label.setText("")
+            self.cost_label.hide()
+            return
+        self.cost_label.show()
+        self.cost_label.setText("Estimating the monthly cost from Azure's list prices…")
+
+        def work() -> Any:
+            from wizard import pricing
+
+            return pricing.estimate(profile)
+
+        run_in_background(work, on_success=self._show_cost,
+                          on_failure=lambda e: self.cost_label.setText("Cost estimate unavailable: " + e.sentence),
+                          owner=self, doing="estimate the monthly cost")
+
+    def _show_cost(self, estimate: Any) -> None:
+        self.estimate = estimate
+        if not estimate.available:
+            self.cost_label.setText(html.escape("Cost estimate unavailable: " + estimate.reason))
+            return
+        rows = "".join(
+            f"<tr><td style='padding-right:18px'>{html.escape(l.resource)}</td><td style='padding-right:18px'>"
+            f"{html.escape(l.description)}</td><td align='right'>"
+            + (f"{l.monthly:,.2f} {html.escape(estimate.currency)}" if l.monthly is not None else html.escape(l.note))
+            + "</td></tr>" for l in estimate.lines)
+        self.cost_label.setText(
+            f"<b>Estimated monthly cost: {estimate.total:,.2f} {html.escape(estimate.currency)}</b> "
+            f"<span style='color:#555'>(an estimate from Azure's public list prices of {html.escape(estimate.fetched)}, "
+            "before tax and discounts; storage, traffic and executions are extra)</span>"
+            f"<table cellspacing='0' cellpadding='1'>{rows}</table>")
 
     def check_name_collision(self) -> None:
         """A new deployment must not take the name of a recorded one: Create would resume or replace that record,
