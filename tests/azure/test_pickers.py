@@ -8,30 +8,30 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, 
 
 from wizard.profile import Profile
 from wizard.targets.azure import auth, config
-from wizard.targets.azure import pickers as clients
+from wizard.targets.azure import pickers
 from wizard.targets.azure.errors import RETIREMENT_SENTENCE, translate
 from wizard.targets.base import StepFailed, TransientError
 
 
 def test_subscriptions_regions_and_groups(arm, credential, managed_profile):
-    subs = clients.list_subscriptions(credential, managed_profile)
+    subs = pickers.list_subscriptions(credential, managed_profile)
     assert [s.id for s in subs] == [arm.subscription_id]
-    regions = clients.list_locations(credential, managed_profile)
+    regions = pickers.list_locations(credential, managed_profile)
     assert "westeurope" in [r.id for r in regions]
-    assert clients.list_resource_groups(credential, managed_profile) == []
+    assert pickers.list_resource_groups(credential, managed_profile) == []
     from tests.azure.deploying import deploy
 
     deploy(managed_profile, credential)
-    assert [g.id for g in clients.list_resource_groups(credential, managed_profile)] == ["rg-amr"]
+    assert [g.id for g in pickers.list_resource_groups(credential, managed_profile)] == ["rg-amr"]
 
 
 def test_name_checks_for_each_kind(arm, credential, managed_profile):
     arm.state.taken_names.update({"takencache", "takenstore", "taken-app"})
     for kind, free, taken in [("cache", "freecache", "takencache"), ("storage", "freestore", "takenstore"), ("function-app", "free-app", "taken-app")]:
-        assert clients.check_name(kind, free, credential, managed_profile).available, kind
-        check = clients.check_name(kind, taken, credential, managed_profile)
+        assert pickers.check_name(kind, free, credential, managed_profile).available, kind
+        check = pickers.check_name(kind, taken, credential, managed_profile)
         assert not check.available and taken in check.message, kind
-    assert clients.check_name("managed-redis", "amr-cache", credential, managed_profile).available
+    assert pickers.check_name("managed-redis", "amr-cache", credential, managed_profile).available
 
 
 def test_sign_in_checks_the_credential_and_fails_with_a_sentence(arm, credential, managed_profile):

@@ -5,8 +5,6 @@ Configuration (endpoints, CA bundle, polling) is in config.py; the GUI's pickers
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
-
 from azure.core.credentials import TokenCredential
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.containerregistry import ContainerRegistryManagementClient
@@ -67,21 +65,3 @@ class AzureClients:
     @cached_property
     def authorization(self) -> AuthorizationManagementClient:
         return AuthorizationManagementClient(self.credential, self.subscription_id, api_version=api_versions.AUTHORIZATION, **self.options)
-
-
-# Names that moved to config.py / pickers.py in the split, still answered here for callers not yet updated
-# (the GUI pages until they use wizard.session). Loaded by name at first use, so this module imports neither
-# statically and no import cycle comes back. Remove once nothing uses them.
-_MOVED = {
-    "polling_interval": "config", "verify_setting": "config", "client_options": "config",
-    "Choice": "pickers", "NameCheck": "pickers", "list_subscriptions": "pickers", "list_locations": "pickers",
-    "list_resource_groups": "pickers", "list_aml_models": "pickers", "check_name": "pickers",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(f"wizard.targets.azure.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

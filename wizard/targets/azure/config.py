@@ -39,8 +39,8 @@ def client_options(cloud: Cloud) -> dict[str, Any]:
 
 def polling_interval() -> float:
     """Seconds between our own status polls (build runs, host keys); 0 in tests."""
-    value = os.environ.get("MLFUNC_WIZARD_POLLING_INTERVAL")
-    return float(value) if value not in (None, "") else 5.0
+    value = os.environ.get("MLFUNC_WIZARD_POLLING_INTERVAL") or ""
+    return float(value) if value else 5.0
 
 
 def verify_setting() -> str | bool:

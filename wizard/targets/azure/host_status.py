@@ -20,7 +20,7 @@ def check(clients: AzureClients, profile: Profile, host_name: str) -> str:
         keys = clients.web.web_apps.list_host_keys(profile.resource_group.name, profile.function.app_name)
     except (HttpResponseError, ServiceRequestError, ServiceResponseError) as exc:
         raise TransientError("The functions host does not hand out its keys yet; trying again.") from exc
-    master = keys.master_key
+    master = keys.master_key or ""
     registry.add(master)
     try:
         answer = requests.get(f"https://{host_name}/admin/host/status", headers={"x-functions-key": master},

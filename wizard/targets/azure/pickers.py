@@ -102,28 +102,28 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
     if kind == "function-app":
         from azure.mgmt.web.models import ResourceNameAvailabilityRequest
 
-        result = azure_call(
+        site_result = azure_call(
             "checking the function app name",
             clients.web.check_name_availability,
             ResourceNameAvailabilityRequest(name=name, type=KIND_TYPES[kind]),
         )
-        return _answer(kind, name, result.name_available, result.message)
+        return _answer(kind, name, site_result.name_available, site_result.message)
     if kind == "registry":
         from azure.mgmt.containerregistry.models import RegistryNameCheckRequest
 
-        result = azure_call(
+        acr_result = azure_call(
             "checking the container registry name",
             clients.acr.registries.check_name_availability,
             RegistryNameCheckRequest(name=name, type=KIND_TYPES[kind]),
         )
-        if not result.name_available:
+        if not acr_result.name_available:
             # A registry of this subscription is reused, not created (registry.find_registry), so it is fine.
             from wizard.targets.azure.registry import find_registry
 
             found = find_registry(clients, name)
             if found is not None:
                 return NameCheck(True, f"'{name}' is your registry in {_group(found.id)}; it will be reused.")
-        return _answer(kind, name, result.name_available, result.message)
+        return _answer(kind, name, acr_result.name_available, acr_result.message)
     if kind == "managed-redis":
         # The redisenterprise SDK has no name-availability API: a name is free for us when our own
         # group does not hold another cluster by it; global clashes surface as a 409 at create time.

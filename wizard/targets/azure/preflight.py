@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from azure.core.exceptions import HttpResponseError
-
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
@@ -59,15 +57,17 @@ def storage_accounts_short(clients: AzureClients, profile: Profile) -> tuple[int
 
     usages = azure_call("reading the storage quota", lambda: list(clients.storage.usages.list_by_location(profile.azure.location)))
     for usage in usages:
-        if (usage.name.value or "").lower() != "storageaccounts":
+        if usage.name is None or (usage.name.value or "").lower() != "storageaccounts":
             continue
         current, limit = int(usage.current_value or 0), int(usage.limit or 0)
-        group = profile.resource_group.name
-        new = [n for n in account_names(profile) if get_or_none(
-            "looking for the storage account", lambda n=n: clients.storage.storage_accounts.get_properties(group, n)) is None]
+        new = [n for n in account_names(profile) if not _account_exists(clients, profile.resource_group.name, n)]
         if new and current + len(new) > limit:
             return current, limit
     return None
+
+
+def _account_exists(clients: AzureClients, group: str, name: str) -> bool:
+    return get_or_none("looking for the storage account", lambda: clients.storage.storage_accounts.get_properties(group, name)) is not None
 
 
 class PreflightAction:
@@ -90,13 +90,7 @@ class PreflightAction:
                 f"(`{commands}`, or Subscription > Resource providers in the portal) and deploy again."
             )
         ctx.report(0.4, "Checking that the plan SKU is offered in the region")
-        try:
-            offered = check_plan_sku(clients, profile)
-        except StepFailed:
-            raise
-        except HttpResponseError:  # pragma: no cover - azure_call translates
-            offered = True
-        if not offered:
+        if not check_plan_sku(clients, profile):
             raise StepFailed(
                 f"The App Service plan SKU {profile.function.plan_sku} is not offered for Linux in {profile.azure.location}: "
                 "choose another plan SKU (function.plan_sku) or region (azure.location) and deploy again."

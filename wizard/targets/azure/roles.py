@@ -52,7 +52,8 @@ def has(clients: AzureClients, scope: str, principal_id: str, role: str) -> bool
 def assign(ctx: StepContext, clients: AzureClients, scope: str, principal_id: str, role: str, what: str) -> str:
     """Give `principal_id` the `role` on `scope`: "created" or "exists". Waits (bounded) while ARM does not
     know the principal yet; RoleForbidden when the account may not assign roles there."""
-    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+    # The model of the pinned api-version (api_versions.AUTHORIZATION, 2022-04-01).
+    from azure.mgmt.authorization.v2022_04_01.models import RoleAssignmentCreateParameters
 
     body = RoleAssignmentCreateParameters(
         role_definition_id=role_definition_id(clients, role), principal_id=principal_id, principal_type="ServicePrincipal"

@@ -44,12 +44,12 @@ def account_key(clients: AzureClients, group: str, account: str) -> str:
     result = azure_call(
         f"reading the keys of the storage account {account}", clients.storage.storage_accounts.list_keys, group, account
     )
-    keys = getattr(result, "keys_property", None)
+    keys: Any = getattr(result, "keys_property", None)
     if keys is None:
         keys = result.keys
-        if callable(keys):  # a 25+ model whose list we could not find: fail loudly, not silently
+        if callable(keys) or not keys:  # a 25+ model whose list we could not find: fail loudly, not silently
             raise RuntimeError("unexpected azure-mgmt-storage list_keys result shape")
-    value = keys[0].value
+    value = str(keys[0].value or "")
     registry.add(value)
     return value
 
@@ -64,6 +64,14 @@ def connection_string(clients: AzureClients, group: str, account: str) -> str:
     return value
 
 
+def _getter(clients: AzureClients, group: str, name: str) -> Callable[[], Any]:
+    return lambda: clients.storage.storage_accounts.get_properties(group, name)
+
+
+def _creator(clients: AzureClients, group: str, name: str, profile: Profile) -> Callable[[], Any]:
+    return lambda: clients.storage.storage_accounts.begin_create(group, name, create_parameters(profile))
+
+
 class StorageAction:
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
@@ -73,9 +81,7 @@ class StorageAction:
         group = ctx.profile.resource_group.name
         found = {}
         for name in account_names(ctx.profile):
-            account = existing_and_ready(
-                "looking for the storage account", lambda n=name: clients.storage.storage_accounts.get_properties(group, n)
-            )
+            account = existing_and_ready("looking for the storage account", _getter(clients, group, name))
             if account is None:
                 return None
             found[name] = account
@@ -92,8 +98,8 @@ class StorageAction:
             field = "function.storage_account" if index == 0 else "cache.persistence.storage_account"
             found[name] = resume_or_create(
                 ctx,
-                lambda n=name: clients.storage.storage_accounts.get_properties(group, n),
-                lambda n=name: clients.storage.storage_accounts.begin_create(group, n, create_parameters(profile)),
+                _getter(clients, group, name),
+                _creator(clients, group, name, profile),
                 f"creating the storage account {name}",
                 estimate_s=ESTIMATE_S,
                 span=span,
