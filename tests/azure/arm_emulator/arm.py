@@ -646,6 +646,9 @@ class ArmState:
             return Reply(401, {"error": "A valid key for this function's auth level is required."})
         if method != "POST" or not isinstance(body, dict) or not isinstance(body.get("data"), list):
             return Reply(400, {"error": 'Send JSON like {"data": [[...], ...]}.'})
+        from tests.azure.arm_emulator import hooks
+
+        hooks.invoked(self, hidden, path)  # Executing/Executed lines on the app's log stream (logstream.py)
         if function_host.cache_refusal(self, hidden["settings"]):  # the app's cache refuses it: fail open
             return Reply(200, {"result": [0 for _ in body["data"]]}, {"X-Cache": "BYPASS", "X-Model-Version": hidden["settings"].get("MODEL_VERSION", "")})
         fingerprint = repr(body["data"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.azure.arm_emulator import blobs, host_status, insights, names, preflight, registry_login, roles, servicebus
+from tests.azure.arm_emulator import blobs, host_status, insights, logstream, names, preflight, registry_login, roles, servicebus
 from tests.azure.arm_emulator.arm import PROVIDERS, Reply
 
 PROVIDERS.update(insights.PROVIDERS)
@@ -32,6 +32,7 @@ def after_create(state: Any, provider: str, resource: dict[str, Any]) -> None:
         resource["properties"]["loginServer"] = registry_login.login_server(state, resource["name"])
     insights.on_create(state, provider, resource)
     servicebus.on_create(state, provider, resource)
+    logstream.on_create(state, provider, resource)  # the app's Kudu site and log stream (issue 15)
 
 
 def role_assignment_refusal(state: Any, props: dict[str, Any]) -> Reply | None:
@@ -51,3 +52,7 @@ def admin(state: Any, method: str, path: str, query: dict[str, str], headers: di
     """The functions host's admin API (/admin/host/status)."""
     return host_status.admin(state, method, path, query, headers)
 
+
+def invoked(state: Any, hidden: dict[str, Any], path: str) -> None:
+    """A function ran: the host's lines go to the app's log stream."""
+    logstream.invoked(hidden, path.rstrip("/").rsplit("/", 1)[-1])

@@ -20,7 +20,7 @@ import trustme
 
 from tests.azure.arm_emulator.arm import ArmState, Reply
 from tests.azure.arm_emulator.faults_extra import EXTRA_FAULTS
-from tests.azure.arm_emulator import api_versions, spec_rules, tenants
+from tests.azure.arm_emulator import api_versions, logstream, spec_rules, tenants
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +115,13 @@ class ArmEmulator:
         Handler.tls = server_context
         self._server = _Server((self.host, self._port), Handler)
         self.state.base_url = self.url
+        logstream.attach(self)  # every function app gets its Kudu site with a log stream
         self._thread = threading.Thread(target=self._server.serve_forever, name="arm-emulator", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        logstream.detach(self.state)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -153,8 +155,11 @@ class ArmEmulator:
         """Forget every resource, record, fault and expired token (a fresh 'Azure' for the next test)."""
         with self.lock:
             options = {**self._state_options, **state_options}
+            logstream.detach(self.state)
             self.state = ArmState(**options)
             self.state.base_url = self.url if self._server is not None else ""
+            if self._server is not None:
+                logstream.attach(self)
             self.records.clear()
             self.faults.clear()
             self.expired_tokens.clear()

@@ -31,7 +31,8 @@ _STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{
 def scm_host(site: Any) -> str:
     """The site's Kudu (SCM) host: the Repository entry of hostNameSslStates, else the enabled host name with `.scm.`."""
     for state in getattr(site, "host_name_ssl_states", None) or []:
-        if str(getattr(state, "host_type", "") or "").lower() == "repository" and state.name:
+        kind = getattr(state, "host_type", None)
+        if str(getattr(kind, "value", kind) or "").lower() == "repository" and state.name:  # an enum in the SDK
             return str(state.name)
     for name in getattr(site, "enabled_host_names", None) or []:
         if ".scm." in name:
