@@ -49,10 +49,12 @@ def test_registry_in_another_group_is_reused_with_acrpull(arm, credential, manag
     assert result.outcome.outputs["registry"]["resource_group"] == "rg-shared"
 
 
+@pytest.mark.parametrize("where", ["other-subscription", "other-group"])
 @pytest.mark.parametrize("kind", ["registry", "storage", "site", "cache"])
-def test_names_are_unique_across_subscriptions_with_each_providers_code(arm, credential, premium_profile, kind):
+def test_names_are_unique_across_subscriptions_with_each_providers_code(arm, credential, premium_profile, kind, where):
     arm.reset(subscriptions=(arm.subscription_id, OTHER_SUB))
-    ours, theirs = AzureClients(premium_profile, credential), _in_other_subscription(premium_profile, credential)
+    ours = AzureClients(premium_profile, credential)
+    theirs = _in_other_subscription(premium_profile, credential) if where == "other-subscription" else ours
     theirs.resource.resource_groups.create_or_update("rg-theirs", ResourceGroup(location="westeurope"))
     ours.resource.resource_groups.create_or_update("rg-ours", ResourceGroup(location="westeurope"))
     from azure.mgmt.redis.models import RedisCreateParameters
