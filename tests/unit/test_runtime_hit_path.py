@@ -63,3 +63,78 @@ def test_a_row_keeps_its_key_whichever_batch_and_spelling_it_came_in(hit_service
     assert post(service, [[0.0, 0.0, 1e0]]) == (200, "HIT", {"result": [3.0]})
     assert post(service, [[5, 5, 5], [1.0, 2.0, 3.0], [0, 0, 1]]) == (200, "PARTIAL", {"result": [30.0, 14.0, 3.0]})
     assert service._script.module.calls == [2, 1]
+
+
+WIDTH3_SCORE = USER_SCORE + '''
+
+def expected_row_length():
+    return 3
+'''
+
+# A few rows, each with several spellings of the same numbers (and one of another width).
+NUMBER_SPELLINGS = {0.0: ["0", "0.0", "-0.0", "0e5", "-0"], 1.0: ["1", "1.0", "1e0", "10e-1"], 2.5: ["2.5", "25e-1", "2.50"]}
+ROW_VALUES = st.lists(st.sampled_from(sorted(NUMBER_SPELLINGS)), min_size=2, max_size=4)
+
+
+@st.composite
+def bodies(draw):
+    """A body spelled freely (spaces, number spellings), sometimes broken; with the rows' float values."""
+    rows = draw(st.lists(ROW_VALUES, min_size=1, max_size=3))
+    texts = []
+    for row in rows:
+        space = draw(st.sampled_from(["", " ", "\n "]))
+        texts.append("[" + ("," + space).join(draw(st.sampled_from(NUMBER_SPELLINGS[v])) for v in row) + draw(st.sampled_from(["", " "])) + "]")
+    head = draw(st.sampled_from(['{"data": [', '{"data":[', '{ "data": [', '{"data": [ ']))
+    separator = draw(st.sampled_from([", ", ",", ",\n", ",,", " , "]))
+    tail = draw(st.sampled_from(["]}", "]}", "] }", "]}\n", "], \"x\": 1}"]))
+    return (head + separator.join(texts) + tail).encode(), rows
+
+
+@pytest.fixture
+def width3_app(tmp_path, redis_factory):
+    cache = redis_factory(tls=False, non_tls_port=True)
+    return build_with_script(tmp_path, WIDTH3_SCORE), cache, iter(range(10**6))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(bodies(), min_size=1, max_size=8))
+def test_rows_remembered_by_their_text_answer_as_parsing_them_would(width3_app, sequence):
+    app, cache, counter = width3_app
+    service = service_for(app, {**plain_env(cache), "CACHE_KEY_PREFIX": f"t{next(counter)}"})  # a fresh cache and memory
+    seen: set[tuple[float, ...]] = set()
+    for body, rows in sequence:
+        answer = service.score_body(body)
+        try:
+            extra = set(json.loads(body)) - {"data"}
+        except ValueError:
+            extra = {"not JSON"}
+        if extra:
+            assert answer.status == 400
+            continue
+        if any(len(row) != 3 for row in rows):
+            assert answer.status == 400 and ("3 numbers" in answer.body["error"] or "same length" in answer.body["error"])
+            continue
+        assert answer.status == 200, answer.body
+        assert json.loads(answer.json()) == answer.body == {"result": [1.0 * r[0] + 2.0 * r[1] + 3.0 * r[2] for r in rows]}
+        values = [tuple(row) for row in rows]
+        expected = "HIT" if all(v in seen for v in values) else "MISS" if not any(v in seen for v in values) else "PARTIAL"
+        assert answer.headers["X-Cache"] == expected
+        seen.update(values)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        b'{"data": [[1, 0, 0],,[0, 1, 0]]}', b'{"data": [[1, 0, 0] [0, 1, 0]]}', b'{"data": [[1, 0, 0]], [0, 1, 0]]}',
+        b'{"data": [[1, 0, 0], [0, 1, 0]], "x": [[1, 0, 0]]}',
+        b'{"data": [[1, 0, 0][0, 1, 0]]}', b'{"data": [[1, 0, 0], [0, 1, 0], ]}', b'{"data": [[1, 0, 0], 5, [0, 1, 0]]}',
+        b'{"data": [[1, 0, 0], [0, 1, 0]]}}', b'{"data": [[1, 0, 0], [[0, 1, 0]]]}',
+    ],
+)
+def test_a_broken_body_of_remembered_rows_is_refused_as_before(width3_app, broken):
+    app, cache, _ = width3_app
+    service = service_for(app, plain_env(cache))
+    assert service.score_body(b'{"data": [[1, 0, 0], [0, 1, 0]]}').headers["X-Cache"] == "MISS"
+    assert service.score_body(b'{"data": [[0, 1, 0], [1, 0, 0]]}').headers["X-Cache"] == "HIT"  # remembered rows
+    answer = service.score_body(broken)
+    assert answer.status == 400, broken

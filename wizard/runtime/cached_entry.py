@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,9 +13,13 @@ import orjson
 from .cache import CacheUnavailable, ResultCache
 from .entry_script import EntryScript
 from .keys import key_head, row_digests
+from .request_body import Batch, split_rows
 from .single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
+
+# Row texts remembered with their keys (per process): a few hundred bytes each, so about 2 MB at most.
+REMEMBERED_ROWS = 4096
 
 HIT, MISS, PARTIAL, BYPASS = "HIT", "MISS", "PARTIAL", "BYPASS"
 
@@ -74,6 +79,9 @@ class CachedEntry:
         self.flights = SingleFlight()
         self._per_row = True  # turned off once run() shows it does not answer per row
         self._key_head = key_head(key_prefix, model_name, model_version)
+        # A row's text as a client sent it -> its key, for rows of bodies parse_batch accepted with the
+        # model's row width. A body whose every row text is here needs neither parsing nor hashing.
+        self._known_rows: dict[bytes, str] = {}
 
     def key(self, row: list[float]) -> str:
         return self.keys([row])[0]
@@ -83,24 +91,77 @@ class CachedEntry:
         head = self._key_head
         return [head + digest for digest in row_digests(rows, packed)]
 
+    def predict_body(self, raw: bytes, parse: Callable[[], Batch], remember: bool) -> Prediction:
+        """`predict` for a request body; `parse` reads it (raising BadRequest). With `remember` (the model
+        checks the row width), the row texts of accepted bodies are remembered with their keys: a body
+        made of remembered rows is looked up without parsing it, and parsed only when a row missed."""
+        if remember and self._per_row:
+            pieces = split_rows(raw)
+            if pieces is not None:
+                known = self._known_rows
+                try:
+                    keys = [known[piece] for piece in pieces]
+                except KeyError:
+                    pass
+                else:
+                    cached = self._fetch(keys)
+                    if cached is not None and None not in cached:
+                        hit = self._all_hit(cached)
+                        if hit is not None:
+                            return hit
+                    batch = parse()  # accepted before, row by row, so it parses; the rows are needed now
+                    return self._predict_keyed(batch.rows, keys, cached)
+        batch = parse()
+        if not self._per_row:
+            return self.predict(batch.rows)
+        keys = self.keys(batch.rows, batch.packed)
+        if remember:
+            self._remember(raw, keys)
+        return self._predict_keyed(batch.rows, keys, self._fetch(keys))
+
+    def _remember(self, raw: bytes, keys: list[str]) -> None:
+        pieces = split_rows(raw)
+        if pieces is None or len(pieces) != len(keys):
+            return
+        known = self._known_rows
+        for piece, key in zip(pieces, keys):
+            if len(known) >= REMEMBERED_ROWS:
+                try:
+                    del known[next(iter(known))]  # the oldest; threads may race here, which is harmless
+                except (KeyError, RuntimeError, StopIteration):
+                    pass
+            known[piece] = key
+
     def predict(self, rows: list[list[float]], packed: bytes | None = None) -> Prediction:
         if not self._per_row:
             return Prediction(self._run_whole(rows), BYPASS if self.cache is None else MISS, len(rows))
         keys = self.keys(rows, packed)
-        cached: list[bytes | None] | None = None
-        if self.cache is not None:
-            try:
-                cached = self.cache.get_many(keys)
-            except CacheUnavailable:
-                cached = None
+        return self._predict_keyed(rows, keys, self._fetch(keys))
+
+    def _fetch(self, keys: list[str]) -> list[bytes | None] | None:
+        """The cached entries for `keys`, or None when there is no cache or it failed (fail open)."""
+        if self.cache is None:
+            return None
+        try:
+            return self.cache.get_many(keys)
+        except CacheUnavailable:
+            return None
+
+    @staticmethod
+    def _all_hit(cached: list[Any]) -> Prediction | None:
+        """Every row was cached (the path a cache exists for): no bookkeeping of misses. None when an
+        entry is unreadable (the general path logs it and recomputes the row)."""
+        try:
+            result = [orjson.loads(raw) for raw in cached]
+        except ValueError:
+            return None
+        return Prediction(result, HIT, rendered=b"[" + b",".join(cached) + b"]")
+
+    def _predict_keyed(self, rows: list[list[float]], keys: list[str], cached: list[bytes | None] | None) -> Prediction:
         if cached is not None and None not in cached:
-            # Every row was cached (the path a cache exists for): no bookkeeping of misses.
-            try:
-                result = [orjson.loads(raw) for raw in cached]
-            except ValueError:
-                pass  # an unreadable entry: the general path below logs it and recomputes the row
-            else:
-                return Prediction(result, HIT, rendered=b"[" + b",".join(cached) + b"]")
+            hit = self._all_hit(cached)
+            if hit is not None:
+                return hit
         found: dict[str, Any] = {}
         if cached is not None:
             for key, raw in zip(keys, cached):

@@ -143,12 +143,13 @@ class ScoringService:
                 return unavailable
             entry = self._entry
             assert entry is not None
+        raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        width = entry.script.expected_row_length()
         try:
-            batch = parse_batch(body, self.settings.max_body_bytes, entry.script.expected_row_length())
+            # Rows seen before are looked up by their text; the others are parsed and checked.
+            prediction = entry.predict_body(raw, lambda: parse_batch(raw, self.settings.max_body_bytes, width), width is not None)
         except BadRequest as exc:
             return Answer(exc.status, {"error": str(exc), "expected": EXPECTED_SHAPE}, self._headers())
-        try:
-            prediction = entry.predict(batch.rows, batch.packed)
         except Exception as exc:
             correlation = uuid.uuid4().hex
             # Traceback stays in the server log; the client gets only the correlation id.
