@@ -21,6 +21,10 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "microsoft.authorization": ("2022-04-01",),
     "resources": ("2025-04-01",),
     "subscriptions": ("2022-12-01",),
+    # H5 (issue 11 items 5, 16): raw ARM calls through the resource client
+    "microsoft.insights/components": ("2020-02-02",),  # generated/applicationinsights/microsoft.insights/2020-02-02
+    "microsoft.operationalinsights/workspaces": ("2023-09-01",),  # generated/operationalinsights/.../2023-09-01
+    "microsoft.servicebus/namespaces": ("2021-11-01",),  # generated/servicebus/microsoft.servicebus/2021-11-01
 }
 
 _PROVIDER = re.compile(r"/providers/(?P<ns>[^/]+)(?:/(?P<type>[^/]+))?", re.IGNORECASE)

@@ -15,3 +15,7 @@ ACR_TASKS = "2019-06-01-preview"  # ACR Tasks (schedule_run, runs, source upload
 AUTHORIZATION = "2022-04-01"  # Microsoft.Authorization/roleAssignments
 RESOURCES = "2025-04-01"  # resource groups
 SUBSCRIPTIONS = "2022-12-01"  # subscription and location listings
+# Raw ARM calls through the resource client (no SDK of their own here):
+APPLICATION_INSIGHTS = "2020-02-02"  # Microsoft.Insights/components
+LOG_ANALYTICS = "2023-09-01"  # Microsoft.OperationalInsights/workspaces
+SERVICE_BUS = "2021-11-01"  # Microsoft.ServiceBus/namespaces

@@ -11,14 +11,14 @@ from azure.mgmt.resource.resources.models import GenericResource
 
 from wizard.profile import Profile
 from wizard.secrets import registry
+from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro
 from wizard.targets.base import StepContext, StepFailed
 
-# Pinned per type: Microsoft.Insights/components 2020-02-02, Microsoft.OperationalInsights/workspaces 2023-09-01.
-COMPONENT_API = "2020-02-02"
-WORKSPACE_API = "2023-09-01"
+COMPONENT_API = api_versions.APPLICATION_INSIGHTS
+WORKSPACE_API = api_versions.LOG_ANALYTICS
 SETTING = "APPLICATIONINSIGHTS_CONNECTION_STRING"
 ESTIMATE_S = 30.0
 
@@ -81,6 +81,25 @@ def app_settings(clients: AzureClients, profile: Profile) -> dict[str, str]:
     return {SETTING: connection_string(clients, profile)} if enabled(profile) else {}
 
 
+def workspace_body(profile: Profile) -> GenericResource:
+    """The workspace's PUT body (also what the template export writes: wizard/targets/azure/export.py)."""
+    return GenericResource(
+        location=profile.azure.location,
+        tags=our_tags(profile),
+        properties={"sku": {"name": "PerGB2018"}, "retentionInDays": 30},
+    )
+
+
+def component_body(profile: Profile, ws_id: str) -> GenericResource:
+    """The component's PUT body (also what the template export writes)."""
+    return GenericResource(
+        location=profile.azure.location,
+        kind="web",
+        tags=our_tags(profile),
+        properties={"Application_Type": "web", "WorkspaceResourceId": ws_id, "IngestionMode": "LogAnalytics"},
+    )
+
+
 class MonitoringAction:
     """The Log Analytics workspace, then the Application Insights component on it."""
 
@@ -100,11 +119,7 @@ class MonitoringAction:
         clients = self._clients_for(profile)
         resources = clients.resource.resources
         ws_id = workspace_id(clients, profile)
-        workspace = GenericResource(
-            location=profile.azure.location,
-            tags=our_tags(profile),
-            properties={"sku": {"name": "PerGB2018"}, "retentionInDays": 30},
-        )
+        workspace = workspace_body(profile)
         _ensure(
             ctx,
             lambda: resources.get_by_id(ws_id, WORKSPACE_API),
@@ -113,12 +128,7 @@ class MonitoringAction:
             (0.0, 0.5),
         )
         cid = component_id(clients, profile)
-        component = GenericResource(
-            location=profile.azure.location,
-            kind="web",
-            tags=our_tags(profile),
-            properties={"Application_Type": "web", "WorkspaceResourceId": ws_id, "IngestionMode": "LogAnalytics"},
-        )
+        component = component_body(profile, ws_id)
         found = _ensure(
             ctx,
             lambda: resources.get_by_id(cid, COMPONENT_API),

@@ -9,12 +9,12 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from wizard.profile import Profile
-from wizard.targets.azure import roles
+from wizard.targets.azure import api_versions, roles
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.base import StepContext, StepFailed
 
-NAMESPACE_API = "2021-11-01"  # Microsoft.ServiceBus/namespaces, pinned
+NAMESPACE_API = api_versions.SERVICE_BUS
 CONNECTION = "ServiceBusConnection"  # the binding's `connection` in the generated function_app.py
 SETTING = f"{CONNECTION}__fullyQualifiedNamespace"
 
