@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from wizard import interpreter
 from wizard.core.errors import WizardError
 from wizard.paths import data_home
 from wizard.targets.base import Cancelled
@@ -127,7 +128,7 @@ def ensure_env(
             try:
                 folder = _build(sha, text, log=log, cancel_event=cancel_event)
             except PackageError as exc:
-                if not allow_fallback:
+                if not allow_fallback or interpreter.is_frozen():  # a bundle's executable is no interpreter
                     raise
                 log(f"{exc} Falling back to the wizard's own interpreter ({sys.executable}), which has the same "
                     "packages; run deploy again later to build the isolated environment.")
@@ -149,8 +150,13 @@ def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], canc
         shutil.rmtree(final, ignore_errors=True)
     try:
         log(f"Building the package environment for requirements {sha[:12]} in {final}.")
-        pip_here = _has_pip()
-        venv_cmd = [sys.executable, "-m", "venv"] + (["--without-pip"] if pip_here else []) + [str(tmp)]
+        # A frozen bundle cannot lend its pip: the environment gets its own from a system Python.
+        pip_here = _has_pip() and not interpreter.is_frozen()
+        try:
+            base = interpreter.venv_python("%d.%d" % sys.version_info[:2])
+        except WizardError as exc:
+            raise PackageError(exc.message) from None
+        venv_cmd = [str(base), "-m", "venv"] + (["--without-pip"] if pip_here else []) + [str(tmp)]
         _stream(venv_cmd, log=log, cancel_event=cancel_event, what="Creating the virtual environment")
         req_file = tmp / "requirements.txt"
         req_file.write_text(requirements_text, encoding="utf-8")
@@ -267,7 +273,7 @@ def _stream(argv: list[str], *, log: Callable[[str], None], cancel_event: thread
     The child runs under child_guard: leader of its own process group, which dies with us (even on kill -9)."""
     marker = f"package-build-{uuid.uuid4()}"
     env = dict(os.environ, PYTHONUNBUFFERED="1", PIP_NO_INPUT="1", **{processes.GROUP_ENV: marker})
-    guarded = [sys.executable, "-m", "wizard.targets.local.child_guard", str(os.getpid()), "--", *argv]
+    guarded = [*interpreter.helper_command("wizard.targets.local.child_guard"), str(os.getpid()), "--", *argv]
     proc = subprocess.Popen(
         guarded, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, bufsize=1,
         env=env, start_new_session=True,

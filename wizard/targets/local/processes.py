@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from wizard import interpreter
 from wizard.targets.local import log_rotation
 
 logger = logging.getLogger(__name__)
@@ -259,7 +260,7 @@ def spawn_detached(
         assert proc.stdout is not None
         try:
             writer = subprocess.Popen(
-                [sys.executable, "-I", "-S", log_rotation.__file__, str(log_file), str(max_bytes), str(backups)],
+                [*_log_writer_command(), str(log_file), str(max_bytes), str(backups)],
                 stdin=proc.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 env={**{k: v for k, v in child_env.items() if k.startswith("MLFUNC_WIZARD_")}, GROUP_ENV: group},
                 start_new_session=True, close_fds=True,
@@ -389,3 +390,10 @@ def tail(path: Path, lines: int = 20) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+def _log_writer_command() -> list[str]:
+    """The rotating log writer: a bare, isolated interpreter (quick to start), or the frozen bundle's own entry."""
+    if interpreter.is_frozen():
+        return interpreter.helper_command("wizard.targets.local.log_rotation")
+    return [sys.executable, "-I", "-S", log_rotation.__file__]
