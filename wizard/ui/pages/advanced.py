@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.ui import help_text
 from wizard.ui.pages.base import ProfilePage, hint, radio_group, scrolling, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 
@@ -91,15 +92,19 @@ class AdvancedPage(ProfilePage):
         shard_row.addWidget(self.shards_spin)
         shard_row.addStretch(1)
         pf.addRow(shard_row)
+        pf.addRow(hint(help_text.SHARDS))
         pf.addRow("&Replicas per primary:", self.replicas_spin)
+        pf.addRow(hint(help_text.REPLICAS))
         zones_row = QHBoxLayout()
         for box in self.zone_checks:
             zones_row.addWidget(box)
         zones_row.addStretch(1)
         pf.addRow("Availability zones:", zones_row)
+        pf.addRow(hint(help_text.ZONES))
         self.persistence_box = QGroupBox("Data persistence (Premium and Azure Managed Redis)")
         df = QFormLayout(self.persistence_box)
         df.addRow("Data &persistence:", self.persistence_combo)
+        df.addRow(hint(help_text.PERSISTENCE))
         df.addRow("RDB freq&uency:", self.rdb_combo)
         df.addRow(hint("Persistence writes the cache to a storage account in the same region; on this computer, to the "
                        "cache's folder."))

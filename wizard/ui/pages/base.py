@@ -99,6 +99,7 @@ class ProfilePage(QWizardPage):
         self._loaders: list[Callable[[], None]] = []
         self._bound: list[tuple[QWidget, str]] = []  # (control, field path): marked when the field has a problem
         self._loading = False
+        self._under: dict[int, QLabel] = {}  # field widget -> the problem line under it
         self.model.changed.connect(self._on_model_changed)
         self.model.reloaded.connect(self.load)
 
@@ -221,6 +222,67 @@ class ProfilePage(QWizardPage):
             elif widget.property("problemTip"):
                 widget.setToolTip("")
             widget.setProperty("problemTip", bool(mine))
+            self._show_under(widget, mine)
+
+    def _show_under(self, widget: QWidget, problems: list[Any]) -> None:
+        """The field's own problems in a line right under it, as the portal shows them."""
+        label = self._under.get(id(widget))
+        if label is None:
+            if not problems:
+                return
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setAccessibleName("Problem with this field")
+            if not _insert_below(widget, label):
+                label.deleteLater()
+                self._under[id(widget)] = None  # type: ignore[assignment]
+                return
+            self._under[id(widget)] = label
+        elif label is None:
+            return
+        error = any(p.severity == "error" for p in problems)
+        label.setObjectName("problemError" if error else "problemWarning")
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setText("\n".join(p.message for p in problems))
+        label.setVisible(bool(problems))
+
+
+def _insert_below(widget: QWidget, label: QLabel) -> bool:
+    """Put `label` in the layout row after `widget` (form rows and vertical boxes); False when there is none."""
+    from PySide6.QtWidgets import QBoxLayout, QFormLayout, QLayout
+
+    def search(layout: QLayout) -> bool:
+        if isinstance(layout, QFormLayout):
+            row, _role = layout.getWidgetPosition(widget)
+            if row < 0:
+                for r in range(layout.rowCount()):
+                    item = layout.itemAt(r, QFormLayout.ItemRole.FieldRole)
+                    inner = item.layout() if item is not None else None
+                    if inner is not None and inner.indexOf(widget) >= 0:
+                        row = r
+                        break
+            if row >= 0:
+                layout.insertRow(row + 1, "", label)
+                return True
+        elif isinstance(layout, QBoxLayout) and layout.direction() in (QBoxLayout.Direction.TopToBottom,
+                                                                       QBoxLayout.Direction.BottomToTop):
+            index = layout.indexOf(widget)
+            if index >= 0:
+                layout.insertWidget(index + 1, label)
+                return True
+        for i in range(layout.count()):
+            child = layout.itemAt(i).layout()
+            if child is not None and search(child):
+                return True
+        return False
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.layout() is not None and search(parent.layout()):
+            return True
+        parent = parent.parentWidget() if not isinstance(parent, QWizardPage) else None
+    return False
 
 
 def select_data(combo: QComboBox, value: Any) -> None:

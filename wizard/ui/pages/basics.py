@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.rules import Problem
-from wizard.ui import sku_catalog
+from wizard.ui import help_text, sku_catalog
 from wizard.ui.pages.base import ProfilePage, credential_of, hint, radio_group, select_data, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.workers import ErrorInfo, run_in_background
@@ -133,6 +133,10 @@ class BasicsPage(ProfilePage):
         self.tier_combo.setAccessibleName("Tier")
         self.size_combo = QComboBox()
         self.size_combo.setAccessibleName("Size")
+        self.tier_help = hint("")
+        self.tier_help.setAccessibleName("About the chosen tier")
+        self.size_help = hint(help_text.SIZE)
+        self.ha_help = hint(help_text.HIGH_AVAILABILITY)
         self.memory_label = QLabel()
         self.memory_label.setAccessibleName("Memory of the chosen size")
         self.ha_check = self.bind_check(QCheckBox("&High availability (a replica in another zone)"), "cache.high_availability")
@@ -152,9 +156,12 @@ class BasicsPage(ProfilePage):
         form.addRow("Cache n&ame:", self.name_edit)
         form.addRow("", self.name_status)
         form.addRow("&Tier:", self.tier_combo)
+        form.addRow("", self.tier_help)
         form.addRow("Si&ze:", self.size_combo)
+        form.addRow("", self.size_help)
         form.addRow("Memory:", self.memory_label)
         form.addRow("", self.ha_check)
+        form.addRow("", self.ha_help)
 
         layout = QVBoxLayout(self)
         layout.addWidget(service_box)
@@ -235,6 +242,9 @@ class BasicsPage(ProfilePage):
             self.ha_check.setChecked(bool(cache.high_availability))
             self.ha_check.blockSignals(False)
         self.local_note.setVisible(self.model.profile.target == "local")
+        tier = sku_catalog.managed_tier(cache.sku) if managed else cache.sku
+        self.tier_help.setText(help_text.tier(tier))
+        self.ha_help.setVisible(managed)
 
     # --- edits ----------------------------------------------------------------------------
     def _service_toggled(self, _button: Any, on: bool) -> None:
