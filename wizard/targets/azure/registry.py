@@ -186,8 +186,9 @@ UPLOAD_BLOCK_BYTES = 32 * 1024 * 1024
 
 TASKS_NOT_ALLOWED = (
     "ACR Tasks are not allowed for this subscription (free trial and some credit offers disable them), so the image "
-    'cannot be built in Azure. Build and push the image yourself and use the "docker" packaging route '
-    '(function.packaging = "docker", function.registry = <login server>/<repository>:<tag>), then deploy again.'
+    'cannot be built in Azure: use the "docker" packaging route instead (function.packaging = "docker"; with a '
+    "registry name in function.registry the wizard builds the image on this machine with Docker and pushes it), "
+    "then deploy again."
 )
 
 
