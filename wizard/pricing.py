@@ -113,7 +113,7 @@ Fetch = Callable[[str], dict[str, Any]]
 
 def _http_get(url: str, timeout: float = 15) -> dict[str, Any]:
     request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "mlfunc-wizard"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - an https API (or a test server)
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # an https API (or a test server)
         return json.loads(response.read().decode("utf-8"))
 
 

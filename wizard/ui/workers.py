@@ -80,7 +80,7 @@ class _Task(QRunnable):
         try:
             try:
                 result = op.fn()
-            except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI as a sentence
+            except BaseException as exc:  # every failure must reach the UI as a sentence
                 log.debug("operation %s failed", op.doing, exc_info=True)
                 op.signals.failed.emit(describe_error(exc, op.doing))
             else:

@@ -41,7 +41,7 @@ def snapshot(profile: Profile) -> Snapshot:
     try:
         folder = _folder(profile)
         return frozenset(_key(p) for p in _mine(profile, folder)) if folder else frozenset()
-    except Exception:  # noqa: BLE001 - a snapshot must never keep a deploy from starting
+    except Exception:  # a snapshot must never keep a deploy from starting
         logger.warning("could not list the running processes before the deploy", exc_info=True)
         return frozenset()
 
@@ -70,6 +70,6 @@ def after_failed_run(profile: Profile, before: Snapshot | None, *, first_run: bo
             log("Still running after the failed deploy: " + "; ".join(_describe(p) for p in running) +
                 f". Run deploy again to finish, or remove them with `mlfunc-wizard destroy {profile.name}`.")
         return running
-    except Exception:  # noqa: BLE001 - the deploy's own failure is what the user must see
+    except Exception:  # the deploy's own failure is what the user must see
         logger.warning("could not check the processes after the failed deploy", exc_info=True)
         return []

@@ -119,7 +119,7 @@ def ensure_env(
                     log("Another deployment is building the same environment; waiting for it.")
                     waited = True
                 if cancel_event.wait(0.2):
-                    raise Cancelled()
+                    raise Cancelled() from None
         try:
             found = ready_env(sha)
             if found:
