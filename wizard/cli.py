@@ -663,6 +663,9 @@ def build_parser() -> argparse.ArgumentParser:
     from wizard.cli_logs import register as register_logs
 
     register_logs(add)
+    from wizard.cli_export import register as register_export
+
+    register_export(add)
     return parser
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.azure.arm_emulator import deployments
 from tests.azure.arm_emulator import blobs, host_status, insights, logstream, names, preflight, registry_login, roles, servicebus
 from tests.azure.arm_emulator.arm import PROVIDERS, Reply
 
@@ -15,7 +16,8 @@ PROVIDERS.update(servicebus.PROVIDERS)
 def route(state: Any, method: str, path: str, query: dict[str, str], body: Any) -> Reply | None:
     """Subscription-level routes these modules answer (provider registration, geo regions, usages, role
     assignment listing/deletion); None lets arm.py route the request."""
-    return preflight.route(state, method, path, query) or roles.route(state, method, path, query) or servicebus.route(state, method, path, query)
+    return (preflight.route(state, method, path, query) or roles.route(state, method, path, query) or servicebus.route(state, method, path, query)
+            or deployments.route(state, method, path, query, body))  # template deployments (issue 15 item 3)
 
 
 def before_create(state: Any, provider: str, key: str, name: str, body: dict[str, Any]) -> Reply | None:

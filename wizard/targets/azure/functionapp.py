@@ -70,6 +70,21 @@ class PlanOutputs(Outputs):
     sku: str = ""
 
 
+def plan_body(profile: Profile) -> AppServicePlan:
+    """The plan's PUT body (also what the template export writes: wizard/targets/azure/export.py)."""
+    sku = profile.function.plan_sku.upper()
+    # docs: learn.microsoft.com/azure/azure-functions/functions-premium-plan: a Premium plan is kind "elastic",
+    # reserved (Linux), with a maximum elastic worker count; a Dedicated plan is kind "linux".
+    return AppServicePlan(
+        location=profile.azure.location,
+        kind="elastic" if is_elastic(sku) else "linux",
+        reserved=True,
+        tags=our_tags(profile),
+        sku=SkuDescription(name=sku, tier=plan_tier(sku), capacity=1),
+        maximum_elastic_worker_count=MAX_ELASTIC_WORKERS if is_elastic(sku) else None,
+    )
+
+
 class PlanAction(FirstInterface):
     """A Linux App Service plan (B1 by default): containers on Functions need Dedicated or Premium plans.
     Its SKU changes in place (a scale up or down), as `az appservice plan update --sku` does."""
@@ -108,16 +123,7 @@ class PlanAction(FirstInterface):
         profile = ctx.profile
         clients = self._clients_for(profile)
         sku = profile.function.plan_sku.upper()
-        # docs: learn.microsoft.com/azure/azure-functions/functions-premium-plan: a Premium plan is kind "elastic",
-        # reserved (Linux), with a maximum elastic worker count; a Dedicated plan is kind "linux".
-        body = AppServicePlan(
-            location=profile.azure.location,
-            kind="elastic" if is_elastic(sku) else "linux",
-            reserved=True,
-            tags=our_tags(profile),
-            sku=SkuDescription(name=sku, tier=plan_tier(sku), capacity=1),
-            maximum_elastic_worker_count=MAX_ELASTIC_WORKERS if is_elastic(sku) else None,
-        )
+        body = plan_body(profile)
         plan = wait_lro(
             ctx,
             lambda: clients.web.app_service_plans.begin_create_or_update(profile.resource_group.name, plan_name(profile), body),
@@ -136,6 +142,28 @@ def base_settings(login_server: str) -> dict[str, str]:
         "FUNCTION_APP_EDIT_MODE": "readOnly",
         "DOCKER_REGISTRY_SERVER_URL": f"https://{login_server}",
     }
+
+
+def site_body(profile: Profile, image: str, login_server: str, plan_id: str, sku: str, acr_identity: bool) -> Site:
+    """The function app's PUT body (also what the template export writes: wizard/targets/azure/export.py)."""
+    settings = base_settings(login_server)
+    return Site(
+        location=profile.azure.location,
+        kind="functionapp,linux,container",
+        tags=our_tags(profile),
+        server_farm_id=plan_id,
+        reserved=True,
+        https_only=True,
+        identity=ManagedServiceIdentity(type="SystemAssigned"),
+        site_config=SiteConfig(
+            linux_fx_version=f"DOCKER|{image}",
+            always_on=always_on(sku),  # refused on Premium (elastic) and Consumption plans
+            ftps_state="Disabled",
+            min_tls_version="1.2",
+            acr_use_managed_identity_creds=acr_identity,
+            app_settings=[NameValuePair(name=k, value=v) for k, v in settings.items()],
+        ),
+    )
 
 
 class FunctionAppAction:
@@ -174,25 +202,8 @@ class FunctionAppAction:
             )
             ctx.log(f"The function app now runs {package['image']}")
             return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), ctx)
-        settings = base_settings(package["login_server"])
         sku = str(ctx.outputs["plan"].get("sku") or profile.function.plan_sku)
-        site = Site(
-            location=profile.azure.location,
-            kind="functionapp,linux,container",
-            tags=our_tags(profile),
-            server_farm_id=ctx.outputs["plan"]["id"],
-            reserved=True,
-            https_only=True,
-            identity=ManagedServiceIdentity(type="SystemAssigned"),
-            site_config=SiteConfig(
-                linux_fx_version=f"DOCKER|{package['image']}",
-                always_on=always_on(sku),  # refused on Premium (elastic) and Consumption plans
-                ftps_state="Disabled",
-                min_tls_version="1.2",
-                acr_use_managed_identity_creds=bool(package.get("registry_id")),
-                app_settings=[NameValuePair(name=k, value=v) for k, v in settings.items()],
-            ),
-        )
+        site = site_body(profile, package["image"], package["login_server"], ctx.outputs["plan"]["id"], sku, bool(package.get("registry_id")))
         created = wait_lro(
             ctx,
             lambda: clients.web.web_apps.begin_create_or_update(profile.resource_group.name, profile.function.app_name, site),

@@ -43,6 +43,11 @@ def registry_name(profile: Profile) -> str:
     return (base + "registry")[:50] if len(base) < 5 else base[:50]
 
 
+def registry_body(profile: Profile) -> Registry:
+    """The registry's PUT body (also what the template export writes: wizard/targets/azure/export.py)."""
+    return Registry(location=profile.azure.location, sku=Sku(name="Basic"), admin_user_enabled=False, tags=our_tags(profile))
+
+
 def repository(profile: Profile) -> str:
     return re.sub(r"[^a-z0-9._-]", "-", profile.function.app_name.lower())
 
@@ -114,7 +119,7 @@ class RegistryAction:
         if elsewhere is not None:
             ctx.log(f"Reusing the container registry {elsewhere.name} in the resource group {group_of(elsewhere.id)}.")
             return self._outputs(elsewhere)
-        body = Registry(location=profile.azure.location, sku=Sku(name="Basic"), admin_user_enabled=False, tags=our_tags(profile))
+        body = registry_body(profile)
         found = resume_or_create(
             ctx,
             lambda: clients.acr.registries.get(group, name),

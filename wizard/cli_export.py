@@ -1,0 +1,54 @@
+"""`mlfunc-wizard export PROFILE --format arm|az [--image REF] [--out FILE]`: the Azure resources of a profile as an
+ARM deployment template or an `az` script, written to stdout or a file; no sign-in, nothing created."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+from wizard.core.errors import InputError, WizardError
+
+EXIT_OK = 0
+
+
+def export_text(profile, fmt: str, image: str | None = None) -> str:
+    """The document for `profile` (also what the Review page's Save template... writes)."""
+    if profile.target != "azure":
+        raise WizardError(f'The profile {profile.name} deploys to the "{profile.target}" target; only Azure '
+                          'profiles export a template. Set "target": "azure" first.')
+    if fmt == "arm":
+        from wizard.targets.azure.export import arm_json
+
+        return arm_json(profile, image)
+    from wizard.targets.azure.export_az import az_script
+
+    return az_script(profile, image)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from wizard.cli import _load
+
+    profile = _load(args.profile)
+    text = export_text(profile, args.format, args.image)
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"The file {args.out} cannot be written ({exc.strerror}); choose another path.") from exc
+        if args.format == "az":
+            Path(args.out).chmod(0o755)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    p = add("export", "write an Azure profile's resources as an ARM template (--format arm) or an az script (--format az)",
+            with_output=True)
+    p.add_argument("profile")
+    p.add_argument("--format", choices=("arm", "az"), default="arm", help="arm: azuredeploy.json (default); az: a shell script")
+    p.add_argument("--image", help="the container image the app runs (default: <registry>.azurecr.io/<app>:latest)")
+    p.add_argument("--out", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_export)
