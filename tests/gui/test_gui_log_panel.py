@@ -84,3 +84,13 @@ def test_an_unknown_deployment_shows_a_sentence(qtbot, wizard_home):
     qtbot.waitUntil(lambda: not panel.following, timeout=20_000)
     assert "is not on this computer any more" in panel.status.text()
     assert panel.start_button.isEnabled()
+
+
+def test_the_test_page_has_the_logs_panel(wizard_window, qtbot):
+    from wizard.ui.wizard import PageId
+
+    wizard_window.setStartId(int(PageId.TEST))
+    wizard_window.restart()
+    page = wizard_window.page_of(PageId.TEST)
+    qtbot.waitUntil(lambda: page.logs.isVisible(), timeout=10_000)
+    assert isinstance(page.logs, LogPanel) and page.logs.start_button.isEnabled()

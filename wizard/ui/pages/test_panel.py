@@ -35,6 +35,7 @@ from wizard.ui.pages.base import credential_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor, pretty
+from wizard.ui.widgets.log_panel import LogPanel
 from wizard.ui.widgets.secret_label import SecretLabel
 from wizard.ui.workers import ErrorInfo, run_in_background
 
@@ -178,6 +179,8 @@ class TestPage(QWizardPage):
         tl.addWidget(response_box, 1)
         split.addWidget(top)
         split.addWidget(self.history)
+        self.logs = LogPanel(lambda: (self.model.profile, credential_of(self)))  # issue 15: follows the app's log
+        split.addWidget(self.logs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)

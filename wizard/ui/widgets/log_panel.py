@@ -7,14 +7,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from wizard.ui.widgets.log_view import LogView
 from wizard.ui.workers import ErrorInfo, Operation, run_in_background
 
 MAX_BLOCKS = 20000  # as the deploy log
+PREFERRED_HEIGHT = 150
 
 
 class LogPanel(QGroupBox):
@@ -28,6 +29,8 @@ class LogPanel(QGroupBox):
         self._source = source
         self.view = LogView(self, max_blocks=MAX_BLOCKS)
         self.view.setAccessibleName("Function app log")
+        # A splitter pane on the Test page: it takes the room it is given and never makes an 800x600 window taller.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip("Follow the function app's log live (like `mlfunc-wizard logs`)")
         self.stop_button = QPushButton("Stop")
@@ -97,6 +100,11 @@ class LogPanel(QGroupBox):
         following = self.following
         self.start_button.setEnabled(not following)
         self.stop_button.setEnabled(following)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        # A few lines tall at first: the request and response keep the room; drag the splitter for more.
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(hint.height(), PREFERRED_HEIGHT))
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt name
         # Leaving the Test page (or closing the window) stops following: nothing reads a log nobody sees.
