@@ -16,6 +16,7 @@ from tests.azure.arm_emulator.ext import ext
 from tests.azure.conftest import _base_profile, credential, tiny_model  # noqa: F401 - fixtures reused
 from tests.azure.deploying import deploy
 from tests.containers.registry_server import LocalRegistry
+from tests.containers.test_local_docker_deploy import drop_tags
 from wizard.containers.paths import cache_home
 from wizard.containers.registry import ACR_USER
 
@@ -66,4 +67,5 @@ def test_docker_route_pushes_and_the_site_runs_the_pushed_digest(docker_engine, 
     resp = conn.getresponse()
     resp.read()
     assert resp.status == 200 and resp.getheader("Docker-Content-Digest") == digest
-    docker_engine.client.remove_image(package["tag"], force=True)
+    docker_engine.client.remove_image(package["tag"], noprune=True)
+    drop_tags(docker_engine, profile.name)

@@ -101,7 +101,7 @@ def test_lines_arrive_while_the_build_runs_in_order(docker_engine, standin_base,
         assert while_blocked == {"accepted": True, "tagged": False}
         assert image_exists(docker_engine, tag) and result.image_id
         order = [next(i for i, l in enumerate(seen) if marker in l) for marker in
-                 ("Step 1/4", "Step 3/4", f"waiting-for-test {token}", "released go", "Step 4/4", "after-the-gate",
+                 ("Sending build context to Docker daemon", "Step 1/4", "Step 3/4", f"waiting-for-test {token}", "released go", "Step 4/4", "after-the-gate",
                   "Successfully built")]
         assert order == sorted(order)
         assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]

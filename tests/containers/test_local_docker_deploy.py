@@ -109,9 +109,14 @@ def test_deploy_streams_the_build_answers_miss_then_hit_adopts_and_destroys(dock
     assert ctr.find(docker_engine, group=profile.resource_group.name) == []
     assert not rg.group_dir(profile.resource_group.name).exists()
     assert any("are kept" in line for line in lines)
-    for tag in [t for img in docker_engine.client.images(filters={"label": f"io.mlfunc.deployment={profile.name}"})
+    drop_tags(docker_engine, profile.name)
+
+
+def drop_tags(engine, deployment_name: str) -> None:
+    """Remove a test deployment's image tags, keeping the untagged parents: the layer cache of later runs."""
+    for tag in [t for img in engine.client.images(filters={"label": f"io.mlfunc.deployment={deployment_name}"})
                 for t in img.get("RepoTags") or []]:
-        docker_engine.client.remove_image(tag)
+        engine.client.remove_image(tag, noprune=True)
 
 
 def _sample(profile):
@@ -125,3 +130,38 @@ def _fresh_input() -> dict:
     import random
 
     return {"data": [[float(random.randint(0, 16)) for _ in range(63)] + [random.random()]]}
+
+
+@pytest.mark.slow
+def test_deploy_killed_during_the_build_resumes_to_one_container(docker_engine, standin_base, tmp_path, wizard_home):
+    """kill -9 of the CLI while Docker builds; the next deploy finishes with exactly one container."""
+    import signal
+
+    suffix = uuid.uuid4().hex[:6]
+    path = _profile(tmp_path, suffix)
+    profile = profiles.load(path)
+    env = dict(os.environ, MLFUNC_WIZARD_HOME=str(wizard_home), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "wizard", "deploy", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "Step 1/" in line:  # the build has started
+                break
+        else:
+            raise AssertionError("the deploy ended before its build started")
+    finally:
+        if proc.poll() is None and proc.pid > 0:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    try:
+        done = subprocess.run([sys.executable, "-m", "wizard", "deploy", str(path)], capture_output=True, text=True,
+                              timeout=600, cwd=REPO, env=env)
+        assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+        found = ctr.find(docker_engine, group=profile.resource_group.name)
+        assert len(found) == 1 and found[0].running
+    finally:
+        subprocess.run([sys.executable, "-m", "wizard", "destroy", profile.name, "--yes"], capture_output=True,
+                       text=True, timeout=300, cwd=REPO, env=env)
+        drop_tags(docker_engine, profile.name)
+    assert ctr.find(docker_engine, group=profile.resource_group.name) == []

@@ -160,6 +160,9 @@ def build_image(
             nocache=nocache,
         )
 
+    # The docker CLI's own first line: the engine says nothing until it has the whole context (wheelhouse included).
+    size = sum(p.stat().st_size for p in Path(context_dir).rglob("*") if p.is_file())
+    emit(f"Sending build context to Docker daemon  {size / 1e6:.1f} MB")
     try:
         for chunk in stream_call(engine, start, cancel_event):
             if "stream" in chunk:

@@ -54,7 +54,6 @@ def cmd_prune(args: argparse.Namespace) -> int:
             except APIError as exc:  # still used by a container (with --all): say so, keep going
                 _log(f"Kept {', '.join(tags) or image['Id'][:19]}: {exc.explanation or exc}")
                 kept.extend(tags)
-        engine.client.prune_images(filters={"dangling": True})
     finally:
         engine.close()
     print(f"Removed {len(removed)} image(s){': ' + ', '.join(removed) if removed else ''}.")
