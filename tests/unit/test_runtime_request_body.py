@@ -149,3 +149,21 @@ def test_quick_check_answers_tricky_bodies_as_the_careful_checks(body):
         except BadRequest as exc:
             got = str(exc)
         assert got == _careful(body, width)
+
+
+@given(ROWS, st.sampled_from([{}, {"separators": (",", ":")}, {"separators": (", ", ":")}]))
+def test_split_rows_cuts_an_accepted_body_into_exactly_its_rows(rows, layout):
+    from wizard.runtime.request_body import split_rows
+
+    body = json.dumps({"data": rows}, **layout).encode()
+    pieces = split_rows(body)
+    assert pieces is not None and len(pieces) == len(rows)
+    assert [json.loads(piece + b"]") for piece in pieces] == rows
+
+
+@pytest.mark.parametrize("body", [b'{"data": [[1]], "x": [[2]]}', b'{"data": [[1]] }', b'{ "data": [[1]]}', b'{"data": [[1]]]}', b'{"rows": [[1]]}'])
+def test_split_rows_leaves_other_layouts_to_parsing(body):
+    from wizard.runtime.request_body import split_rows
+
+    pieces = split_rows(body)
+    assert pieces is None or any(not piece.startswith(b"[") or b"[" in piece[1:] for piece in pieces)
