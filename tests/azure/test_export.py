@@ -17,7 +17,8 @@ from wizard.targets.azure.export import arm_template
 # the site's body instead (the image-pull switch through config/web).
 NOT_IN_TEMPLATE = re.compile(r"/resourcegroups/[^/]+$|/config/web$", re.IGNORECASE)
 KEY_TOKEN = re.compile(r"[A-Za-z0-9+/]{32,}={0,2}")
-LITERAL_KEY = re.compile(r"AccountKey=[^;'\"\]]|InstrumentationKey=[0-9a-f-]{8}|Password=[^'\"\]]")
+# A literal after the key's name; a template function ('...) or a shell variable ($...) is fine.
+LITERAL_KEY = re.compile(r"AccountKey=[^;'\"\]$]|InstrumentationKey=[0-9a-f-]{8}|Password=[^'\"\]$]")
 
 
 def key_shaped(text: str) -> list[str]:

@@ -69,6 +69,14 @@ def az_script(profile: Profile, image: str | None = None) -> str:
             f'--allow-blob-public-access false --https-only true --tags {tags} --output none',
             "STORAGE_KEY=$(az storage account keys list --account-name \"$STORAGE\" --resource-group \"$RG\" --query '[0].value' --output tsv)",
             ""]
+    if "persistenceStorageAccountName" in params:
+        out += ["# The storage account receiving the cache's persistence files.",
+                f'PERSIST_STORAGE={_q(params["persistenceStorageAccountName"])}',
+                f'az storage account create --name "$PERSIST_STORAGE" --resource-group "$RG" --location "$LOCATION" '
+                f'--sku {st["sku"]["name"]} --kind {st["kind"]} --min-tls-version {st["properties"]["minimumTlsVersion"]} '
+                f'--allow-blob-public-access false --https-only true --tags {tags} --output none',
+                "PERSIST_KEY=$(az storage account keys list --account-name \"$PERSIST_STORAGE\" --resource-group \"$RG\" --query '[0].value' --output tsv)",
+                ""]
 
     if classic:
         body = by_type["Microsoft.Cache/redis"]["properties"]
@@ -92,7 +100,8 @@ def az_script(profile: Profile, image: str | None = None) -> str:
             line += " --disable-access-key-authentication true"
         out.append("# 3. Azure Cache for Redis (classic; retiring 2028-09-30). The create takes 15-20 minutes.")
         if "__PERSISTENCE__" in config.values():
-            out.append('PERSISTENCE="DefaultEndpointsProtocol=https;AccountName=$STORAGE;AccountKey=$STORAGE_KEY;EndpointSuffix=$STORAGE_SUFFIX"')
+            account, key = ("$PERSIST_STORAGE", "$PERSIST_KEY") if "persistenceStorageAccountName" in params else ("$STORAGE", "$STORAGE_KEY")
+            out.append(f'PERSISTENCE="DefaultEndpointsProtocol=https;AccountName={account};AccountKey={key};EndpointSuffix=$STORAGE_SUFFIX"')
             doc = json.dumps(config).replace('"__PERSISTENCE__"', '"\'"$PERSISTENCE"\'"')
             line += f" --redis-configuration '{doc}'"
         elif config:
