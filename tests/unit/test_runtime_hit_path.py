@@ -138,3 +138,18 @@ def test_a_broken_body_of_remembered_rows_is_refused_as_before(width3_app, broke
     assert service.score_body(b'{"data": [[0, 1, 0], [1, 0, 0]]}').headers["X-Cache"] == "HIT"  # remembered rows
     answer = service.score_body(broken)
     assert answer.status == 400, broken
+
+
+def test_remembered_row_texts_stay_within_their_byte_budget(width3_app, monkeypatch):
+    from wizard.runtime import cached_entry
+
+    monkeypatch.setattr(cached_entry, "REMEMBERED_BYTES", 2000)
+    app, cache, _ = width3_app
+    service = service_for(app, plain_env(cache))
+    for i in range(40):
+        assert service.score_body(json.dumps({"data": [[i, 1, 2], [i, 2, 1]]}).encode()).status == 200
+    entry = service.load()
+    assert 0 < len(entry._known_rows) < 80 and entry._known_bytes <= 2000
+    assert entry._known_bytes == sum(len(p) + len(k) for p, k in entry._known_rows.items())
+    assert service.score_body(b'{"data": [[39, 1, 2], [39, 2, 1]]}').headers["X-Cache"] == "HIT"  # the newest are kept
+    assert service.score_body(b'{"data": [[0, 1, 2], [0, 2, 1]]}').headers["X-Cache"] == "HIT"  # forgotten rows: parsed again

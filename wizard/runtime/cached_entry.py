@@ -18,8 +18,8 @@ from .single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
 
-# Row texts remembered with their keys (per process): a few hundred bytes each, so about 2 MB at most.
-REMEMBERED_ROWS = 4096
+# Row texts remembered with their keys, per process: at most this many bytes of text (oldest forgotten first).
+REMEMBERED_BYTES = 4 * 1024 * 1024
 
 HIT, MISS, PARTIAL, BYPASS = "HIT", "MISS", "PARTIAL", "BYPASS"
 
@@ -82,6 +82,7 @@ class CachedEntry:
         # A row's text as a client sent it -> its key, for rows of bodies parse_batch accepted with the
         # model's row width. A body whose every row text is here needs neither parsing nor hashing.
         self._known_rows: dict[bytes, str] = {}
+        self._known_bytes = 0  # about: threads may race on it, which only moves when the oldest go
 
     def key(self, row: list[float]) -> str:
         return self.keys([row])[0]
@@ -125,11 +126,15 @@ class CachedEntry:
             return
         known = self._known_rows
         for piece, key in zip(pieces, keys):
-            if len(known) >= REMEMBERED_ROWS:
+            if piece in known:
+                continue
+            self._known_bytes += len(piece) + len(key)
+            while self._known_bytes > REMEMBERED_BYTES and known:
                 try:
-                    del known[next(iter(known))]  # the oldest; threads may race here, which is harmless
-                except (KeyError, RuntimeError, StopIteration):
-                    pass
+                    oldest = next(iter(known))
+                    self._known_bytes -= len(oldest) + len(known.pop(oldest))
+                except (KeyError, RuntimeError, StopIteration):  # another thread got there first: harmless
+                    break
             known[piece] = key
 
     def predict(self, rows: list[list[float]], packed: bytes | None = None) -> Prediction:
