@@ -106,3 +106,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+
+# Translations: Qt's .ts sources -> .qm (pyside6-lrelease from the venv); gettext .po -> .mo (wizard.i18n's msgfmt).
+for ts in resources/translations/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+  fi
+done
+.venv/bin/python -m wizard.i18n >/dev/null

@@ -13,6 +13,10 @@ import pytest
 pytest_plugins = ["tests.fixtures.redis_servers", "tests.fixtures.function_host", "tests.fixtures.arm_emulator"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite runs in English whatever the machine's locale (tests of Polish switch explicitly).
+os.environ["LANG"] = "C"
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_var, None)
 
 # Every process the suite starts inherits this marker, so the session can find leftovers by PID.
 RUN_MARKER = f"MLFUNC_WIZARD_TEST_RUN={uuid.uuid4().hex}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from wizard.i18n import _
 from wizard.profile import Profile
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def estimate(profile: Profile, *, base_url: str | None = None, cache_dir: Path |
     """The estimated monthly cost of `profile` on Azure, per resource and in total. Never raises for network
     trouble: an unavailable estimate says why."""
     if profile.target != "azure":
-        return Estimate(False, reason="Runs on this computer: no Azure cost.")
+        return Estimate(False, reason=_("Runs on this computer: no Azure cost."))
     base_url = base_url or os.environ.get("MLFUNC_WIZARD_PRICES_URL") or API_URL
     if cache_dir is None:
         from wizard.paths import data_home
@@ -183,12 +184,12 @@ def estimate(profile: Profile, *, base_url: str | None = None, cache_dir: Path |
                 items = fetch_items(query, base_url=base_url, fetch=fetch)
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 log.info("price lookup failed: %s", exc)
-                return Estimate(False, reason="Prices are unavailable right now (no connection to the Azure Retail "
-                                              "Prices API); the estimate appears when it can be reached.")
+                return Estimate(False, reason=_("Prices are unavailable right now (no connection to the Azure Retail "
+                                                "Prices API); the estimate appears when it can be reached."))
             cached.write_text(json.dumps({"fetched": now(), "items": items}), encoding="utf-8")
         item = pick(query, items)
         if item is None:
-            lines.append(LineEstimate(query.resource, query.description, None, "no list price found for this region"))
+            lines.append(LineEstimate(query.resource, query.description, None, _("no list price found for this region")))
             continue
         currency = str(item.get("currencyCode", currency))
         factor = monthly_factor(str(item["unitOfMeasure"])) or 0.0

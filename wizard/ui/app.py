@@ -8,10 +8,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from wizard import i18n
 from wizard import profile as profile_mod
 from wizard.secrets import install_log_scrubbing
 from wizard.ui.binding_check import broken_binding
 from wizard.ui.resources import icon, style_sheet
+from wizard.ui.translation import apply_language
 from wizard.ui.wizard import APPLICATION, ORGANISATION, DeploymentWizard
 from wizard.ui.workers import wait_for_workers
 
@@ -29,6 +31,16 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def _lang_argument(argv: list[str]) -> str | None:
+    """`--lang=pl` or `--lang pl`."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
 def run_gui(argv: list[str]) -> int:
     """Open the wizard; `argv` may hold one profile path. Returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -41,13 +53,35 @@ def run_gui(argv: list[str]) -> int:
         return 2
     loaded = None
     problem = ""
-    paths = [a for a in argv if not a.startswith("-")]
+    lang_value = _lang_argument(argv)
+    paths = [a for a in argv if not a.startswith("-") and a != lang_value]
     if paths:
         try:
             loaded = profile_mod.load(Path(paths[0]))
         except profile_mod.ProfileError as exc:
             problem = f"Could not open {paths[0]}: {exc} The wizard starts with the sample profile instead."
+    lang = _lang_argument(argv)
+    apply_language(lang if lang in i18n.LANGUAGES else None)
     window = DeploymentWizard(loaded)
+    holder = {"window": window}
+
+    def relaunch(code: str) -> None:
+        # Widgets take their words when built: rebuild the window in the chosen language, same profile and size.
+        old = holder["window"]
+        i18n.set_language(code or None)
+        apply_language()
+        new = DeploymentWizard(old.profile)
+        if old.model.is_dirty():
+            new.model._saved = old.model._saved  # the unsaved edits stay unsaved in the new window
+        new.languageChosen.connect(relaunch)
+        new.resize(old.size())
+        new.show()
+        holder["window"] = new
+        old.ask_unsaved = lambda: "discard"  # the edits live on in the new window
+        old.hide()
+        old.deleteLater()
+
+    window.languageChosen.connect(relaunch)
     window.show()
     if "--smoke-test" in argv:
         # For installers and the packaging test: the first page opened, so the bundle's Qt works.

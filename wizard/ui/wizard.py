@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, QEventLoop, QSettings, QSize, QTimer
+from PySide6.QtCore import QByteArray, QEventLoop, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget, QWizard
 
@@ -38,9 +38,11 @@ def settings() -> QSettings:
 
 
 class DeploymentWizard(QWizard):
+    languageChosen = Signal(str)  # "en" / "pl" / "" (system): the app rebuilds the window in that language
+
     def __init__(self, profile: Profile | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("mlfunc-wizard — deploy a model with a Redis inference cache")
+        self.setWindowTitle(self.tr("mlfunc-wizard — deploy a model with a Redis inference cache"))
         self.setWindowIcon(icon("app"))
         self.setStyleSheet(style_sheet())  # also when embedded or tested without make_app()
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)

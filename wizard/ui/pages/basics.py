@@ -60,9 +60,9 @@ class NameAvailability:
             return
         if credential is None:
             self.label.setObjectName("hint")
-            self.label.setText("Sign in on the Start page to check that this name is free on Azure.")
+            self.label.setText(self.page.tr("Sign in on the Start page to check that this name is free on Azure."))
             return
-        self.label.setText("Checking the name…")
+        self.label.setText(self.page.tr("Checking the name…"))
         self.timer.start()
 
     def check_now(self) -> None:
@@ -105,18 +105,19 @@ class BasicsPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Basics")
-        self.setSubTitle("Choose the Redis service, name the cache and pick its size.")
+        self.setTitle(self.tr("Basics"))
+        self.setSubTitle(self.tr("Choose the Redis service, name the cache and pick its size."))
 
-        self.managed_radio = QRadioButton("Azure &Managed Redis (recommended)")
-        self.classic_radio = QRadioButton("Azure &Cache for Redis (Basic, Standard, Premium)")
+        self.managed_radio = QRadioButton(self.tr("Azure &Managed Redis (recommended)"))
+        self.classic_radio = QRadioButton(self.tr("Azure &Cache for Redis (Basic, Standard, Premium)"))
         self.service_group = radio_group(self, (self.managed_radio, "Service: Azure Managed Redis"),
                                          (self.classic_radio, "Service: Azure Cache for Redis"))
         self.bind_radios(self.service_group, "cache.service",
                          {self.managed_radio: "managed-redis", self.classic_radio: "cache-for-redis"})
         self.retirement = QLabel(
-            f"Azure Cache for Redis (Basic, Standard and Premium) retires on {sku_catalog.CLASSIC_RETIREMENT}; "
-            "new subscriptions may already be refused. Azure Managed Redis is its successor and is recommended."
+            self.tr("Azure Cache for Redis (Basic, Standard and Premium) retires on %1; new subscriptions may already "
+                    "be refused. Azure Managed Redis is its successor and is recommended.")
+            .replace("%1", sku_catalog.CLASSIC_RETIREMENT)
         )
         self.retirement.setObjectName("retirement")
         self.retirement.setWordWrap(True)
@@ -135,31 +136,31 @@ class BasicsPage(ProfilePage):
         self.size_combo.setAccessibleName("Size")
         self.tier_help = hint("")
         self.tier_help.setAccessibleName("About the chosen tier")
-        self.size_help = hint(help_text.SIZE)
-        self.ha_help = hint(help_text.HIGH_AVAILABILITY)
+        self.size_help = hint(self.tr(help_text.SIZE))
+        self.ha_help = hint(self.tr(help_text.HIGH_AVAILABILITY))
         self.memory_label = QLabel()
         self.memory_label.setAccessibleName("Memory of the chosen size")
-        self.ha_check = self.bind_check(QCheckBox("&High availability (a replica in another zone)"), "cache.high_availability")
+        self.ha_check = self.bind_check(QCheckBox(self.tr("&High availability (a replica in another zone)")), "cache.high_availability")
         self.ha_check.setAccessibleName("High availability")
         self.local_note = hint(
-            "On this computer the cache is a real redis-server with the same settings (TLS, clustering, "
-            "persistence); the size is not enforced."
+            self.tr("On this computer the cache is a real redis-server with the same settings (TLS, clustering, "
+            "persistence); the size is not enforced.")
         )
 
-        service_box = QGroupBox("Service")
+        service_box = QGroupBox(self.tr("Service"))
         sl = QVBoxLayout(service_box)
         sl.addWidget(self.managed_radio)
         sl.addWidget(self.classic_radio)
         sl.addWidget(self.retirement)
-        details = QGroupBox("Instance details")
+        details = QGroupBox(self.tr("Instance details"))
         form = QFormLayout(details)
-        form.addRow("Cache n&ame:", self.name_edit)
+        form.addRow(self.tr("Cache n&ame:"), self.name_edit)
         form.addRow("", self.name_status)
-        form.addRow("&Tier:", self.tier_combo)
+        form.addRow(self.tr("&Tier:"), self.tier_combo)
         form.addRow("", self.tier_help)
-        form.addRow("Si&ze:", self.size_combo)
+        form.addRow(self.tr("Si&ze:"), self.size_combo)
         form.addRow("", self.size_help)
-        form.addRow("Memory:", self.memory_label)
+        form.addRow(self.tr("Memory:"), self.memory_label)
         form.addRow("", self.ha_check)
         form.addRow("", self.ha_help)
 
@@ -195,7 +196,7 @@ class BasicsPage(ProfilePage):
         self.tier_combo.clear()
         if cache.service == "managed-redis":
             for value, label in sku_catalog.MANAGED_TIERS:
-                self.tier_combo.addItem(label, value)
+                self.tier_combo.addItem(self.tr(label), value)
             select_data(self.tier_combo, sku_catalog.managed_tier(cache.sku))
         else:
             for tier in sku_catalog.CLASSIC_TIERS:
@@ -243,7 +244,7 @@ class BasicsPage(ProfilePage):
             self.ha_check.blockSignals(False)
         self.local_note.setVisible(self.model.profile.target == "local")
         tier = sku_catalog.managed_tier(cache.sku) if managed else cache.sku
-        self.tier_help.setText(help_text.tier(tier))
+        self.tier_help.setText(self.tr(help_text.tier(tier)) if help_text.tier(tier) else "")
         self.ha_help.setVisible(managed)
 
     # --- edits ----------------------------------------------------------------------------

@@ -13,11 +13,11 @@ class NetworkingPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Networking")
-        self.setSubTitle("How clients reach the cache.")
-        self.public_radio = QRadioButton("&Public endpoint (TLS, keys or Entra required)")
-        self.private_radio = QRadioButton("P&rivate endpoint (reachable only from your virtual network)")
-        self.vnet_radio = QRadioButton("&Virtual network injection (Premium only; Microsoft recommends private endpoints)")
+        self.setTitle(self.tr("Networking"))
+        self.setSubTitle(self.tr("How clients reach the cache."))
+        self.public_radio = QRadioButton(self.tr("&Public endpoint (TLS, keys or Entra required)"))
+        self.private_radio = QRadioButton(self.tr("P&rivate endpoint (reachable only from your virtual network)"))
+        self.vnet_radio = QRadioButton(self.tr("&Virtual network injection (Premium only; Microsoft recommends private endpoints)"))
         self.group = radio_group(self, (self.public_radio, "Connectivity: public endpoint"),
                                  (self.private_radio, "Connectivity: private endpoint"),
                                  (self.vnet_radio, "Connectivity: virtual network"))
@@ -25,18 +25,18 @@ class NetworkingPage(ProfilePage):
                          {self.public_radio: "public", self.private_radio: "private-endpoint", self.vnet_radio: "vnet"})
         self.subnet_edit = self.bind_text(QLineEdit(), "cache.subnet_id")
         self.subnet_edit.setAccessibleName("Subnet resource ID")
-        self.subnet_edit.setPlaceholderText("/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…")
-        self.local_note = hint("On this computer the cache listens on 127.0.0.1 only, whatever you choose here; "
-                               "the choice matters on Azure.")
+        self.subnet_edit.setPlaceholderText(self.tr("/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…"))
+        self.local_note = hint(self.tr("On this computer the cache listens on 127.0.0.1 only, whatever you choose here; "
+                               "the choice matters on Azure."))
         self.vnet_reason = hint("")
         self.vnet_reason.setContentsMargins(24, 0, 0, 0)
-        box = QGroupBox("Connectivity method")
+        box = QGroupBox(self.tr("Connectivity method"))
         bl = QVBoxLayout(box)
         for b in (self.public_radio, self.private_radio, self.vnet_radio):
             bl.addWidget(b)
         bl.addWidget(self.vnet_reason)
         form = QFormLayout()
-        form.addRow("&Subnet:", self.subnet_edit)
+        form.addRow(self.tr("&Subnet:"), self.subnet_edit)
         bl.addLayout(form)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
@@ -47,12 +47,12 @@ class NetworkingPage(ProfilePage):
         cache = self.model.profile.cache
         premium = cache.service == "cache-for-redis" and cache.sku == "Premium"
         if cache.service == "managed-redis":
-            why = "Azure Managed Redis has no virtual network injection; use a private endpoint."
+            why = self.tr("Azure Managed Redis has no virtual network injection; use a private endpoint.")
         else:
-            why = "Virtual network injection needs the Premium tier (choose it on Basics)."
+            why = self.tr("Virtual network injection needs the Premium tier (choose it on Basics).")
         set_enabled_why(self.vnet_radio, premium, why)
         self.vnet_reason.setText(why)
         self.vnet_reason.setVisible(not premium)
         set_enabled_why(self.subnet_edit, cache.connectivity != "public",
-                        "A subnet is needed only for a private endpoint or virtual network injection.")
+                        self.tr("A subnet is needed only for a private endpoint or virtual network injection."))
         self.local_note.setVisible(self.model.profile.target == "local")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard import i18n
 from wizard import profile as profile_mod
 from wizard.session import Session
 from wizard.ui.pages.base import PageId, ProfilePage, credential_of, hint, radio_group, select_data, session_of
@@ -53,8 +54,8 @@ class StartPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Start")
-        self.setSubTitle("Deploy a model behind a Redis inference cache — on this computer or on Azure.")
+        self.setTitle(self.tr("Start"))
+        self.setSubTitle(self.tr("Deploy a model behind a Redis inference cache — on this computer or on Azure."))
         self.reopened: str | None = None  # deployment name when the user reopened one
         # A credential to verify instead of azure-identity's interactive chain (tests with the ARM emulator,
         # or a caller that already holds one); sign_in still checks it by asking for a token.
@@ -62,32 +63,32 @@ class StartPage(ProfilePage):
         self.pickers_loaded = False  # subscription, regions and groups listed from Azure
 
         # What to do
-        self.new_radio = QRadioButton("Ne&w deployment (starts from the sample digits model)")
-        self.open_radio = QRadioButton("&Open a saved profile…")
-        self.reopen_radio = QRadioButton("R&eopen an existing deployment (test it or clean it up)")
+        self.new_radio = QRadioButton(self.tr("Ne&w deployment (starts from the sample digits model)"))
+        self.open_radio = QRadioButton(self.tr("&Open a saved profile…"))
+        self.reopen_radio = QRadioButton(self.tr("R&eopen an existing deployment (test it or clean it up)"))
         self.mode_group = radio_group(self, (self.new_radio, "New deployment"), (self.open_radio, "Open a saved profile"),
                                       (self.reopen_radio, "Reopen an existing deployment"))
         self.new_radio.setChecked(True)
-        self.open_button = QPushButton("Browse…")
+        self.open_button = QPushButton(self.tr("Browse…"))
         self.open_button.setAccessibleName("Browse for a profile")
         self.opened_label = QLabel()
         self.opened_label.setObjectName("hint")
         self.deployments = QListWidget()
         self.deployments.setAccessibleName("Existing deployments")
         self.deployments.setMaximumHeight(110)
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.setAccessibleName("Refresh the list of deployments")
         # What the chosen deployment is, and what can be done with it (a failed one is resumed, not tested).
         self.reopen_state = QLabel("")
         self.reopen_state.setWordWrap(True)
         self.reopen_state.setAccessibleName("State of the chosen deployment")
-        self.resume_button = QPushButton("Resume / re&try")
+        self.resume_button = QPushButton(self.tr("Resume / re&try"))
         self.resume_button.setAccessibleName("Resume or retry the chosen deployment")
-        self.test_button = QPushButton("Test &it")
+        self.test_button = QPushButton(self.tr("Test &it"))
         self.test_button.setAccessibleName("Test the chosen deployment")
-        self.cleanup_button = QPushButton("C&lean up…")
+        self.cleanup_button = QPushButton(self.tr("C&lean up…"))
         self.cleanup_button.setAccessibleName("Clean up the chosen deployment")
-        self.forget_button = QPushButton("Forget the recor&d…")
+        self.forget_button = QPushButton(self.tr("Forget the recor&d…"))
         self.forget_button.setAccessibleName("Forget the chosen deployment's record (its resources stay)")
         self.forget_button.setToolTip("Removes only this computer's record; no sign-in needed. Resources it created stay "
                                       "until you delete their resource group.")
@@ -96,7 +97,7 @@ class StartPage(ProfilePage):
         # Tests replace this to answer "forget this record?" (the narrowest seam).
         self.confirm_forget: Any = self._confirm_forget
 
-        mode_box = QGroupBox("What do you want to do?")
+        mode_box = QGroupBox(self.tr("What do you want to do?"))
         mode_layout = QVBoxLayout(mode_box)
         mode_layout.addWidget(self.new_radio)
         row = QHBoxLayout()
@@ -117,8 +118,8 @@ class StartPage(ProfilePage):
         mode_layout.addLayout(actions)
 
         # Where it runs
-        self.local_radio = QRadioButton("This &computer (no account needed: real Redis and a local functions host)")
-        self.azure_radio = QRadioButton("&Azure (needs an Azure subscription)")
+        self.local_radio = QRadioButton(self.tr("This &computer (no account needed: real Redis and a local functions host)"))
+        self.azure_radio = QRadioButton(self.tr("&Azure (needs an Azure subscription)"))
         self.target_group = radio_group(self, (self.local_radio, "Target: this computer"), (self.azure_radio, "Target: Azure"))
         self.bind_radios(self.target_group, "target", {self.local_radio: "local", self.azure_radio: "azure"})
         self.target_group.buttonToggled.connect(self._target_toggled)
@@ -127,27 +128,27 @@ class StartPage(ProfilePage):
         self.name_edit.setAccessibleName("Deployment name")
         self.rg_edit = self.bind_text(QLineEdit(), "resource_group.name")
         self.rg_edit.setAccessibleName("Resource group name")
-        self.rg_create = self.bind_check(QCheckBox("Create a new resource group"), "resource_group.create")
+        self.rg_create = self.bind_check(QCheckBox(self.tr("Create a new resource group")), "resource_group.create")
         self.rg_create.setAccessibleName("Create a new resource group")
 
-        target_box = QGroupBox("Where should it run?")
+        target_box = QGroupBox(self.tr("Where should it run?"))
         target_layout = QVBoxLayout(target_box)
         target_layout.addWidget(self.local_radio)
         target_layout.addWidget(self.azure_radio)
         form = QFormLayout()
-        form.addRow("Deployment na&me:", self.name_edit)
+        form.addRow(self.tr("Deployment na&me:"), self.name_edit)
         rg_row = QHBoxLayout()
         rg_row.addWidget(self.rg_edit, 1)
         rg_row.addWidget(self.rg_create)
-        rg_label = QLabel("&Resource group:")
+        rg_label = QLabel(self.tr("&Resource group:"))
         rg_label.setBuddy(self.rg_edit)
         form.addRow(rg_label, rg_row)
         target_layout.addLayout(form)
 
         # Azure account
-        self.sign_in_button = QPushButton("&Sign in to Azure…")
+        self.sign_in_button = QPushButton(self.tr("&Sign in to Azure…"))
         self.sign_in_button.setAccessibleName("Sign in to Azure")
-        self.account_label = QLabel("Not signed in.")
+        self.account_label = QLabel(self.tr("Not signed in."))
         self.subscription_combo = QComboBox()
         self.subscription_combo.setAccessibleName("Subscription")
         self.subscription_combo.setEditable(True)
@@ -156,20 +157,36 @@ class StartPage(ProfilePage):
         self.region_combo.setEditable(True)
         self.existing_groups = QComboBox()
         self.existing_groups.setAccessibleName("Existing resource groups")
-        self.existing_groups.setPlaceholderText("(sign in to list resource groups)")
-        self.azure_box = QGroupBox("Azure account")
+        self.existing_groups.setPlaceholderText(self.tr("(sign in to list resource groups)"))
+        self.azure_box = QGroupBox(self.tr("Azure account"))
         azure_form = QFormLayout(self.azure_box)
         row = QHBoxLayout()
         row.addWidget(self.sign_in_button)
         row.addWidget(self.account_label, 1)
         azure_form.addRow(row)
-        azure_form.addRow("S&ubscription:", self.subscription_combo)
-        azure_form.addRow("Re&gion:", self.region_combo)
-        azure_form.addRow("Use an e&xisting group:", self.existing_groups)
+        azure_form.addRow(self.tr("S&ubscription:"), self.subscription_combo)
+        azure_form.addRow(self.tr("Re&gion:"), self.region_combo)
+        azure_form.addRow(self.tr("Use an e&xisting group:"), self.existing_groups)
 
         self.error_banner = ErrorBanner()
 
+        # The language (follows LANG/LANGUAGE unless chosen here or with --lang).
+        self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName("Display language")
+        self.language_combo.addItem(self.tr("System language"), "")
+        for code, name in i18n.LANGUAGES.items():
+            self.language_combo.addItem(name, code)
+        select_data(self.language_combo, i18n._override or "")
+        self.language_combo.activated.connect(self._language_chosen)
+        language_row = QHBoxLayout()
+        language_label = QLabel(self.tr("Dis&play language:"))
+        language_label.setBuddy(self.language_combo)
+        language_row.addStretch(1)
+        language_row.addWidget(language_label)
+        language_row.addWidget(self.language_combo)
+
         layout = QVBoxLayout(self)
+        layout.addLayout(language_row)
         layout.addWidget(mode_box)
         layout.addWidget(target_box)
         layout.addWidget(self.azure_box)
@@ -242,6 +259,12 @@ class StartPage(ProfilePage):
         w = self.wizard()
         if w is not None and self.reopened is not None:
             w.next()
+
+    def _language_chosen(self, index: int) -> None:
+        code = self.language_combo.itemData(index) or ""
+        w = self.wizard()
+        if w is not None:
+            w.languageChosen.emit(code)
 
     def _target_toggled(self, _button: Any, on: bool) -> None:
         """Defaults that fit the target (as the portal fills a new resource): Azure builds the image in ACR and gets
@@ -422,7 +445,7 @@ class StartPage(ProfilePage):
             w.session = Session(self.credential_source)  # a credential handed in: sign_in only verifies it
         session = w.session
         self.sign_in_button.setEnabled(False)
-        self.account_label.setText("Signing in… (a browser window or a device code may appear)")
+        self.account_label.setText(self.tr("Signing in… (a browser window or a device code may appear)"))
 
         def work() -> Any:
             session.sign_in(profile, interactive=True)
@@ -432,13 +455,13 @@ class StartPage(ProfilePage):
                           on_done=lambda: self.sign_in_button.setEnabled(True))
 
     def _signed_in(self, _session: Any) -> None:
-        self.account_label.setText("Signed in.")
+        self.account_label.setText(self.tr("Signed in."))
         self.error_banner.clear()
         self.update_controls()
         self._load_pickers()
 
     def _sign_in_failed(self, error: ErrorInfo) -> None:
-        self.account_label.setText("Not signed in.")
+        self.account_label.setText(self.tr("Not signed in."))
         self.error_banner.show_error(error)
 
     def _load_pickers(self) -> None:

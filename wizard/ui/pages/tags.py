@@ -15,13 +15,13 @@ class TagsPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Tags")
-        self.setSubTitle("Tags are name/value pairs that let you group resources and costs. They apply to every "
-                         "resource in the resource group.")
+        self.setTitle(self.tr("Tags"))
+        self.setSubTitle(self.tr("Tags are name/value pairs that let you group resources and costs. They apply to every "
+                         "resource in the resource group."))
         self.table = TagTable()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addWidget(hint("At most 50 tags. Names cannot contain < > % & \\ ? /"))
+        layout.addWidget(hint(self.tr("At most 50 tags. Names cannot contain < > % & \\ ? /")))
         self.finish_layout(layout)
         self.table.edited.connect(self._edited)
 

@@ -1,0 +1,115 @@
+"""The UI in Polish: on every page each visible string differs from its English source (allow-list: Azure product
+and SKU names, numbers), and no catalogue entry is unfinished. Pages not translated yet are strict xfails."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel, QWidget, QWizard
+
+from wizard import i18n
+from wizard.core.errors import WizardError
+from wizard.ui.pages import deploy as deploy_page
+from wizard.ui.pages.base import PageId
+from wizard.ui.translation import apply_language
+from wizard.ui.workers import wait_for_workers
+
+TRANSLATED = {PageId.START, PageId.BASICS, PageId.NETWORKING, PageId.TAGS}
+ALLOWED = [
+    r"^(Basic|Standard|Premium)$",  # classic SKU names (the portal keeps them)
+    r"^[A-Z]\d+ — [\d.,]+ (GB|MB)$", r"^[\d.,]+ (GB|MB)$",  # sizes: SKU code and memory
+    r"^[^A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]*$",  # no words at all (numbers, dashes)
+    r"^Azure$", r"^(English|Polski)$",
+]
+
+
+def _allowed(text: str) -> bool:
+    return any(re.match(p, text.replace("&", "")) for p in ALLOWED)
+
+
+def _visible_strings(window: QWizard, page: QWidget) -> list[str]:
+    found = [page.title(), page.subTitle()]
+    for w in page.findChildren(QWidget):
+        if not w.isVisibleTo(page):
+            continue
+        if isinstance(w, (QLabel, QAbstractButton)):
+            found.append(w.text())
+        elif isinstance(w, QGroupBox):
+            found.append(w.title())
+        elif isinstance(w, QComboBox) and not w.isEditable():
+            found += [w.itemText(i) for i in range(w.count())]
+    for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton, QWizard.WizardButton.CancelButton):
+        button = window.button(which)
+        if button.isVisible():
+            found.append(button.text())
+    return [s for s in found if s and s.strip()]
+
+
+def _page_strings(qtbot, page_id, language) -> list[str]:
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language(language)
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(window)
+    window.show()
+    window.setStartId(int(page_id))
+    window.restart()
+    qtbot.wait(50)
+    strings = _visible_strings(window, window.page_of(page_id))
+    assert wait_for_workers(60_000)  # background work of the page ends before its window goes away
+    window.close()
+    return strings
+
+
+@pytest.fixture
+def back_to_english():
+    yield
+    i18n.set_language(None)
+    apply_language()
+
+
+@pytest.mark.parametrize("page_id", [
+    pytest.param(p, marks=() if p in TRANSLATED else pytest.mark.xfail(strict=True, reason="page not translated yet"))
+    for p in PageId], ids=[p.name for p in PageId])
+def test_every_visible_string_is_polish(qtbot, page_id, back_to_english, monkeypatch):
+    def refuse(*_a, **_k):
+        raise WizardError("Not deploying in a language test.")
+
+    monkeypatch.setattr(deploy_page, "_prepare", refuse)  # showing Deploy would start a deployment
+    english = set(_page_strings(qtbot, page_id, "en"))
+    polish = _page_strings(qtbot, page_id, "pl")
+    untranslated = [s for s in polish if s in english and not _allowed(s)]
+    assert not untranslated, f"{page_id.name}: still English: {untranslated}"
+
+
+def test_no_catalogue_entry_is_unfinished():
+    ts = ET.parse(i18n.translations_dir() / "mlfunc_wizard_pl.ts")
+    unfinished = [m.findtext("source") for m in ts.iter("message")
+                  if m.find("translation").get("type") == "unfinished" or not (m.findtext("translation") or "").strip()]
+    assert not unfinished
+    po = i18n.read_po(next((i18n.translations_dir() / "locale").glob("pl/LC_MESSAGES/*.po")))
+    assert po and all(v.strip() for v in po.values())
+
+
+def test_language_follows_lang_and_the_override(monkeypatch, back_to_english):
+    monkeypatch.setenv("LANG", "pl_PL.UTF-8")
+    assert i18n.language() == "pl"
+    monkeypatch.setenv("LANGUAGE", "en_US:pl")
+    assert i18n.language() == "en"
+    i18n.set_language("pl")
+    assert i18n.language() == "pl" and i18n._("Runs on this computer: no Azure cost.").startswith("Działa")
+    monkeypatch.setenv("LANG", "C")
+    monkeypatch.delenv("LANGUAGE")
+    i18n.set_language(None)
+    assert i18n.language() == "en"
+
+
+def test_the_start_page_offers_the_language_and_asks_for_a_rebuilt_window(wizard_window, qtbot):
+    start = wizard_window.page_of(PageId.START)
+    with qtbot.waitSignal(wizard_window.languageChosen) as chosen:
+        start.language_combo.setCurrentIndex(start.language_combo.findData("pl"))
+        start.language_combo.activated.emit(start.language_combo.currentIndex())
+    assert chosen.args == ["pl"]
