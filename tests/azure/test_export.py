@@ -109,3 +109,75 @@ def test_exported_template_deploys_to_the_same_bodies_as_the_wizard(arm, credent
         mine = _normalised(body, wizard_secrets, wizard_principals)
         theirs = _normalised(applied[path], template_secrets, template_principals)
         assert theirs == mine, path
+
+
+# --- dependsOn follows the plan's needs ---------------------------------------------------------------------
+
+STEP_OF_TYPE = {
+    "microsoft.storage/storageaccounts": "storage",
+    "microsoft.cache/redis": "cache",
+    "microsoft.cache/redisenterprise": "cache",
+    "microsoft.cache/redisenterprise/databases": "cache",
+    "microsoft.containerregistry/registries": "registry",
+    "microsoft.web/serverfarms": "plan",
+    "microsoft.web/sites": "function-app",
+    "microsoft.authorization/roleassignments": "registry-access",
+    "microsoft.cache/redis/accesspolicyassignments": "cache-access",
+    "microsoft.cache/redisenterprise/databases/accesspolicyassignments": "cache-access",
+    "microsoft.web/sites/config": "app-settings",
+    "microsoft.operationalinsights/workspaces": "monitoring",
+    "microsoft.insights/components": "monitoring",
+}
+
+
+def _template_edges(template: dict) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """(resource id -> its step, resource id -> the ids it dependsOn), ids resolved with the emulator's evaluator."""
+    from tests.azure.arm_emulator.deployments import Evaluator, resource_id
+
+    params = {k: v["defaultValue"] for k, v in template["parameters"].items()}
+    ev = Evaluator(None, "S", "G", params, {}, call=None)  # type: ignore[arg-type] - no provider calls here
+    prefix = "/subscriptions/S/resourceGroups/G"
+    step, deps = {}, {}
+    for r in template["resources"]:
+        names = str(ev.value(r["name"])).split("/")
+        scope = prefix if not r.get("scope") else f"{prefix}/providers/{ev.value(r['scope'])}"
+        rid = resource_id(scope, r["type"], names).lower()
+        step[rid] = STEP_OF_TYPE[r["type"].lower()]
+        deps[rid] = {str(ev.value(d)).lower() for d in r.get("dependsOn") or []}
+    return step, deps
+
+
+@pytest.mark.parametrize("which", ["premium_profile", "managed_profile"])
+def test_depends_on_matches_the_plan_needs(request, which, monkeypatch):
+    from wizard.targets.azure.target import AzureTarget
+
+    profile = request.getfixturevalue(which)
+    steps = {s.name: set(s.needs) for s in AzureTarget(credential=object()).steps(profile)}  # type: ignore[arg-type]
+
+    def closure(name: str) -> set[str]:
+        seen, todo = set(), list(steps[name])
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo += list(steps.get(n, ()))
+        return seen
+
+    step, deps = _template_edges(arm_template(profile, image="reg.azurecr.io/app:1"))
+    for rid, needed in deps.items():
+        for dep in needed:
+            assert dep in step, f"{rid} depends on {dep}, which the template does not create"
+            assert step[dep] == step[rid] or step[dep] in closure(step[rid]), (rid, dep)
+    # Every need between steps the template creates is an edge (direct or through the same step's resources).
+    created = set(step.values())
+    for rid, name in step.items():
+        reach, todo = set(), [rid]
+        while todo:
+            for d in deps[todo.pop()]:
+                if d not in reach:
+                    reach.add(d)
+                    todo.append(d)
+        reached_steps = {step[d] for d in reach} | {name}
+        for need in steps[name]:
+            if need in created and need != name:
+                assert need in reached_steps, f"{rid} ({name}) needs {need} but does not depend on it"
