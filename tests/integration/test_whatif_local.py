@@ -91,7 +91,11 @@ def _journal(home: Path) -> dict:
 
 def test_plan_update_in_place_then_replace_refused_until_allowed(cli, tmp_path, wizard_home):
     path = _profile(tmp_path)
-    _ok(cli("deploy", str(path)))
+    done = _ok(cli("deploy", str(path)))
+    # The app settings are part of the function app: a fresh deploy starts the host once (issue 16 item 4).
+    assert done.stdout.count("Started the functions host") == 1, done.stdout
+    status = json.loads(_ok(cli("status", "digits-local", "--output", "json")).stdout)
+    assert status["drift"]["has_changes"] is False and status["steps"]["function-app"] == "created"
 
     # Nothing changed: every resource is `= no change`, exit 0.
     done = _ok(cli("plan", str(path)))
