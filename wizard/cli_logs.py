@@ -13,9 +13,12 @@ EXIT_OK, EXIT_CANCELLED = 0, 130  # as in wizard.cli: Ctrl-C ends a follow the w
 
 def cmd_logs(args: argparse.Namespace) -> int:
     from wizard import deployment
-    from wizard.cli import _deployed_profile
+    from wizard.core.errors import InputError
 
-    profile = _deployed_profile(args.name)  # the usual sentence for an unknown or damaged name
+    try:
+        profile = deployment.load_deployed_profile(args.name)  # the usual sentence for an unknown name
+    except ValueError as exc:  # a name that cannot name a deployment (a slash, "..")
+        raise InputError(str(exc)) from None
     cancel = threading.Event()
     lines = deployment.logs(profile, since=args.since, follow=not args.no_follow, cancel_event=cancel)
     as_json = getattr(args, "output", "table") == "json"
