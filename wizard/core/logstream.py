@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wizard.core.errors import InputError, WizardError
@@ -57,10 +55,3 @@ def parse_since(text: str, now: float | None = None) -> float:
                          "(2026-12-01T10:00 or 2026-12-01 10:00:05); write one of those.") from None
     return parsed.timestamp()  # a naive timestamp is local time
 
-
-def lines_of(source: Iterator[LogLine], cancel: threading.Event) -> Iterator[LogLine]:
-    """`source` until it ends or `cancel` is set (checked before each line is handed on)."""
-    for line in source:
-        if cancel.is_set():
-            return
-        yield line
