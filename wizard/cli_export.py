@@ -8,23 +8,10 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from wizard.core.errors import InputError, WizardError
+from wizard.core.errors import InputError
+from wizard.template_export import export_text
 
 EXIT_OK = 0
-
-
-def export_text(profile, fmt: str, image: str | None = None) -> str:
-    """The document for `profile` (also what the Review page's Save template... writes)."""
-    if profile.target != "azure":
-        raise WizardError(f'The profile {profile.name} deploys to the "{profile.target}" target; only Azure '
-                          'profiles export a template. Set "target": "azure" first.')
-    if fmt == "arm":
-        from wizard.targets.azure.export import arm_json
-
-        return arm_json(profile, image)
-    from wizard.targets.azure.export_az import az_script
-
-    return az_script(profile, image)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

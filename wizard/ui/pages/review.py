@@ -130,6 +130,9 @@ class ReviewPage(ProfilePage):
         row.addWidget(self.status, 1)
         row.addWidget(self.saved_label)
         row.addWidget(self.save_button)
+        from wizard.ui import template_save  # issue 15 item 3: ARM template / az script of an Azure profile
+
+        template_save.add_button(self, row)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary, 1)
@@ -140,6 +143,7 @@ class ReviewPage(ProfilePage):
 
     def initializePage(self) -> None:  # noqa: N802
         super().initializePage()
+        self.save_template_button.setVisible(self.model.profile.target == "azure")
         self.check_name_collision()
         self.refresh_cost()
 

@@ -1,0 +1,24 @@
+"""A profile's Azure resources as a document for automation: an ARM template or an `az` script (the CLI's `export`
+and the Review page's Save template... both write this)."""
+
+from __future__ import annotations
+
+from wizard.core.errors import WizardError
+from wizard.profile import Profile
+
+FORMATS = ("arm", "az")
+
+
+def export_text(profile: Profile, fmt: str, image: str | None = None) -> str:
+    if profile.target != "azure":
+        raise WizardError(f'The profile {profile.name} deploys to the "{profile.target}" target; only Azure '
+                          'profiles export a template. Set "target": "azure" first.')
+    if fmt not in FORMATS:
+        raise WizardError(f'The export format "{fmt}" is not known; use "arm" (a template) or "az" (a script).')
+    if fmt == "arm":
+        from wizard.targets.azure.export import arm_json
+
+        return arm_json(profile, image)
+    from wizard.targets.azure.export_az import az_script
+
+    return az_script(profile, image)
