@@ -66,7 +66,16 @@ def _insights_secrets(arm) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("which", ["premium_profile", "managed_profile"])
+@pytest.fixture
+def pushed_profile(premium_profile):
+    """The "docker" route with a full image reference outside the subscription: no registry, anonymous pull."""
+    premium_profile.function.packaging = "docker"
+    premium_profile.function.registry = "ghcr.io/example/prem-app:1"
+    premium_profile.cache.authentication = "entra"
+    return premium_profile
+
+
+@pytest.mark.parametrize("which", ["premium_profile", "managed_profile", "pushed_profile"])
 def test_exported_template_deploys_to_the_same_bodies_as_the_wizard(arm, credential, request, which):
     profile = request.getfixturevalue(which)
     result = deploy(profile, credential)
@@ -147,7 +156,7 @@ def _template_edges(template: dict) -> tuple[dict[str, str], dict[str, set[str]]
     return step, deps
 
 
-@pytest.mark.parametrize("which", ["premium_profile", "managed_profile"])
+@pytest.mark.parametrize("which", ["premium_profile", "managed_profile", "pushed_profile"])
 def test_depends_on_matches_the_plan_needs(request, which, monkeypatch):
     from wizard.targets.azure.target import AzureTarget
 
@@ -181,3 +190,11 @@ def test_depends_on_matches_the_plan_needs(request, which, monkeypatch):
         for need in steps[name]:
             if need in created and need != name:
                 assert need in reached_steps, f"{rid} ({name}) needs {need} but does not depend on it"
+
+
+def test_export_says_what_it_does_not_cover(premium_profile):
+    from wizard.core.errors import WizardError
+
+    premium_profile.cache.connectivity = "private-endpoint"
+    with pytest.raises(WizardError, match="does not cover cache connectivity"):
+        arm_template(premium_profile)
