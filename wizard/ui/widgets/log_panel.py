@@ -25,16 +25,17 @@ class LogPanel(QGroupBox):
     following_changed = Signal(bool)
 
     def __init__(self, source: Callable[[], tuple[Any, Any]], parent: QWidget | None = None):
-        super().__init__("Logs", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Logs"))
         self._source = source
         self.view = LogView(self, max_blocks=MAX_BLOCKS)
         self.view.setAccessibleName("Function app log")
         # A splitter pane on the Test page: it takes the room it is given and never makes an 800x600 window taller.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Follow the function app's log live (like `mlfunc-wizard logs`)")
-        self.stop_button = QPushButton("Stop")
-        self.status = QLabel("Not following the log.")
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setToolTip(self.tr("Follow the function app's log live (like `mlfunc-wizard logs`)"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.status = QLabel(self.tr("Not following the log."))
         self.status.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.start_button)
@@ -48,6 +49,7 @@ class LogPanel(QGroupBox):
         self.linesPending.connect(self.view.wake)  # queued: emitted from the worker thread
         self._cancel: threading.Event | None = None
         self._operation: Operation | None = None
+        self._failed_sentence = False
         self._update_buttons()
 
     @property
@@ -72,7 +74,8 @@ class LogPanel(QGroupBox):
                         cancel.set()
 
         self._cancel = cancel
-        self.status.setText(f"Following the log of {profile.name}…")
+        self._failed_sentence = False
+        self.status.setText(self.tr("Following the log of {name}…").format(name=profile.name))
         self._operation = run_in_background(follow, on_failure=self._failed, on_done=self._stopped, owner=self,
                                             doing="follow the function app's log")
         self._update_buttons()
@@ -82,17 +85,18 @@ class LogPanel(QGroupBox):
         """Ask the worker to stop; it returns within a poll (a file) or once its socket is shut (Azure)."""
         if self._cancel is not None:
             self._cancel.set()
-            self.status.setText("Stopping…")
+            self.status.setText(self.tr("Stopping…"))
 
     def _failed(self, error: ErrorInfo) -> None:
+        self._failed_sentence = True
         self.status.setText(error.sentence)
         self.status.setToolTip(error.detail)
 
     def _stopped(self) -> None:
         stopped_by_user = self._cancel is not None and self._cancel.is_set()
         self._cancel, self._operation = None, None  # (Operation.finished is set only after this callback)
-        if stopped_by_user or self.status.text().startswith("Following"):
-            self.status.setText("Stopped." if stopped_by_user else "The log stream ended.")
+        if not self._failed_sentence:  # a failure's sentence stays until the next Start
+            self.status.setText(self.tr("Stopped.") if stopped_by_user else self.tr("The log stream ended."))
         self._update_buttons()
         self.following_changed.emit(False)
 
