@@ -1,6 +1,8 @@
-"""Renders every page of the wizard to PNG (offscreen) into docs/screenshots/, with a real local deployment.
+"""Renders every page of the wizard to PNG (offscreen) into docs/screenshots/ (English) and docs/screenshots/pl/
+(Polish), with a real local deployment.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--no-deploy]
+     [--lang en|pl|both]
 Uses a temporary MLFUNC_WIZARD_HOME, so nothing of the user's is touched, and cleans up what it deploys.
 """
 
@@ -26,22 +28,43 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--no-deploy", action="store_true", help="only the pages before Create")
+    parser.add_argument("--lang", choices=("en", "pl", "both"), default="both")
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="mlfunc-screens-")
     os.environ["MLFUNC_WIZARD_HOME"] = home
     args.out.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QWizard
 
     from wizard.ui.app import make_app
+
+    from wizard.ui.translation import apply_language
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, home)
+    app = make_app()
+    languages = ["en", "pl"] if args.lang == "both" else [args.lang]
+    status: dict = {"screenshots": []}
+    for lang in languages:
+        apply_language(lang)
+        out = args.out if lang == "en" else args.out / lang
+        out.mkdir(parents=True, exist_ok=True)
+        # The full path (deploy, test, clean up) runs in every language: those pages exist only after Create.
+        result = render(app, out, deploy=not args.no_deploy, ROOT=ROOT)
+        status["screenshots"] += result.pop("screenshots")
+        status[lang] = result
+    print(json.dumps(status))
+    return 0
+
+
+def render(app, out: Path, *, deploy: bool, ROOT: Path) -> dict:
+    from PySide6.QtWidgets import QWizard
+
     from wizard.ui.pages.base import PageId
     from wizard.ui.wizard import DeploymentWizard
     from wizard.ui.workers import wait_for_workers
 
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, home)
-    app = make_app()
     window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
     window.resize(*SIZE)
     window.show()
     written: list[str] = []
@@ -63,7 +86,7 @@ def main() -> int:
 
     def shot(name: str) -> None:
         pump(0.3)
-        path = args.out / f"{name}.png"
+        path = out / f"{name}.png"
         window.grab().save(str(path))
         written.append(str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
         print(f"wrote {path}")
@@ -99,7 +122,7 @@ def main() -> int:
         window.next()
 
     status = {"screenshots": written, "deployed": False}
-    if not args.no_deploy:
+    if deploy:
         window.button(QWizard.WizardButton.CommitButton).click()
         deploy = window.page_of(PageId.DEPLOY)
         wait(lambda: any(s == "running" for s in deploy.steps.states().values()), 120)
@@ -138,8 +161,7 @@ def main() -> int:
     window.confirm = lambda _t, _m: True
     window.close()
     wait_for_workers(60_000)
-    print(json.dumps(status))
-    return 0
+    return status
 
 
 if __name__ == "__main__":

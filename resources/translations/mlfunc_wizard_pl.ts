@@ -335,4 +335,370 @@
         <translation>Profile (*.json)</translation>
     </message>
 </context>
+<context>
+    <name>AdvancedPage</name>
+    <message>
+        <source>Advanced</source>
+        <translation>Zaawansowane</translation>
+    </message>
+    <message>
+        <source>Security and data options. Options that do not apply to the chosen tier are disabled.</source>
+        <translation>Opcje bezpieczeństwa i danych. Opcje, które nie dotyczą wybranej warstwy, są wyłączone.</translation>
+    </message>
+    <message>
+        <source>Enable the n&amp;on-TLS port (6379)</source>
+        <translation>Włącz p&amp;ort bez TLS (6379)</translation>
+    </message>
+    <message>
+        <source>Traffic on the non-TLS port, keys included, is not encrypted. Leave it off unless a client cannot use TLS.</source>
+        <translation>Ruch na porcie bez TLS, łącznie z kluczami, nie jest szyfrowany. Zostaw go wyłączonego, chyba że klient nie obsługuje TLS.</translation>
+    </message>
+    <message>
+        <source>Microsoft &amp;Entra authentication</source>
+        <translation>Uwierzytelnianie Microsoft &amp;Entra</translation>
+    </message>
+    <message>
+        <source>Access &amp;keys</source>
+        <translation>&amp;Klucze dostępu</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Zabezpieczenia</translation>
+    </message>
+    <message>
+        <source>Minimum &amp;TLS version:</source>
+        <translation>Minimalna wersja &amp;TLS:</translation>
+    </message>
+    <message>
+        <source>Authentication:</source>
+        <translation>Uwierzytelnianie:</translation>
+    </message>
+    <message>
+        <source>&amp;Clustering</source>
+        <translation>Kl&amp;astrowanie</translation>
+    </message>
+    <message>
+        <source>Premium options (Azure Cache for Redis)</source>
+        <translation>Opcje Premium (Azure Cache for Redis)</translation>
+    </message>
+    <message>
+        <source>Only the Premium tier of Azure Cache for Redis has this option (choose it on Basics).</source>
+        <translation>Tę opcję ma tylko warstwa Premium usługi Azure Cache for Redis (wybierz ją w kroku Podstawy).</translation>
+    </message>
+    <message>
+        <source>Shards:</source>
+        <translation>Fragmenty:</translation>
+    </message>
+    <message>
+        <source>Clustering splits keys over shards: more memory and throughput, each shard billed as one cache.</source>
+        <translation>Klastrowanie dzieli klucze między fragmenty: więcej pamięci i przepustowości, każdy fragment rozliczany jak osobna pamięć podręczna.</translation>
+    </message>
+    <message>
+        <source>&amp;Replicas per primary:</source>
+        <translation>&amp;Repliki na węzeł podstawowy:</translation>
+    </message>
+    <message>
+        <source>Each extra replica adds a full copy of every shard (its cost too) and keeps reads going when a node fails.</source>
+        <translation>Każda dodatkowa replika to pełna kopia każdego fragmentu (także jej koszt); odczyty działają dalej, gdy węzeł ulegnie awarii.</translation>
+    </message>
+    <message>
+        <source>Availability zones:</source>
+        <translation>Strefy dostępności:</translation>
+    </message>
+    <message>
+        <source>Spreading nodes across zones survives a datacentre outage; traffic between zones may be billed.</source>
+        <translation>Rozłożenie węzłów na strefy pozwala przetrwać awarię centrum danych; ruch między strefami może być płatny.</translation>
+    </message>
+    <message>
+        <source>Data persistence (Premium and Azure Managed Redis)</source>
+        <translation>Trwałość danych (Premium i Azure Managed Redis)</translation>
+    </message>
+    <message>
+        <source>Data &amp;persistence:</source>
+        <translation>Trwałość danyc&amp;h:</translation>
+    </message>
+    <message>
+        <source>None loses the cache on a restart; RDB snapshots lose at most the interval; AOF loses about a second but writes more. Both store files in a storage account you pay for.</source>
+        <translation>Brak: restart czyści pamięć podręczną; migawki RDB tracą najwyżej jeden interwał; AOF traci około sekundy, ale zapisuje więcej. Oba tryby zapisują pliki na koncie magazynu, za które płacisz.</translation>
+    </message>
+    <message>
+        <source>RDB freq&amp;uency:</source>
+        <translation>Częstotl&amp;iwość RDB:</translation>
+    </message>
+    <message>
+        <source>Persistence writes the cache to a storage account in the same region; on this computer, to the cache's folder.</source>
+        <translation>Trwałość zapisuje pamięć podręczną na koncie magazynu w tym samym regionie; na tym komputerze — w folderze pamięci podręcznej.</translation>
+    </message>
+    <message>
+        <source>Azure Managed Redis options</source>
+        <translation>Opcje Azure Managed Redis</translation>
+    </message>
+    <message>
+        <source>Only Azure Managed Redis has this option.</source>
+        <translation>Tę opcję ma tylko Azure Managed Redis.</translation>
+    </message>
+    <message>
+        <source>C&amp;lustering policy:</source>
+        <translation>Zasada k&amp;lastrowania:</translation>
+    </message>
+    <message>
+        <source>E&amp;viction policy:</source>
+        <translation>Zasada &amp;usuwania kluczy:</translation>
+    </message>
+    <message>
+        <source>The clustering policy and modules cannot be changed after creation.</source>
+        <translation>Zasady klastrowania i modułów nie można zmienić po utworzeniu.</translation>
+    </message>
+    <message>
+        <source>Zone %1</source>
+        <translation>Strefa %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Brak</translation>
+    </message>
+    <message>
+        <source>RDB snapshots</source>
+        <translation>Migawki RDB</translation>
+    </message>
+    <message>
+        <source>AOF (append-only file)</source>
+        <translation>AOF (plik tylko do dopisywania)</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 minut</translation>
+    </message>
+    <message>
+        <source>30 minutes</source>
+        <translation>30 minut</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 godzina</translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation>6 godzin</translation>
+    </message>
+    <message>
+        <source>12 hours</source>
+        <translation>12 godzin</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 godziny</translation>
+    </message>
+    <message>
+        <source>Enterprise (one endpoint, any client)</source>
+        <translation>Enterprise (jeden punkt końcowy, dowolny klient)</translation>
+    </message>
+    <message>
+        <source>OSS (cluster-aware clients, fastest)</source>
+        <translation>OSS (klienci obsługujący klaster, najszybsze)</translation>
+    </message>
+    <message>
+        <source>Turn on clustering to choose the number of shards.</source>
+        <translation>Włącz klastrowanie, aby wybrać liczbę fragmentów.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>Review + create</source>
+        <translation>Przegląd i tworzenie</translation>
+    </message>
+    <message>
+        <source>Check the settings. Create starts the deployment; errors must be fixed first.</source>
+        <translation>Sprawdź ustawienia. Przycisk Utwórz rozpoczyna wdrożenie; najpierw trzeba poprawić błędy.</translation>
+    </message>
+    <message>
+        <source>&amp;Create</source>
+        <translation>&amp;Utwórz</translation>
+    </message>
+    <message>
+        <source>&amp;Save profile…</source>
+        <translation>Za&amp;pisz profil…</translation>
+    </message>
+    <message>
+        <source>Estimating the monthly cost from Azure's list prices…</source>
+        <translation>Szacowanie miesięcznego kosztu na podstawie cen katalogowych Azure…</translation>
+    </message>
+    <message>
+        <source>✓ Validation passed.</source>
+        <translation>✓ Walidacja zakończona powodzeniem.</translation>
+    </message>
+    <message>
+        <source>✓ Validation passed with %1 warning(s).</source>
+        <translation>✓ Walidacja zakończona powodzeniem; ostrzeżenia: %1.</translation>
+    </message>
+    <message>
+        <source>✗ Validation failed: %1 error(s) to fix, %2 warning(s).</source>
+        <translation>✗ Walidacja nie powiodła się: błędy do poprawienia: %1, ostrzeżenia: %2.</translation>
+    </message>
+</context>
+<context>
+    <name>DeployPage</name>
+    <message>
+        <source>Deploy</source>
+        <translation>Wdrażanie</translation>
+    </message>
+    <message>
+        <source>Creating the resources. Steps that do not depend on each other run at the same time.</source>
+        <translation>Tworzenie zasobów. Kroki, które od siebie nie zależą, działają jednocześnie.</translation>
+    </message>
+    <message>
+        <source>Waiting to start.</source>
+        <translation>Oczekiwanie na start.</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;deployment</source>
+        <translation>&amp;Anuluj wdrożenie</translation>
+    </message>
+    <message>
+        <source>&amp;Retry / resume</source>
+        <translation>&amp;Ponów / wznów</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Planowanie…</translation>
+    </message>
+    <message>
+        <source>The deployment could not be planned.</source>
+        <translation>Nie udało się zaplanować wdrożenia.</translation>
+    </message>
+</context>
+<context>
+    <name>TestPage</name>
+    <message>
+        <source>Test</source>
+        <translation>Testowanie</translation>
+    </message>
+    <message>
+        <source>A new input is computed by the model (MISS); the same input again comes from Redis (HIT). The smoke test already sent the sample, so change a number in each row to see a MISS.</source>
+        <translation>Nowe dane wejściowe oblicza model (MISS); te same dane ponownie pochodzą z Redis (HIT). Test dymny wysłał już przykład, więc zmień liczbę w każdym wierszu, aby zobaczyć MISS.</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>Wy&amp;ślij</translation>
+    </message>
+    <message>
+        <source>Send N &amp;times</source>
+        <translation>Wyślij N &amp;razy</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Czas</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Stan</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Opóźnienie</translation>
+    </message>
+    <message>
+        <source>X-Cache</source>
+        <translation>X-Cache</translation>
+    </message>
+    <message>
+        <source>Body</source>
+        <translation>Treść</translation>
+    </message>
+    <message>
+        <source>(looking up the endpoint…)</source>
+        <translation>(wyszukiwanie punktu końcowego…)</translation>
+    </message>
+    <message>
+        <source>Copy as c&amp;url</source>
+        <translation>Kopiuj jako c&amp;url</translation>
+    </message>
+    <message>
+        <source>C&amp;lean up…</source>
+        <translation>Usuń za&amp;soby…</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>Punkt końcowy</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>Adres URL:</translation>
+    </message>
+    <message>
+        <source>Key:</source>
+        <translation>Klucz:</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Żądanie</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>Odpowiedź</translation>
+    </message>
+    <message>
+        <source>Model version</source>
+        <translation>Wersja modelu</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>(nieznany)</translation>
+    </message>
+</context>
+<context>
+    <name>CleanupPage</name>
+    <message>
+        <source>Clean up</source>
+        <translation>Usuwanie zasobów</translation>
+    </message>
+    <message>
+        <source>Delete the resource group and everything in it. This cannot be undone.</source>
+        <translation>Usuń grupę zasobów i wszystko, co zawiera. Tej operacji nie można cofnąć.</translation>
+    </message>
+    <message>
+        <source>&amp;Delete resource group</source>
+        <translation>&amp;Usuń grupę zasobów</translation>
+    </message>
+    <message>
+        <source>For&amp;get the record only</source>
+        <translation>Zapomnij &amp;tylko wpis</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Zatrzymaj</translation>
+    </message>
+    <message>
+        <source>These resources will be deleted:</source>
+        <translation>Te zasoby zostaną usunięte:</translation>
+    </message>
+    <message>
+        <source>To confirm, type the resource group name &lt;b&gt;%1&lt;/b&gt;:</source>
+        <translation>Aby potwierdzić, wpisz nazwę grupy zasobów &lt;b&gt;%1&lt;/b&gt;:</translation>
+    </message>
+    <message>
+        <source>Listing…</source>
+        <translation>Wyszukiwanie…</translation>
+    </message>
+</context>
+<context>
+    <name>SecretLabel</name>
+    <message>
+        <source>Reveal</source>
+        <translation>Pokaż</translation>
+    </message>
+    <message>
+        <source>Shows the key in full. Anyone who sees it can call the function.</source>
+        <translation>Pokazuje cały klucz. Każdy, kto go zobaczy, może wywołać funkcję.</translation>
+    </message>
+    <message>
+        <source>(none: anonymous access)</source>
+        <translation>(brak: dostęp anonimowy)</translation>
+    </message>
+</context>
 </TS>

@@ -4,6 +4,7 @@ and SKU names, numbers), and no catalogue entry is unfinished. Pages not transla
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -16,17 +17,23 @@ from wizard.ui.pages.base import PageId
 from wizard.ui.translation import apply_language
 from wizard.ui.workers import wait_for_workers
 
-TRANSLATED = {PageId.START, PageId.BASICS, PageId.NETWORKING, PageId.TAGS}
+TRANSLATED = {PageId.START, PageId.BASICS, PageId.NETWORKING, PageId.ADVANCED, PageId.TAGS, PageId.REVIEW,
+              PageId.DEPLOY, PageId.CLEANUP}
+NOT_YET = {PageId.MODEL: "Model & function page not translated yet",
+           PageId.TEST: "the Logs panel (widgets/log_panel.py, added by another engineer at 11:55) is not translated yet"}
 ALLOWED = [
     r"^(Basic|Standard|Premium)$",  # classic SKU names (the portal keeps them)
     r"^[A-Z]\d+ — [\d.,]+ (GB|MB)$", r"^[\d.,]+ (GB|MB)$",  # sizes: SKU code and memory
     r"^[^A-Za-ząćęłńóśźżĄĆĘŁŃÓŚŹŻ]*$",  # no words at all (numbers, dashes)
     r"^Azure$", r"^(English|Polski)$",
+    r"^(Volatile|AllKeys)(LRU|LFU|Random|TTL)$|^NoEviction$",  # Redis eviction policy values
+    r"^X-Cache$",  # an HTTP header name
 ]
 
 
 def _allowed(text: str) -> bool:
-    return any(re.match(p, text.replace("&", "")) for p in ALLOWED)
+    plain = re.sub(r"<[^>]+>", "", text).replace("&", "").rstrip(":")
+    return any(re.match(p, plain) for p in ALLOWED)
 
 
 def _visible_strings(window: QWizard, page: QWidget) -> list[str]:
@@ -47,7 +54,7 @@ def _visible_strings(window: QWizard, page: QWidget) -> list[str]:
     return [s for s in found if s and s.strip()]
 
 
-def _page_strings(qtbot, page_id, language) -> list[str]:
+def _page_strings(qtbot, page_id, language, gate) -> list[str]:
     from wizard.ui.wizard import DeploymentWizard
 
     apply_language(language)
@@ -59,6 +66,7 @@ def _page_strings(qtbot, page_id, language) -> list[str]:
     window.restart()
     qtbot.wait(50)
     strings = _visible_strings(window, window.page_of(page_id))
+    gate.set()
     assert wait_for_workers(60_000)  # background work of the page ends before its window goes away
     window.close()
     return strings
@@ -72,15 +80,19 @@ def back_to_english():
 
 
 @pytest.mark.parametrize("page_id", [
-    pytest.param(p, marks=() if p in TRANSLATED else pytest.mark.xfail(strict=True, reason="page not translated yet"))
+    pytest.param(p, marks=() if p in TRANSLATED else pytest.mark.xfail(strict=True, reason=NOT_YET[p]))
     for p in PageId], ids=[p.name for p in PageId])
 def test_every_visible_string_is_polish(qtbot, page_id, back_to_english, monkeypatch):
-    def refuse(*_a, **_k):
+    gate = threading.Event()
+
+    def hold(*_a, **_k):  # showing Deploy would start a deployment: planning waits, then is refused
+        gate.wait(30)
         raise WizardError("Not deploying in a language test.")
 
-    monkeypatch.setattr(deploy_page, "_prepare", refuse)  # showing Deploy would start a deployment
-    english = set(_page_strings(qtbot, page_id, "en"))
-    polish = _page_strings(qtbot, page_id, "pl")
+    monkeypatch.setattr(deploy_page, "_prepare", hold)
+    english = set(_page_strings(qtbot, page_id, "en", gate))
+    gate.clear()
+    polish = _page_strings(qtbot, page_id, "pl", gate)
     untranslated = [s for s in polish if s in english and not _allowed(s)]
     assert not untranslated, f"{page_id.name}: still English: {untranslated}"
 

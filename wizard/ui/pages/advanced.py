@@ -31,38 +31,38 @@ class AdvancedPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Advanced")
-        self.setSubTitle("Security and data options. Options that do not apply to the chosen tier are disabled.")
+        self.setTitle(self.tr("Advanced"))
+        self.setSubTitle(self.tr("Security and data options. Options that do not apply to the chosen tier are disabled."))
 
         # Security
-        self.non_tls = self.bind_check(QCheckBox("Enable the n&on-TLS port (6379)"), "cache.non_tls_port")
+        self.non_tls = self.bind_check(QCheckBox(self.tr("Enable the n&on-TLS port (6379)")), "cache.non_tls_port")
         self.non_tls.setAccessibleName("Non-TLS port")
-        self.non_tls_warning = QLabel("Traffic on the non-TLS port, keys included, is not encrypted. Leave it off "
-                                      "unless a client cannot use TLS.")
+        self.non_tls_warning = QLabel(self.tr("Traffic on the non-TLS port, keys included, is not encrypted. Leave it off "
+                                      "unless a client cannot use TLS."))
         self.non_tls_warning.setObjectName("problemWarning")
         self.non_tls_warning.setWordWrap(True)
         self.tls_combo = self.bind_combo(QComboBox(), "cache.minimum_tls_version", [("1.2", "1.2")])
         self.tls_combo.setAccessibleName("Minimum TLS version")
         self.tls_combo.setToolTip("Azure supports TLS 1.2 and later only.")
-        self.entra_radio = QRadioButton("Microsoft &Entra authentication")
-        self.keys_radio = QRadioButton("Access &keys")
+        self.entra_radio = QRadioButton(self.tr("Microsoft &Entra authentication"))
+        self.keys_radio = QRadioButton(self.tr("Access &keys"))
         self.auth_group = radio_group(self, (self.entra_radio, "Authentication: Microsoft Entra"),
                                       (self.keys_radio, "Authentication: access keys"))
         self.bind_radios(self.auth_group, "cache.authentication", {self.entra_radio: "entra", self.keys_radio: "access-keys"})
 
-        security = QGroupBox("Security")
+        security = QGroupBox(self.tr("Security"))
         sf = QFormLayout(security)
         sf.addRow(self.non_tls)
         sf.addRow(self.non_tls_warning)
-        sf.addRow("Minimum &TLS version:", self.tls_combo)
+        sf.addRow(self.tr("Minimum &TLS version:"), self.tls_combo)
         auth_row = QHBoxLayout()
         auth_row.addWidget(self.entra_radio)
         auth_row.addWidget(self.keys_radio)
         auth_row.addStretch(1)
-        sf.addRow("Authentication:", auth_row)
+        sf.addRow(self.tr("Authentication:"), auth_row)
 
         # Premium (Azure Cache for Redis)
-        self.cluster_check = QCheckBox("&Clustering")
+        self.cluster_check = QCheckBox(self.tr("&Clustering"))
         self.cluster_check.setAccessibleName("Clustering")
         self.shards_spin = self.bind_spin(QSpinBox(), "cache.shard_count")
         self.shards_spin.setRange(0, 30)
@@ -70,61 +70,61 @@ class AdvancedPage(ProfilePage):
         self.replicas_spin = self.bind_spin(QSpinBox(), "cache.replicas_per_primary")
         self.replicas_spin.setRange(0, 3)
         self.replicas_spin.setAccessibleName("Replicas per primary")
-        self.zone_checks = [QCheckBox(f"Zone {z}") for z in ("1", "2", "3")]
+        self.zone_checks = [QCheckBox(self.tr("Zone %1").replace("%1", z)) for z in ("1", "2", "3")]
         for box in self.zone_checks:
             box.setAccessibleName(box.text())
             box.toggled.connect(self._zones_toggled)
         self.persistence_combo = self.bind_combo(QComboBox(), "cache.persistence.mode",
-                                                 [("None", "none"), ("RDB snapshots", "rdb"), ("AOF (append-only file)", "aof")])
+                                                 [(self.tr("None"), "none"), (self.tr("RDB snapshots"), "rdb"), (self.tr("AOF (append-only file)"), "aof")])
         self.persistence_combo.setAccessibleName("Data persistence")
         self.rdb_combo = self.bind_combo(QComboBox(), "cache.persistence.rdb_frequency_minutes",
                                          [(label, minutes) for label, minutes in
-                                          (("15 minutes", 15), ("30 minutes", 30), ("1 hour", 60), ("6 hours", 360),
-                                           ("12 hours", 720), ("24 hours", 1440))])
+                                          ((self.tr("15 minutes"), 15), (self.tr("30 minutes"), 30), (self.tr("1 hour"), 60), (self.tr("6 hours"), 360),
+                                           (self.tr("12 hours"), 720), (self.tr("24 hours"), 1440))])
         self.rdb_combo.setAccessibleName("RDB backup frequency")
-        self.premium_box = QGroupBox("Premium options (Azure Cache for Redis)")
+        self.premium_box = QGroupBox(self.tr("Premium options (Azure Cache for Redis)"))
         pf = QFormLayout(self.premium_box)
-        self.premium_reason = hint(NOT_PREMIUM)
+        self.premium_reason = hint(self.tr(NOT_PREMIUM))
         pf.addRow(self.premium_reason)
         shard_row = QHBoxLayout()
         shard_row.addWidget(self.cluster_check)
-        shard_row.addWidget(QLabel("Shards:"))
+        shard_row.addWidget(QLabel(self.tr("Shards:")))
         shard_row.addWidget(self.shards_spin)
         shard_row.addStretch(1)
         pf.addRow(shard_row)
-        pf.addRow(hint(help_text.SHARDS))
-        pf.addRow("&Replicas per primary:", self.replicas_spin)
-        pf.addRow(hint(help_text.REPLICAS))
+        pf.addRow(hint(self.tr(help_text.SHARDS)))
+        pf.addRow(self.tr("&Replicas per primary:"), self.replicas_spin)
+        pf.addRow(hint(self.tr(help_text.REPLICAS)))
         zones_row = QHBoxLayout()
         for box in self.zone_checks:
             zones_row.addWidget(box)
         zones_row.addStretch(1)
-        pf.addRow("Availability zones:", zones_row)
-        pf.addRow(hint(help_text.ZONES))
-        self.persistence_box = QGroupBox("Data persistence (Premium and Azure Managed Redis)")
+        pf.addRow(self.tr("Availability zones:"), zones_row)
+        pf.addRow(hint(self.tr(help_text.ZONES)))
+        self.persistence_box = QGroupBox(self.tr("Data persistence (Premium and Azure Managed Redis)"))
         df = QFormLayout(self.persistence_box)
-        df.addRow("Data &persistence:", self.persistence_combo)
-        df.addRow(hint(help_text.PERSISTENCE))
-        df.addRow("RDB freq&uency:", self.rdb_combo)
-        df.addRow(hint("Persistence writes the cache to a storage account in the same region; on this computer, to the "
-                       "cache's folder."))
+        df.addRow(self.tr("Data &persistence:"), self.persistence_combo)
+        df.addRow(hint(self.tr(help_text.PERSISTENCE)))
+        df.addRow(self.tr("RDB freq&uency:"), self.rdb_combo)
+        df.addRow(hint(self.tr("Persistence writes the cache to a storage account in the same region; on this computer, to the "
+                       "cache's folder.")))
 
         # Managed Redis
         self.policy_combo = self.bind_combo(QComboBox(), "cache.clustering_policy",
-                                            [("Enterprise (one endpoint, any client)", "EnterpriseCluster"),
-                                             ("OSS (cluster-aware clients, fastest)", "OSSCluster")])
+                                            [(self.tr("Enterprise (one endpoint, any client)"), "EnterpriseCluster"),
+                                             (self.tr("OSS (cluster-aware clients, fastest)"), "OSSCluster")])
         self.policy_combo.setAccessibleName("Clustering policy")
         self.eviction_combo = self.bind_combo(QComboBox(), "cache.eviction_policy",
                                               [(v, v) for v in ("VolatileLRU", "AllKeysLRU", "AllKeysLFU", "VolatileLFU",
                                                                 "AllKeysRandom", "VolatileRandom", "VolatileTTL", "NoEviction")])
         self.eviction_combo.setAccessibleName("Eviction policy")
-        self.managed_box = QGroupBox("Azure Managed Redis options")
+        self.managed_box = QGroupBox(self.tr("Azure Managed Redis options"))
         mf = QFormLayout(self.managed_box)
-        self.managed_reason = hint(NOT_MANAGED)
+        self.managed_reason = hint(self.tr(NOT_MANAGED))
         mf.addRow(self.managed_reason)
-        mf.addRow("C&lustering policy:", self.policy_combo)
-        mf.addRow("E&viction policy:", self.eviction_combo)
-        mf.addRow(hint("The clustering policy and modules cannot be changed after creation."))
+        mf.addRow(self.tr("C&lustering policy:"), self.policy_combo)
+        mf.addRow(self.tr("E&viction policy:"), self.eviction_combo)
+        mf.addRow(hint(self.tr("The clustering policy and modules cannot be changed after creation.")))
 
         layout = QVBoxLayout(self)
         # Scrolls instead of growing the window past 800×600 when every group is shown.

@@ -34,21 +34,21 @@ class CleanupPage(QWizardPage):
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
-        self.setTitle("Clean up")
-        self.setSubTitle("Delete the resource group and everything in it. This cannot be undone.")
+        self.setTitle(self.tr("Clean up"))
+        self.setSubTitle(self.tr("Delete the resource group and everything in it. This cannot be undone."))
         self.resources = QListWidget()
         self.resources.setAccessibleName("Resources that will be deleted")
         self.confirm_label = QLabel()
         self.confirm_label.setWordWrap(True)
         self.confirm_edit = QLineEdit()
         self.confirm_edit.setAccessibleName("Type the resource group name to confirm")
-        self.delete_button = QPushButton("&Delete resource group")
+        self.delete_button = QPushButton(self.tr("&Delete resource group"))
         self.delete_button.setAccessibleName("Delete resource group")
-        self.forget_button = QPushButton("For&get the record only")
+        self.forget_button = QPushButton(self.tr("For&get the record only"))
         self.forget_button.setAccessibleName("Forget the deployment's record without deleting its resources")
         self.forget_button.setToolTip("No sign-in needed. Removes only this computer's record; delete the resource "
                                       "group yourself (for Azure: in the portal).")
-        self.cancel_button = QPushButton("Stop")
+        self.cancel_button = QPushButton(self.tr("Stop"))
         self.cancel_button.setAccessibleName("Stop deleting")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
@@ -61,7 +61,7 @@ class CleanupPage(QWizardPage):
         self.log_view.setAccessibleName("Clean-up log")
         self.error_banner = ErrorBanner()
         layout = QVBoxLayout(self)
-        self.list_title = QLabel("These resources will be deleted:")
+        self.list_title = QLabel(self.tr("These resources will be deleted:"))
         layout.addWidget(self.list_title)
         layout.addWidget(self.resources, 1)
         layout.addWidget(self.confirm_label)
@@ -90,9 +90,9 @@ class CleanupPage(QWizardPage):
         return self.model.profile.resource_group.name
 
     def initializePage(self) -> None:  # noqa: N802
-        self.confirm_label.setText(f"To confirm, type the resource group name <b>{self.group_name()}</b>:")
+        self.confirm_label.setText(self.tr("To confirm, type the resource group name <b>%1</b>:").replace("%1", self.group_name()))
         self.resources.clear()
-        self.resources.addItem("Listing…")
+        self.resources.addItem(self.tr("Listing…"))
         profile = self.model.profile
         credential = credential_of(self)
 
@@ -179,7 +179,7 @@ class CleanupPage(QWizardPage):
     def stop(self) -> None:
         if self.state == "deleting":
             self._cancel.set()
-            self.status.setText("Stopping after the current resource…")
+            self.status.setText(self.tr("Stopping after the current resource…"))
 
     def _deleted(self, completed: bool) -> None:
         self.log_view.flush_all()
@@ -189,7 +189,7 @@ class CleanupPage(QWizardPage):
             self._set_state("deleted")
             self.status.setText(f"✓ Done. The resource group {self.group_name()} and everything in it are deleted; "
                                 "nothing of this deployment is left. Click Finish to close.")
-            self.list_title.setText("Deleted:")
+            self.list_title.setText(self.tr("Deleted:"))
             for row in range(self.resources.count()):
                 item = self.resources.item(row)
                 item.setText("✓ " + item.text().strip())
@@ -199,14 +199,14 @@ class CleanupPage(QWizardPage):
         else:
             self.progress.setValue(0)
             self._set_state("cancelled")
-            self.status.setText("Stopped. Some resources may remain; type the name and delete again to finish.")
+            self.status.setText(self.tr("Stopped. Some resources may remain; type the name and delete again to finish."))
 
     def _failed(self, error: ErrorInfo) -> None:
         self.log_view.flush_all()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._set_state("failed")
-        self.status.setText("✗ The clean-up did not finish.")
+        self.status.setText(self.tr("✗ The clean-up did not finish."))
         self.error_banner.show_error(error)
 
     def _set_state(self, state: str) -> None:

@@ -37,8 +37,8 @@ class DeployPage(QWizardPage):
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
-        self.setTitle("Deploy")
-        self.setSubTitle("Creating the resources. Steps that do not depend on each other run at the same time.")
+        self.setTitle(self.tr("Deploy"))
+        self.setSubTitle(self.tr("Creating the resources. Steps that do not depend on each other run at the same time."))
         self.steps = StepList()
         self.overall = QProgressBar()
         self.overall.setRange(0, 1000)
@@ -56,14 +56,14 @@ class DeployPage(QWizardPage):
         self.step_bar.setVisible(False)
         self._task_messages: dict[str, str] = {}
         self._task_fraction: dict[str, float | None] = {}
-        self.status = QLabel("Waiting to start.")
+        self.status = QLabel(self.tr("Waiting to start."))
         self.status.setObjectName("bigStatus")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Deployment status")
         self.log_view = LogView()
-        self.cancel_button = QPushButton("Cancel &deployment")
+        self.cancel_button = QPushButton(self.tr("Cancel &deployment"))
         self.cancel_button.setAccessibleName("Cancel deployment")
-        self.retry_button = QPushButton("&Retry / resume")
+        self.retry_button = QPushButton(self.tr("&Retry / resume"))
         self.retry_button.setAccessibleName("Retry or resume the deployment")
         self.retry_button.setToolTip("Runs the deployment again; steps that finished are skipped.")
         self.error_banner = ErrorBanner()
@@ -136,7 +136,7 @@ class DeployPage(QWizardPage):
         self.outcome = None
         self.started_at = time.time()
         self._set_state("planning")
-        self.status.setText("Planning…")
+        self.status.setText(self.tr("Planning…"))
         profile = copy.deepcopy(self.model.profile)  # later edits must not change a running deployment
         self.model.mark_saved()  # the deployment's record keeps a copy of this profile
         credential = credential_of(self)
@@ -148,7 +148,7 @@ class DeployPage(QWizardPage):
     def _planned(self, profile: Any, run: Any, steps: list[tuple[str, str, float]]) -> None:
         if self.state == "cancelling":
             self._set_state("cancelled")
-            self.status.setText("Cancelled before anything was created.")
+            self.status.setText(self.tr("Cancelled before anything was created."))
             return
         self.steps.set_steps([(n, t) for n, t, _ in steps])
         self.estimates = {n: max(e, 0.1) for n, _, e in steps}
@@ -162,14 +162,14 @@ class DeployPage(QWizardPage):
 
     def _plan_failed(self, error: ErrorInfo) -> None:
         self._set_state("failed")
-        self.status.setText("The deployment could not be planned.")
+        self.status.setText(self.tr("The deployment could not be planned."))
         self.error_banner.show_error(error)
 
     def cancel(self) -> None:
         if not self.is_running():
             return
         self._set_state("cancelling")
-        self.status.setText("Cancelling… (the step that is running stops at its next safe point)")
+        self.status.setText(self.tr("Cancelling… (the step that is running stops at its next safe point)"))
         if self.run is not None:
             self.run.cancel()
 
@@ -193,19 +193,19 @@ class DeployPage(QWizardPage):
             self._update_overall()
         elif outcome.cancelled:
             self._set_state("cancelled")
-            self.status.setText("Cancelled. What was created is recorded; Retry / resume continues from there, "
-                                "or go Back to Start and reopen it later.")
+            self.status.setText(self.tr("Cancelled. What was created is recorded; Retry / resume continues from there, "
+                                "or go Back to Start and reopen it later."))
         else:
             self._set_state("failed")
             first = next(iter(outcome.failed.items()), ("", "The deployment failed."))
-            self.status.setText("✗ The deployment failed. Fix the cause, then Retry / resume.")
+            self.status.setText(self.tr("✗ The deployment failed. Fix the cause, then Retry / resume."))
             detail = "\n\n".join(f"{k}:\n{v}" for k, v in getattr(outcome, "details", {}).items())
             self.error_banner.show_error(f"{first[0]}: {first[1]}" if first[0] else first[1], detail)
 
     def _crashed(self, error: ErrorInfo) -> None:
         self.log_view.flush_all()
         self._set_state("failed")
-        self.status.setText("✗ The deployment stopped with an error. Retry / resume continues from the last finished step.")
+        self.status.setText(self.tr("✗ The deployment stopped with an error. Retry / resume continues from the last finished step."))
         self.error_banner.show_error(error)
 
     # --- events ---------------------------------------------------------------------------

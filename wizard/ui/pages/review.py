@@ -105,17 +105,17 @@ class ReviewPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Review + create")
-        self.setSubTitle("Check the settings. Create starts the deployment; errors must be fixed first.")
+        self.setTitle(self.tr("Review + create"))
+        self.setSubTitle(self.tr("Check the settings. Create starts the deployment; errors must be fixed first."))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Create")
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Create"))
         self.summary = QTextBrowser()
         self.summary.setAccessibleName("Summary of the deployment")
         self.summary.setOpenLinks(False)
         self.status = QLabel()
         self.status.setObjectName("bigStatus")
         self.status.setAccessibleName("Validation status")
-        self.save_button = QPushButton("&Save profile…")
+        self.save_button = QPushButton(self.tr("&Save profile…"))
         self.save_button.setAccessibleName("Save profile")
         self.saved_label = QLabel()
         self.saved_label.setObjectName("hint")
@@ -154,7 +154,7 @@ class ReviewPage(ProfilePage):
             self.cost_label.hide()
             return
         self.cost_label.show()
-        self.cost_label.setText("Estimating the monthly cost from Azure's list prices…")
+        self.cost_label.setText(self.tr("Estimating the monthly cost from Azure's list prices…"))
 
         def work() -> Any:
             from wizard import pricing
@@ -228,10 +228,11 @@ class ReviewPage(ProfilePage):
         n_err = sum(p.severity == "error" for p in problems)
         n_warn = len(problems) - n_err
         if n_err:
-            self.status.setText(f"✗ Validation failed: {n_err} error(s) to fix, {n_warn} warning(s).")
+            self.status.setText(self.tr("✗ Validation failed: %1 error(s) to fix, %2 warning(s).").replace("%1", str(n_err)).replace("%2", str(n_warn)))
             self.status.setStyleSheet("color:#a4262c")
         else:
-            self.status.setText("✓ Validation passed" + (f" with {n_warn} warning(s)." if n_warn else "."))
+            self.status.setText(self.tr("✓ Validation passed with %1 warning(s).").replace("%1", str(n_warn)) if n_warn
+                                else self.tr("✓ Validation passed."))
             self.status.setStyleSheet("color:#107c10")
         parts = []
         rows = _rows(self.model.profile)

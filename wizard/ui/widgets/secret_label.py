@@ -15,9 +15,9 @@ class SecretLabel(QWidget):
         self.label = QLabel()
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName(accessible_name)
-        self.reveal = QCheckBox("Reveal")
+        self.reveal = QCheckBox(self.tr("Reveal"))
         self.reveal.setAccessibleName(f"Reveal {accessible_name.lower()}")
-        self.reveal.setToolTip("Shows the key in full. Anyone who sees it can call the function.")
+        self.reveal.setToolTip(self.tr("Shows the key in full. Anyone who sees it can call the function."))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label, 1)
@@ -38,7 +38,7 @@ class SecretLabel(QWidget):
 
     def shown_text(self) -> str:
         if self._secret is None:
-            return "(none: anonymous access)"
+            return self.tr("(none: anonymous access)")
         return self._secret if self.reveal.isChecked() else mask(self._secret)
 
     def _refresh(self) -> None:
