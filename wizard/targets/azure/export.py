@@ -215,17 +215,7 @@ def arm_template(profile: Profile, image: str | None = None) -> dict[str, Any]:
         after_access.append(_rid("Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments", cache_name,
                                  f"'{managed_redis.DATABASE}'", f"'{managed_redis.ASSIGNMENT_NAME}'"))
 
-    # App settings (the app-settings step: base settings, storage, REDIS_*, the app's own).
-    settings: dict[str, str] = dict(functionapp.base_settings("LOGIN"))
-    settings["DOCKER_REGISTRY_SERVER_URL"] = f"[concat('https://', {login_expr})]"
-    settings["AzureWebJobsStorage"] = f"[{connection(st, st_id)}]"
-    settings.update({"REDIS_HOST": f"[{host_expr}]", "REDIS_PORT": f"[{port_expr}]", "REDIS_SSL": "true"})
-    if cluster:
-        settings["REDIS_CLUSTER"] = "true"
-    if cache.authentication == "entra":
-        settings["REDIS_ENTRA"] = "true"
-    else:
-        settings["REDIS_PASSWORD"] = f"[{key_expr}]"
+    insights = ""
     if monitoring.enabled(profile):  # the monitoring step: workspace, then the component on it
         ws = t.param("workspaceName", "string", monitoring.workspace_name(profile), "The Log Analytics workspace.")
         comp = t.param("insightsName", "string", monitoring.component_name(profile), "The Application Insights component.")
@@ -235,9 +225,24 @@ def arm_template(profile: Profile, image: str | None = None) -> dict[str, Any]:
         body = _serialize(monitoring.component_body(profile, "WORKSPACE"))
         body["properties"]["WorkspaceResourceId"] = f"[{ws_id}]"
         t.add("Microsoft.Insights/components", api_versions.APPLICATION_INSIGHTS, comp, body, [ws_id])
-        settings[monitoring.SETTING] = f"[reference({comp_id}, '{api_versions.APPLICATION_INSIGHTS}').ConnectionString]"
+        insights = f"[reference({comp_id}, '{api_versions.APPLICATION_INSIGHTS}').ConnectionString]"
         after_access.append(comp_id)
-    settings.update(_app_settings_of_build(profile))
+
+    # App settings: the app-settings step's own composition, with template functions for the values it reads.
+    class TemplateValues:
+        def storage_connection(self, account: str) -> str:
+            return f"[{connection(st, st_id)}]"
+
+        def cache_key(self, service: str) -> str:
+            return f"[{key_expr}]"
+
+        def insights_connection(self) -> str:
+            return insights
+
+    cache_facts = {"host_name": f"[{host_expr}]", "port": f"[{port_expr}]", "tls": True, "cluster": cluster,
+                   "service": cache.service}
+    settings = functionapp.compose_settings(profile, "LOGIN", cache_facts, TemplateValues(), _app_settings_of_build(profile))
+    settings["DOCKER_REGISTRY_SERVER_URL"] = f"[concat('https://', {login_expr})]"
     t.add("Microsoft.Web/sites/config", api_versions.WEB, f"concat({app}, '/appsettings')", {"properties": settings},
           [*after_access, cache_ready, st_id])
     return {

@@ -7,7 +7,7 @@ import json
 import time
 from urllib.parse import urlsplit
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping, Protocol
 
 import requests
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
@@ -227,7 +227,36 @@ class FunctionAppAction:
         }
 
 
-def cache_settings(clients: AzureClients, profile: Profile, cache: dict[str, Any]) -> dict[str, str]:
+class SettingValues(Protocol):
+    """Where the secret-bearing and server-set setting values come from: the live step reads them from Azure;
+    the template export (export.py) writes template functions (listKeys, reference) in their place."""
+
+    def storage_connection(self, account: str) -> str: ...
+
+    def cache_key(self, service: str) -> str: ...
+
+    def insights_connection(self) -> str: ...
+
+
+class LiveValues:
+    """The values as the app-settings step reads them (each secret registered for masking where it is read)."""
+
+    def __init__(self, clients: AzureClients, profile: Profile):
+        self.clients, self.profile = clients, profile
+
+    def storage_connection(self, account: str) -> str:
+        return storage.connection_string(self.clients, self.profile.resource_group.name, account)
+
+    def cache_key(self, service: str) -> str:
+        if service == "managed-redis":
+            return managed_redis.primary_key(self.clients, self.profile)
+        return cache_classic.primary_key(self.clients, self.profile)
+
+    def insights_connection(self) -> str:
+        return monitoring.connection_string(self.clients, self.profile)
+
+
+def cache_settings_from(profile: Profile, cache: dict[str, Any], values: SettingValues) -> dict[str, str]:
     """REDIS_* settings the runtime reads; the key (a secret) only with access-key authentication."""
     settings = {
         "REDIS_HOST": cache["host_name"],
@@ -238,10 +267,27 @@ def cache_settings(clients: AzureClients, profile: Profile, cache: dict[str, Any
         settings["REDIS_CLUSTER"] = "true"
     if profile.cache.authentication == "entra":
         settings["REDIS_ENTRA"] = "true"
-    elif cache.get("service") == "managed-redis":
-        settings["REDIS_PASSWORD"] = managed_redis.primary_key(clients, profile)
     else:
-        settings["REDIS_PASSWORD"] = cache_classic.primary_key(clients, profile)
+        settings["REDIS_PASSWORD"] = values.cache_key(str(cache.get("service") or "cache-for-redis"))
+    return settings
+
+
+def cache_settings(clients: AzureClients, profile: Profile, cache: dict[str, Any]) -> dict[str, str]:
+    return cache_settings_from(profile, cache, LiveValues(clients, profile))
+
+
+def compose_settings(profile: Profile, login_server: str, cache: dict[str, Any], values: SettingValues,
+                     app_settings: Mapping[str, Any], registry_settings: Mapping[str, str] | None = None,
+                     trigger_settings: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The app settings of the function app, in one place for the step and the template export."""
+    settings = base_settings(login_server)
+    settings["AzureWebJobsStorage"] = values.storage_connection(profile.function.storage_account)
+    settings.update(registry_settings or {})
+    if monitoring.enabled(profile):  # APPLICATIONINSIGHTS_CONNECTION_STRING (masked)
+        settings[monitoring.SETTING] = values.insights_connection()
+    settings.update(trigger_settings or {})  # ServiceBusConnection__fullyQualifiedNamespace (identity-based)
+    settings.update(cache_settings_from(profile, cache, values))
+    settings.update({k: str(v) for k, v in app_settings.items()})
     return settings
 
 
@@ -249,20 +295,16 @@ def desired_settings(clients: AzureClients, ctx: StepContext) -> dict[str, str]:
     profile = ctx.profile
     package = ctx.outputs["package"]
     access = ctx.outputs.get("registry-access", {})
-    settings = base_settings(package["login_server"])
-    settings["AzureWebJobsStorage"] = storage.connection_string(clients, profile.resource_group.name, profile.function.storage_account)
+    credentials: dict[str, str] = {}
     if access.get("pull") == "credentials":
         if package.get("registry_id"):
             user, password = registry_credentials(clients, package["registry_id"], package["registry"])
-            settings["DOCKER_REGISTRY_SERVER_USERNAME"] = user
-            settings["DOCKER_REGISTRY_SERVER_PASSWORD"] = password
+            credentials = {"DOCKER_REGISTRY_SERVER_USERNAME": user, "DOCKER_REGISTRY_SERVER_PASSWORD": password}
         elif ctx.secrets.get("registry_password"):  # Azure ML's registry, fetched by the package step
-            settings["DOCKER_REGISTRY_SERVER_USERNAME"] = ctx.secrets.get("registry_username", "")
-            settings["DOCKER_REGISTRY_SERVER_PASSWORD"] = ctx.secrets["registry_password"]
-    settings.update(monitoring.app_settings(clients, profile))  # APPLICATIONINSIGHTS_CONNECTION_STRING (masked)
-    settings.update(servicebus.app_settings(ctx))  # ServiceBusConnection__fullyQualifiedNamespace (identity-based)
-    settings.update(cache_settings(clients, profile, ctx.outputs["cache"]))
-    settings.update({k: str(v) for k, v in package.get("app_settings", {}).items()})
+            credentials = {"DOCKER_REGISTRY_SERVER_USERNAME": ctx.secrets.get("registry_username", ""),
+                           "DOCKER_REGISTRY_SERVER_PASSWORD": ctx.secrets["registry_password"]}
+    settings = compose_settings(profile, package["login_server"], ctx.outputs["cache"], LiveValues(clients, profile),
+                                package.get("app_settings", {}), credentials, servicebus.app_settings(ctx))
     for value in settings.values():
         if "AccountKey=" in value:
             registry.add(value)
