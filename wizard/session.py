@@ -85,6 +85,20 @@ class Session:
 
         return pickers.list_resource_groups(self._require(), profile)
 
+    def tagged_deployments(self, profile: Profile) -> list[Choice]:
+        """Resource groups of the profile's subscription tagged created-by: mlfunc-wizard (deployments made on another
+        computer have no local record): `.id` is the group name, `.name` the mlfunc-deployment tag (or the group name).
+        (Added by H8 for the GUI's Reopen; H5 may move it into pickers.)"""
+        from wizard.targets.azure.clients import AzureClients
+        from wizard.targets.azure.errors import azure_call
+        from wizard.targets.azure.groups import CREATED_BY_TAG, CREATED_BY_VALUE, DEPLOYMENT_TAG
+        from wizard.targets.azure.pickers import Choice as Found
+
+        clients = AzureClients(profile, self._require())
+        groups = azure_call("listing the resource groups", lambda: list(clients.resource.resource_groups.list()))
+        return sorted((Found(g.name, (g.tags or {}).get(DEPLOYMENT_TAG) or g.name) for g in groups
+                       if (g.tags or {}).get(CREATED_BY_TAG) == CREATED_BY_VALUE), key=lambda c: c.name.lower())
+
     def aml_models(self, profile: Profile) -> list[Choice]:
         """Registered models of `profile.model.azureml`'s workspace (`.id` is "name:version")."""
         from wizard.targets.azure import pickers

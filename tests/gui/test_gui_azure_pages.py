@@ -79,3 +79,28 @@ def test_cache_name_is_checked_on_azure_in_the_background(wizard_window, qtbot, 
     qtbot.waitUntil(lambda: "not available" in basics.name_status.text(), timeout=30_000)
     assert not next_button(wizard_window).isEnabled()
     assert any("not available" in t for t in basics.problem_list.texts())
+
+
+def test_reopen_finds_azure_deployments_by_their_tags_and_offers_clean_up(wizard_window, qtbot, arm):
+    from wizard.targets.azure.clients import AzureClients
+
+    start = _azure_start(wizard_window, qtbot, arm, EmulatorCredential())
+    qtbot.waitUntil(lambda: start.pickers_loaded, timeout=30_000)
+    # Made "on another computer": groups created over real HTTPS through the SDK, one tagged by the wizard.
+    clients = AzureClients(wizard_window.profile, EmulatorCredential())
+    clients.resource.resource_groups.create_or_update(
+        "rg-made-elsewhere", {"location": "westeurope", "tags": {"created-by": "mlfunc-wizard",
+                                                                 "mlfunc-deployment": "digits-elsewhere"}})
+    clients.resource.resource_groups.create_or_update("rg-not-ours", {"location": "westeurope"})
+    start.reopen_radio.click()
+    start.refresh_deployments()
+    qtbot.waitUntil(lambda: any("digits-elsewhere" in start.deployments.item(r).text()
+                                for r in range(start.deployments.count())), timeout=30_000)
+    texts = [start.deployments.item(r).text() for r in range(start.deployments.count())]
+    assert not any("rg-not-ours" in t for t in texts)
+    row = next(r for r, t in enumerate(texts) if "digits-elsewhere" in t)
+    start.deployments.setCurrentRow(row)
+    assert start.reopened == "digits-elsewhere"
+    assert wizard_window.profile.resource_group.name == "rg-made-elsewhere"
+    assert start.cleanup_button.isEnabled() and not start.forget_button.isEnabled()
+    assert start.nextId() == int(PageId.CLEANUP)

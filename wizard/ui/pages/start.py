@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,18 @@ def _load_deployed(name: str) -> Any:
     from wizard import deployment
 
     return deployment.load_deployed_profile(name)
+
+
+AZURE_FOUND = "azure-found:"  # list data of a deployment found in Azure by its tags (group name follows)
+
+
+@dataclass(frozen=True)
+class FoundInAzure:
+    name: str
+    target: str
+    resource_group: str
+    status: str
+    steps: dict[str, str] = field(default_factory=dict)
 
 
 LOCAL_NAME = profile_mod.default_local().name  # "digits-local"
@@ -236,7 +250,7 @@ class StartPage(ProfilePage):
         self.test_button.setEnabled(status == "deployed")
         self.resume_button.setEnabled(status in ("failed", "cancelled", "interrupted", "unknown", "deployed"))
         self.cleanup_button.setEnabled(self.reopened is not None)
-        self.forget_button.setEnabled(status != "running")
+        self.forget_button.setEnabled(status not in ("running", "found in Azure"))
         self.reopen_state.setVisible(info is not None)
         has_account = self.wizard_credential() is not None
         for w in (self.existing_groups,):
@@ -329,6 +343,7 @@ class StartPage(ProfilePage):
             item = QListWidgetItem("No deployments yet.")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.deployments.addItem(item)
+            self.find_azure_deployments()
             return
         for info in infos:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.updated)) if info.updated else "—"
@@ -336,6 +351,51 @@ class StartPage(ProfilePage):
             item = QListWidgetItem(f"{info.name} — {where} — {info.status} — {when}")
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             self.deployments.addItem(item)
+        self.find_azure_deployments()  # signed in: add the ones Azure knows by their tags
+
+    # --- deployments found in Azure by their tags (no local record) --------------------------
+    def find_azure_deployments(self) -> None:
+        session = session_of(self)
+        if session is None or session.credential is None or not self.model.profile.azure.subscription_id:
+            return
+        profile = copy.deepcopy(self.model.profile)
+        run_in_background(lambda: session.tagged_deployments(profile), on_success=self._show_azure_found,
+                          on_failure=self.error_banner.show_error, owner=self,
+                          doing="look for deployments in Azure by their tags")
+
+    def _show_azure_found(self, found: list[Any]) -> None:
+        local = set(self._infos)
+        for row in reversed(range(self.deployments.count())):
+            data = self.deployments.item(row).data(Qt.ItemDataRole.UserRole)
+            if isinstance(data, str) and data.startswith(AZURE_FOUND):
+                self.deployments.takeItem(row)
+        for choice in found:
+            if choice.name in local:
+                continue
+            item = QListWidgetItem(self.tr("%1 — Azure, resource group %2 — found by its tags (no record here)")
+                                   .replace("%1", choice.name).replace("%2", choice.id))
+            item.setData(Qt.ItemDataRole.UserRole, AZURE_FOUND + choice.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, choice.name)
+            self.deployments.addItem(item)
+
+    def _choose_found(self, group: str, name: str) -> None:
+        """A deployment with no local profile: it can be cleaned up (its group is known), not resumed."""
+        base = self.model.profile
+        profile = copy.deepcopy(base)
+        profile.name = name
+        profile.target = "azure"
+        profile.resource_group.name = group
+        profile.resource_group.create = False
+        self.reopened_info = FoundInAzure(name=name, target="azure", resource_group=group, status="found in Azure")
+        self.model.replace(profile)
+        self.reopened = name
+        self.reopen_action = "cleanup"
+        self.reopen_state.setText(self.tr("'%1' was found in Azure by its tags (resource group %2) but has no record on "
+                                          "this computer, so it can only be cleaned up here.")
+                                  .replace("%1", name).replace("%2", group))
+        self.update_controls()
+        self.reopen_state.setVisible(True)
+        self.completeChanged.emit()
 
     def _deployments_failed(self, error: ErrorInfo) -> None:
         self.deployments.clear()
@@ -347,6 +407,9 @@ class StartPage(ProfilePage):
         if not name:
             return
         self.reopen_radio.setChecked(True)
+        if name.startswith(AZURE_FOUND):
+            self._choose_found(name[len(AZURE_FOUND):], item.data(Qt.ItemDataRole.UserRole + 1))
+            return
         self.reopened_info = self._infos.get(name)
         self._describe_chosen()
         run_in_background(lambda: _load_deployed(name), on_success=lambda p: self._reopened(name, p),
@@ -514,6 +577,7 @@ class StartPage(ProfilePage):
     def _fill_regions_and_groups(self, result: tuple[list[Any], list[Any]]) -> None:
         regions, groups = result
         self.pickers_loaded = True
+        self.find_azure_deployments()
         self.region_combo.clear()
         for c in regions:
             self.region_combo.addItem(c.name if c.name == c.id else f"{c.name} ({c.id})", c.id)
