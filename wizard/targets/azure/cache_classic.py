@@ -203,6 +203,11 @@ class ClassicCacheAction(FirstInterface):
         return outputs_of(resource, profile)
 
 
+def access_assignment_body(profile: Profile, principal: str) -> RedisCacheAccessPolicyAssignment:
+    """The access-policy assignment's PUT body (also what the template export writes)."""
+    return RedisCacheAccessPolicyAssignment(object_id=principal, object_id_alias=profile.function.app_name, access_policy_name=ACCESS_POLICY)
+
+
 class ClassicCacheAccessAction(CacheAccessAction):
     """Azure Cache for Redis: an access-policy assignment (Data Owner/Contributor) for the app's identity."""
 
@@ -218,9 +223,7 @@ class ClassicCacheAccessAction(CacheAccessAction):
 
     def assign(self, ctx: StepContext, clients: AzureClients, principal: str) -> str:
         profile = ctx.profile
-        body = RedisCacheAccessPolicyAssignment(
-            object_id=principal, object_id_alias=profile.function.app_name, access_policy_name=ACCESS_POLICY
-        )
+        body = access_assignment_body(profile, principal)
         wait_lro(
             ctx,
             lambda: clients.redis.access_policy_assignment.begin_create_update(

@@ -8,9 +8,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from azure.mgmt.redis.models import RedisCacheAccessPolicyAssignment
-from azure.mgmt.redisenterprise.models import AccessPolicyAssignment, AccessPolicyAssignmentPropertiesUser
-
 from wizard.core.errors import WizardError
 from wizard.profile import Profile
 from wizard.targets.azure import api_versions, cache_classic, functionapp, managed_redis, monitoring, registry, roles, servicebus, storage
@@ -190,7 +187,7 @@ def arm_template(profile: Profile, image: str | None = None) -> dict[str, Any]:
     after_access = [site_id]
     if acr:
         definition = f"subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{roles.ACR_PULL}')"
-        role = {"properties": {"roleDefinitionId": f"[{definition}]", "principalId": f"[{principal}]", "principalType": "ServicePrincipal"}}
+        role = _serialize(roles.assignment_body(f"[{definition}]", f"[{principal}]"))
         role_name = f"guid({reg_id}, {site_id}, 'acrpull')"
         t.add("Microsoft.Authorization/roleAssignments", api_versions.AUTHORIZATION, role_name, role, [reg_id, site_id],
               scope=f"[concat('Microsoft.ContainerRegistry/registries/', {reg})]")
@@ -198,9 +195,7 @@ def arm_template(profile: Profile, image: str | None = None) -> dict[str, Any]:
 
     # Cache access (Entra on the classic cache: the cache-access step's access-policy assignment).
     if classic and cache.authentication == "entra":
-        assignment = RedisCacheAccessPolicyAssignment(object_id="PRINCIPAL", object_id_alias=profile.function.app_name,
-                                                      access_policy_name=cache_classic.ACCESS_POLICY)
-        body = _serialize(assignment)
+        body = _serialize(cache_classic.access_assignment_body(profile, "PRINCIPAL"))
         body["properties"]["objectId"] = f"[{principal}]"
         body["properties"]["objectIdAlias"] = f"[{app}]"
         t.add("Microsoft.Cache/redis/accessPolicyAssignments", api_versions.REDIS,
@@ -208,7 +203,7 @@ def arm_template(profile: Profile, image: str | None = None) -> dict[str, Any]:
         after_access.append(_rid("Microsoft.Cache/redis/accessPolicyAssignments", cache_name, f"'{cache_classic.ASSIGNMENT_NAME}'"))
 
     if not classic and cache.authentication == "entra":
-        body = _serialize(AccessPolicyAssignment(access_policy_name="default", user=AccessPolicyAssignmentPropertiesUser(object_id="PRINCIPAL")))
+        body = _serialize(managed_redis.access_assignment_body("PRINCIPAL"))
         body["properties"]["user"]["objectId"] = f"[{principal}]"
         t.add("Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments", api_versions.REDIS_ENTERPRISE,
               f"concat({cache_name}, '/{managed_redis.DATABASE}/{managed_redis.ASSIGNMENT_NAME}')", body, [cache_ready, site_id])

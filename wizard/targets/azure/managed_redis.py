@@ -211,6 +211,11 @@ class ManagedRedisAction(FirstInterface):
         return outputs_of(cluster, database, profile)
 
 
+def access_assignment_body(principal: str) -> AccessPolicyAssignment:
+    """The database access-policy assignment's PUT body (also what the template export writes)."""
+    return AccessPolicyAssignment(access_policy_name="default", user=AccessPolicyAssignmentPropertiesUser(object_id=principal))
+
+
 class ManagedRedisAccessAction(CacheAccessAction):
     """Azure Managed Redis: assign the `default` access policy of the database to the app's identity."""
 
@@ -228,7 +233,7 @@ class ManagedRedisAccessAction(CacheAccessAction):
 
     def assign(self, ctx: StepContext, clients: AzureClients, principal: str) -> str:
         profile = ctx.profile
-        body = AccessPolicyAssignment(access_policy_name="default", user=AccessPolicyAssignmentPropertiesUser(object_id=principal))
+        body = access_assignment_body(principal)
         wait_lro(
             ctx,
             lambda: clients.redis_enterprise.access_policy_assignment.begin_create_update(

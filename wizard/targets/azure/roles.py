@@ -49,15 +49,18 @@ def has(clients: AzureClients, scope: str, principal_id: str, role: str) -> bool
     return True
 
 
-def assign(ctx: StepContext, clients: AzureClients, scope: str, principal_id: str, role: str, what: str) -> str:
-    """Give `principal_id` the `role` on `scope`: "created" or "exists". Waits (bounded) while ARM does not
-    know the principal yet; RoleForbidden when the account may not assign roles there."""
+def assignment_body(definition_id: str, principal_id: str) -> Any:
+    """The role assignment's PUT body (also what the template export writes: wizard/targets/azure/export.py)."""
     # The model of the pinned api-version (api_versions.AUTHORIZATION, 2022-04-01).
     from azure.mgmt.authorization.v2022_04_01.models import RoleAssignmentCreateParameters
 
-    body = RoleAssignmentCreateParameters(
-        role_definition_id=role_definition_id(clients, role), principal_id=principal_id, principal_type="ServicePrincipal"
-    )
+    return RoleAssignmentCreateParameters(role_definition_id=definition_id, principal_id=principal_id, principal_type="ServicePrincipal")
+
+
+def assign(ctx: StepContext, clients: AzureClients, scope: str, principal_id: str, role: str, what: str) -> str:
+    """Give `principal_id` the `role` on `scope`: "created" or "exists". Waits (bounded) while ARM does not
+    know the principal yet; RoleForbidden when the account may not assign roles there."""
+    body = assignment_body(role_definition_id(clients, role), principal_id)
     name = assignment_name(scope, principal_id, role)
     began = time.monotonic()
     told = False
