@@ -36,6 +36,7 @@ def docker_engine():
     else the private engine started here and stopped by PID at the end of the session."""
     from wizard.containers.engine import EngineUnavailable, connect
 
+    saved_mode = os.environ.get("MLFUNC_WIZARD_BASE_IMAGE")
     os.environ["MLFUNC_WIZARD_BASE_IMAGE"] = "stand-in"
     started = False
     try:
@@ -51,6 +52,10 @@ def docker_engine():
         yield engine
     finally:
         engine.close()
+        if saved_mode is None:
+            os.environ.pop("MLFUNC_WIZARD_BASE_IMAGE", None)
+        else:
+            os.environ["MLFUNC_WIZARD_BASE_IMAGE"] = saved_mode
         if started:
             subprocess.run(["bash", str(ENGINE_SCRIPT), "stop"], check=True, capture_output=True, text=True, timeout=60)
 
