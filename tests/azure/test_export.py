@@ -198,3 +198,21 @@ def test_export_says_what_it_does_not_cover(premium_profile):
     premium_profile.cache.connectivity = "private-endpoint"
     with pytest.raises(WizardError, match="does not cover cache connectivity"):
         arm_template(premium_profile)
+
+
+def test_template_deployment_meets_the_emulators_rules(arm, credential, managed_profile):
+    """A parameter that breaks a rule (a storage name too short) fails the deployment with ARM's error, as the
+    resource's own PUT would: the template goes through the same checks as the SDK's requests."""
+    from azure.core.exceptions import HttpResponseError
+
+    template = arm_template(managed_profile, image="reg.azurecr.io/app:1")
+    clients = AzureClients(managed_profile, credential)
+    clients.resource.resource_groups.create_or_update(managed_profile.resource_group.name, {"location": "westeurope"})
+    with pytest.raises(HttpResponseError) as caught:
+        clients.resource.deployments.begin_create_or_update(
+            managed_profile.resource_group.name, "bad",
+            Deployment(properties=DeploymentProperties(mode="Incremental", template=template,
+                                                       parameters={"storageAccountName": {"value": "ab"}})),
+        ).result()
+    assert "DeploymentFailed" in str(caught.value) and "AccountNameInvalid" in str(caught.value)
+    assert not [r for r in arm.state.resources if "/microsoft.web/" in r]  # nothing after the failed resource
