@@ -36,8 +36,6 @@ def docker_engine():
     else the private engine started here and stopped by PID at the end of the session."""
     from wizard.containers.engine import EngineUnavailable, connect
 
-    saved_mode = os.environ.get("MLFUNC_WIZARD_BASE_IMAGE")
-    os.environ["MLFUNC_WIZARD_BASE_IMAGE"] = "stand-in"
     started = False
     try:
         engine = connect()
@@ -48,6 +46,8 @@ def docker_engine():
         subprocess.run(["bash", str(ENGINE_SCRIPT), "start"], check=True, capture_output=True, text=True, timeout=60)
         started = True
         engine = connect()
+    saved_mode = os.environ.get("MLFUNC_WIZARD_BASE_IMAGE")
+    os.environ["MLFUNC_WIZARD_BASE_IMAGE"] = "stand-in"
     try:
         yield engine
     finally:
