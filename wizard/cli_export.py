@@ -15,9 +15,10 @@ EXIT_OK = 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from wizard.cli import _load
+    from wizard.cli import _check_rules, _load
 
     profile = _load(args.profile)
+    _check_rules(profile, args.profile)  # a template of a profile with errors would only fail later, in Azure
     text = export_text(profile, args.format, args.image)
     if args.out:
         try:

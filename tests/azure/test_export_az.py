@@ -115,3 +115,13 @@ def test_arm_export_to_stdout_is_a_template(capsys):
     template = json.loads(capsys.readouterr().out)
     assert template["$schema"].endswith("2019-04-01/deploymentTemplate.json#")
     assert "image" in template["parameters"]
+
+
+def test_export_refuses_a_profile_with_rule_errors(tmp_path, capsys):
+    data = json.loads((ROOT / "examples" / "managed-redis-azure.json").read_text())
+    data["function"]["storage_account"] = "Not_Valid"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    assert main(["export", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "error(s)" in captured.err and "Traceback" not in captured.err
