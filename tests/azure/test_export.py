@@ -103,6 +103,8 @@ def test_exported_template_deploys_to_the_same_bodies_as_the_wizard(arm, credent
     done = poller.result()
     assert done.properties.provisioning_state == "Succeeded"
     assert done.properties.outputs["functionAppHostName"]["value"]
+    assert arm.requests("PUT", "/deployments/azuredeploy")[0].status == 201
+    assert arm.requests("GET", "/deployments/azuredeploy/operationstatuses/")  # polled as ARM's long-running PUT
 
     applied = {}
     for entry in arm.state.deployment_requests:

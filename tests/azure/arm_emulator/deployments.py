@@ -4,6 +4,7 @@ handling (spec rules, name rules, LROs), so a template meets the same checks as 
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import uuid
@@ -12,7 +13,8 @@ from typing import Any, Callable
 from tests.azure.arm_emulator.arm import Reply, error
 
 DEPLOYMENT_RE = re.compile(
-    r"^/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/microsoft\.resources/deployments/(?P<name>[^/]+)$",
+    r"^/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/microsoft\.resources/deployments/(?P<name>[^/]+)"
+    r"(?:/operationstatuses/(?P<op>[^/]+))?$",
     re.IGNORECASE,
 )
 SUPPORTED_API = ("2025-04-01", "2024-03-01", "2022-09-01", "2021-04-01")
@@ -224,6 +226,8 @@ def route(state: Any, method: str, path: str, query: dict[str, str], body: Any) 
         return error(400, "InvalidApiVersionParameter", f"The api-version '{query.get('api-version')}' is invalid.")
     deployments = state.__dict__.setdefault("deployments", {})
     key = f"{sub}/{rg}/{name}".lower()
+    if match.group("op"):
+        return _poll(state, key, match.group("op"))
     if method == "GET":
         found = deployments.get(key)
         return Reply(200, found) if found else error(404, "DeploymentNotFound", f"Deployment '{name}' could not be found.")
@@ -236,18 +240,35 @@ def route(state: Any, method: str, path: str, query: dict[str, str], body: Any) 
     if not isinstance(template, dict) or props.get("mode", "Incremental") != "Incremental":
         return error(400, "InvalidTemplate", "The request needs properties.template and mode Incremental.")
     rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Resources/deployments/{name}"
+    result: dict[str, Any] = {"id": rid, "name": name, "type": "Microsoft.Resources/deployments",
+                              "properties": {"provisioningState": "Accepted", "mode": "Incremental"}}
+    # The resources go in now; the deployment reports Running for the emulator's usual number of polls, as ARM's
+    # long-running PUT does (201 + Azure-AsyncOperation), and its end state after.
     try:
         outputs, applied = deploy(state, sub, rg, template, props.get("parameters") or {})
+        final: dict[str, Any] = {"provisioningState": "Succeeded", "outputs": outputs, "outputResources": [{"id": r} for r in applied]}
     except TemplateError as exc:
-        failed = {"id": rid, "name": name, "properties": {"provisioningState": "Failed", "mode": "Incremental",
-                                                          "error": {"code": "DeploymentFailed", "message": str(exc)}}}
-        deployments[key] = failed
-        return error(400, "DeploymentFailed", str(exc))
-    result = {"id": rid, "name": name, "type": "Microsoft.Resources/deployments",
-              "properties": {"provisioningState": "Succeeded", "mode": "Incremental", "outputs": outputs,
-                             "outputResources": [{"id": r} for r in applied]}}
+        final = {"provisioningState": "Failed", "error": {"code": "DeploymentFailed", "message": str(exc)}}
+    op = uuid.uuid4().hex
+    state.__dict__.setdefault("deployment_operations", {})[op] = {"key": key, "polls_left": state.lro_polls, "final": final}
     deployments[key] = result
-    return Reply(201, result)
+    url = f"{state.base_url}{rid}/operationStatuses/{op}?api-version={query['api-version']}"
+    return Reply(201, copy.deepcopy(result), {"Azure-AsyncOperation": url})
+
+
+def _poll(state: Any, key: str, op_id: str) -> Reply:
+    op = state.__dict__.setdefault("deployment_operations", {}).get(op_id)
+    if op is None or op["key"] != key:
+        return error(404, "NotFound", f"The operation {op_id} was not found.")
+    if op["polls_left"] > 0:
+        op["polls_left"] -= 1
+        return Reply(200, {"status": "Running"})
+    deployment = state.deployments[key]
+    deployment["properties"].update(copy.deepcopy(op["final"]))
+    final = op["final"]
+    if final["provisioningState"] == "Failed":
+        return Reply(200, {"status": "Failed", "error": final["error"]})
+    return Reply(200, {"status": "Succeeded"})
 
 
 def deploy(state: Any, sub: str, rg: str, template: dict[str, Any], given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
