@@ -111,6 +111,14 @@
         <source>System language</source>
         <translation>Język systemu</translation>
     </message>
+    <message>
+        <source>%1 — Azure, resource group %2 — found by its tags (no record here)</source>
+        <translation>%1 — Azure, grupa zasobów %2 — znalezione po tagach (brak wpisu na tym komputerze)</translation>
+    </message>
+    <message>
+        <source>'%1' was found in Azure by its tags (resource group %2) but has no record on this computer, so it can only be cleaned up here.</source>
+        <translation>Wdrożenie „%1” znaleziono w Azure po tagach (grupa zasobów %2), ale nie ma go w zapisach tego komputera, więc można tu tylko usunąć jego zasoby.</translation>
+    </message>
 </context>
 <context>
     <name>BasicsPage</name>
@@ -699,6 +707,229 @@
     <message>
         <source>(none: anonymous access)</source>
         <translation>(brak: dostęp anonimowy)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelFunctionPage</name>
+    <message>
+        <source>Model &amp; function</source>
+        <translation>Model i funkcja</translation>
+    </message>
+    <message>
+        <source>The model to serve, how the function is triggered and packaged, and how long answers stay cached.</source>
+        <translation>Model do udostępnienia, sposób wyzwalania i pakowania funkcji oraz czas przechowywania odpowiedzi w pamięci podręcznej.</translation>
+    </message>
+    <message>
+        <source>&amp;Sample model (scikit-learn digits, generated on this computer)</source>
+        <translation>&amp;Przykładowy model (cyfry scikit-learn, generowany na tym komputerze)</translation>
+    </message>
+    <message>
+        <source>Model f&amp;ile (.pkl / .joblib / .onnx …)</source>
+        <translation>Pl&amp;ik modelu (.pkl / .joblib / .onnx …)</translation>
+    </message>
+    <message>
+        <source>Azure &amp;ML workspace (registered model)</source>
+        <translation>Obszar roboczy Azure &amp;ML (zarejestrowany model)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Przeglądaj…</translation>
+    </message>
+    <message>
+        <source>List mo&amp;dels</source>
+        <translation>Poka&amp;ż modele</translation>
+    </message>
+    <message>
+        <source>optional: score.py with init() and run(raw_data)</source>
+        <translation>opcjonalnie: score.py z init() i run(raw_data)</translation>
+    </message>
+    <message>
+        <source>Sampl&amp;e:</source>
+        <translation>Prz&amp;ykład:</translation>
+    </message>
+    <message>
+        <source>Model file:</source>
+        <translation>Plik modelu:</translation>
+    </message>
+    <message>
+        <source>&amp;Workspace:</source>
+        <translation>&amp;Obszar roboczy:</translation>
+    </message>
+    <message>
+        <source>Workspace resource group:</source>
+        <translation>Grupa zasobów obszaru roboczego:</translation>
+    </message>
+    <message>
+        <source>M&amp;odel:</source>
+        <translation>Mod&amp;el:</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>Wer&amp;sja:</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Źródło modelu</translation>
+    </message>
+    <message>
+        <source>Entry script:</source>
+        <translation>Skrypt wejściowy:</translation>
+    </message>
+    <message>
+        <source>Sample input (sent by the smoke test and prefilled on the test page)</source>
+        <translation>Przykładowe dane wejściowe (wysyłane przez test dymny i wstawiane na stronie testu)</translation>
+    </message>
+    <message>
+        <source>input/{name}.json</source>
+        <translation>input/{name}.json</translation>
+    </message>
+    <message>
+        <source>output/{name}.json</source>
+        <translation>output/{name}.json</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation>Wyzwalacz</translation>
+    </message>
+    <message>
+        <source>T&amp;rigger:</source>
+        <translation>Wyzwal&amp;acz:</translation>
+    </message>
+    <message>
+        <source>Authori&amp;zation level:</source>
+        <translation>Poziom a&amp;utoryzacji:</translation>
+    </message>
+    <message>
+        <source>Blob input path:</source>
+        <translation>Ścieżka wejściowa obiektu blob:</translation>
+    </message>
+    <message>
+        <source>Blob output path:</source>
+        <translation>Ścieżka wyjściowa obiektu blob:</translation>
+    </message>
+    <message>
+        <source>Input queue:</source>
+        <translation>Kolejka wejściowa:</translation>
+    </message>
+    <message>
+        <source>Output queue:</source>
+        <translation>Kolejka wyjściowa:</translation>
+    </message>
+    <message>
+        <source>Function app</source>
+        <translation>Aplikacja funkcji</translation>
+    </message>
+    <message>
+        <source>&amp;Packaging:</source>
+        <translation>Pakowa&amp;nie:</translation>
+    </message>
+    <message>
+        <source>Re&amp;gistry (ACR name):</source>
+        <translation>Re&amp;jestr (nazwa ACR):</translation>
+    </message>
+    <message>
+        <source>&amp;App name:</source>
+        <translation>Nazwa apli&amp;kacji:</translation>
+    </message>
+    <message>
+        <source>P&amp;lan:</source>
+        <translation>Plan usługi App Servi&amp;ce:</translation>
+    </message>
+    <message>
+        <source>Storage a&amp;ccount:</source>
+        <translation>Konto ma&amp;gazynu:</translation>
+    </message>
+    <message>
+        <source>P&amp;ython:</source>
+        <translation>Wersja Pyt&amp;hona:</translation>
+    </message>
+    <message>
+        <source>Inference cache</source>
+        <translation>Pamięć podręczna wnioskowania</translation>
+    </message>
+    <message>
+        <source>Cache &amp;TTL:</source>
+        <translation>Czas życia (&amp;TTL):</translation>
+    </message>
+    <message>
+        <source>&amp;Key prefix:</source>
+        <translation>P&amp;refiks klucza:</translation>
+    </message>
+    <message>
+        <source>Cache time&amp;out:</source>
+        <translation>&amp;Limit czasu pamięci podręcznej:</translation>
+    </message>
+    <message>
+        <source>When Redis does not answer within the timeout the function computes the answer itself (fails open).</source>
+        <translation>Gdy Redis nie odpowie w wyznaczonym czasie, funkcja sama oblicza odpowiedź (działa dalej bez pamięci podręcznej).</translation>
+    </message>
+    <message>
+        <source>Preparing the sample model…</source>
+        <translation>Przygotowywanie przykładowego modelu…</translation>
+    </message>
+    <message>
+        <source>Prefilled from the sample model; edit it to send something else.</source>
+        <translation>Wstawiono z przykładowego modelu; zmień, aby wysłać coś innego.</translation>
+    </message>
+    <message>
+        <source>Blob storage</source>
+        <translation>Magazyn obiektów blob</translation>
+    </message>
+    <message>
+        <source>Service Bus queue</source>
+        <translation>Kolejka Service Bus</translation>
+    </message>
+    <message>
+        <source>Function key</source>
+        <translation>Klucz funkcji</translation>
+    </message>
+    <message>
+        <source>Anonymous</source>
+        <translation>Anonimowy</translation>
+    </message>
+    <message>
+        <source>Admin (master key)</source>
+        <translation>Administrator (klucz główny)</translation>
+    </message>
+    <message>
+        <source>Run the app folder directly (this computer)</source>
+        <translation>Uruchom folder aplikacji bezpośrednio (ten komputer)</translation>
+    </message>
+    <message>
+        <source>Build the image in Azure Container Registry</source>
+        <translation>Zbuduj obraz w Azure Container Registry</translation>
+    </message>
+    <message>
+        <source>Azure ML package (SDK v1, retired 2026-06-30)</source>
+        <translation>Pakiet Azure ML (SDK v1, wycofany 2026-06-30)</translation>
+    </message>
+    <message>
+        <source>Build with Docker here, push to ACR</source>
+        <translation>Zbuduj za pomocą Dockera tutaj, wypchnij do ACR</translation>
+    </message>
+    <message>
+        <source>Basic, dedicated</source>
+        <translation>Podstawowy, dedykowany</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>Standardowy</translation>
+    </message>
+    <message>
+        <source>Premium v3</source>
+        <translation>Premium v3</translation>
+    </message>
+    <message>
+        <source>Elastic Premium</source>
+        <translation>Elastic Premium</translation>
+    </message>
+    <message>
+        <source>digits (small, fast)</source>
+        <translation>digits (mały, szybki)</translation>
+    </message>
+    <message>
+        <source>digits-heavy (slow model: shows the cache's effect)</source>
+        <translation>digits-heavy (wolny model: pokazuje działanie pamięci podręcznej)</translation>
     </message>
 </context>
 </TS>

@@ -71,7 +71,8 @@ class AdvancedPage(ProfilePage):
         self.replicas_spin.setRange(0, 3)
         self.replicas_spin.setAccessibleName("Replicas per primary")
         self.zone_checks = [QCheckBox(self.tr("Zone %1").replace("%1", z)) for z in ("1", "2", "3")]
-        for box in self.zone_checks:
+        for box, zone in zip(self.zone_checks, ("1", "2", "3")):
+            box.setProperty("zone", zone)  # the value; the text is translated
             box.setAccessibleName(box.text())
             box.toggled.connect(self._zones_toggled)
         self.persistence_combo = self.bind_combo(QComboBox(), "cache.persistence.mode",
@@ -136,7 +137,7 @@ class AdvancedPage(ProfilePage):
         cache = self.model.profile.cache
         self.cluster_check.setChecked(cache.shard_count > 0)
         for box in self.zone_checks:
-            box.setChecked(box.text().split()[-1] in cache.zones)
+            box.setChecked(box.property("zone") in cache.zones)
 
     def update_controls(self) -> None:
         cache = self.model.profile.cache
@@ -176,4 +177,4 @@ class AdvancedPage(ProfilePage):
     def _zones_toggled(self, _on: bool) -> None:
         if self._loading:
             return
-        self.model.set("cache.zones", [b.text().split()[-1] for b in self.zone_checks if b.isChecked()])
+        self.model.set("cache.zones", [b.property("zone") for b in self.zone_checks if b.isChecked()])

@@ -41,23 +41,24 @@ class ModelFunctionPage(ProfilePage):
 
     def __init__(self, model: ProfileModel, parent: QWidget | None = None):
         super().__init__(model, parent)
-        self.setTitle("Model & function")
-        self.setSubTitle("The model to serve, how the function is triggered and packaged, and how long answers stay cached.")
+        self.setTitle(self.tr("Model & function"))
+        self.setSubTitle(self.tr("The model to serve, how the function is triggered and packaged, and how long answers stay cached."))
 
         # --- model
-        self.sample_radio = QRadioButton("&Sample model (scikit-learn digits, generated on this computer)")
-        self.file_radio = QRadioButton("Model f&ile (.pkl / .joblib / .onnx …)")
-        self.aml_radio = QRadioButton("Azure &ML workspace (registered model)")
+        self.sample_radio = QRadioButton(self.tr("&Sample model (scikit-learn digits, generated on this computer)"))
+        self.file_radio = QRadioButton(self.tr("Model f&ile (.pkl / .joblib / .onnx …)"))
+        self.aml_radio = QRadioButton(self.tr("Azure &ML workspace (registered model)"))
         self.source_group = radio_group(self, (self.sample_radio, "Model source: sample"), (self.file_radio, "Model source: file"),
                                         (self.aml_radio, "Model source: Azure ML"))
         self.bind_radios(self.source_group, "model.source",
                          {self.sample_radio: "sample", self.file_radio: "file", self.aml_radio: "azureml"})
         self.sample_combo = self.bind_combo(QComboBox(), "model.sample",
-                                            [("digits (small, fast)", "digits"), ("digits-heavy (slow model: shows the cache's effect)", "digits-heavy")])
+                                            [(self.tr("digits (small, fast)"), "digits"),
+                                             (self.tr("digits-heavy (slow model: shows the cache's effect)"), "digits-heavy")])
         self.sample_combo.setAccessibleName("Sample model")
         self.path_edit = self.bind_text(QLineEdit(), "model.path")
         self.path_edit.setAccessibleName("Model file")
-        self.path_browse = QPushButton("Browse…")
+        self.path_browse = QPushButton(self.tr("Browse…"))
         self.path_browse.setAccessibleName("Browse for the model file")
         self.aml_ws = self.bind_text(QLineEdit(), "model.azureml.workspace")
         self.aml_ws.setAccessibleName("Azure ML workspace")
@@ -69,50 +70,50 @@ class ModelFunctionPage(ProfilePage):
         self.aml_version = QComboBox()
         self.aml_version.setEditable(True)
         self.aml_version.setAccessibleName("Azure ML model version")
-        self.aml_list = QPushButton("List mo&dels")
+        self.aml_list = QPushButton(self.tr("List mo&dels"))
         self.aml_list.setAccessibleName("List the workspace's models")
         self.aml_status = QLabel()
         self.aml_status.setWordWrap(True)
         self.entry_edit = self.bind_text(QLineEdit(), "model.entry_script")
         self.entry_edit.setAccessibleName("Entry script")
-        self.entry_edit.setPlaceholderText("optional: score.py with init() and run(raw_data)")
-        self.entry_browse = QPushButton("Browse…")
+        self.entry_edit.setPlaceholderText(self.tr("optional: score.py with init() and run(raw_data)"))
+        self.entry_browse = QPushButton(self.tr("Browse…"))
         self.entry_browse.setAccessibleName("Browse for the entry script")
 
         self.source_stack = QStackedWidget()
         sample_w = QWidget()
         sf = QFormLayout(sample_w)
         sf.setContentsMargins(0, 0, 0, 0)
-        sf.addRow("Sampl&e:", self.sample_combo)
+        sf.addRow(self.tr("Sampl&e:"), self.sample_combo)
         file_w = QWidget()
         ff = QFormLayout(file_w)
         ff.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.path_browse)
-        ff.addRow("Model file:", row)
+        ff.addRow(self.tr("Model file:"), row)
         aml_w = QWidget()
         af = QFormLayout(aml_w)
         af.setContentsMargins(0, 0, 0, 0)
-        af.addRow("&Workspace:", self.aml_ws)
-        af.addRow("Workspace resource group:", self.aml_rg)
+        af.addRow(self.tr("&Workspace:"), self.aml_ws)
+        af.addRow(self.tr("Workspace resource group:"), self.aml_rg)
         row = QHBoxLayout()
         row.addWidget(self.aml_model, 1)
         row.addWidget(self.aml_list)
-        af.addRow("M&odel:", row)
-        af.addRow("&Version:", self.aml_version)
+        af.addRow(self.tr("M&odel:"), row)
+        af.addRow(self.tr("&Version:"), self.aml_version)
         af.addRow(self.aml_status)
         for w in (sample_w, file_w, aml_w):
             self.source_stack.addWidget(w)
         self.source_stack.currentChanged.connect(self._fit_stack)
 
-        model_box = QGroupBox("Model")
+        model_box = QGroupBox(self.tr("Model"))
         ml = QVBoxLayout(model_box)
         for b in (self.sample_radio, self.file_radio, self.aml_radio):
             ml.addWidget(b)
         ml.addWidget(self.source_stack)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Entry script:"))
+        row.addWidget(QLabel(self.tr("Entry script:")))
         row.addWidget(self.entry_edit, 1)
         row.addWidget(self.entry_browse)
         ml.addLayout(row)
@@ -121,50 +122,50 @@ class ModelFunctionPage(ProfilePage):
         self.sample_editor = JsonEditor(accessible_name="Sample input")
         self.sample_editor.setMinimumHeight(110)
         self.sample_status = hint("")
-        input_box = QGroupBox("Sample input (sent by the smoke test and prefilled on the test page)")
+        input_box = QGroupBox(self.tr("Sample input (sent by the smoke test and prefilled on the test page)"))
         il = QVBoxLayout(input_box)
         il.addWidget(self.sample_editor)
         il.addWidget(self.sample_status)
 
         # --- trigger
         self.trigger_combo = self.bind_combo(QComboBox(), "function.trigger.type",
-                                             [("HTTP", "http"), ("Blob storage", "blob"), ("Service Bus queue", "service-bus-queue")])
+                                             [("HTTP", "http"), (self.tr("Blob storage"), "blob"), (self.tr("Service Bus queue"), "service-bus-queue")])
         self.trigger_combo.setAccessibleName("Trigger")
         self.auth_combo = self.bind_combo(QComboBox(), "function.trigger.auth_level",
-                                          [("Function key", "function"), ("Anonymous", "anonymous"), ("Admin (master key)", "admin")])
+                                          [(self.tr("Function key"), "function"), (self.tr("Anonymous"), "anonymous"), (self.tr("Admin (master key)"), "admin")])
         self.auth_combo.setAccessibleName("HTTP authorization level")
         self.blob_in = self.bind_text(QLineEdit(), "function.trigger.input_path")
         self.blob_in.setAccessibleName("Blob input path")
-        self.blob_in.setPlaceholderText("input/{name}.json")
+        self.blob_in.setPlaceholderText(self.tr("input/{name}.json"))
         self.blob_out = self.bind_text(QLineEdit(), "function.trigger.output_path")
         self.blob_out.setAccessibleName("Blob output path")
-        self.blob_out.setPlaceholderText("output/{name}.json")
+        self.blob_out.setPlaceholderText(self.tr("output/{name}.json"))
         self.queue_in = self.bind_text(QLineEdit(), "function.trigger.input_queue")
         self.queue_in.setAccessibleName("Input queue")
         self.queue_out = self.bind_text(QLineEdit(), "function.trigger.output_queue")
         self.queue_out.setAccessibleName("Output queue")
-        trigger_box = QGroupBox("Trigger")
+        trigger_box = QGroupBox(self.tr("Trigger"))
         tf = QFormLayout(trigger_box)
-        tf.addRow("T&rigger:", self.trigger_combo)
-        tf.addRow("Authori&zation level:", self.auth_combo)
-        tf.addRow("Blob input path:", self.blob_in)
-        tf.addRow("Blob output path:", self.blob_out)
-        tf.addRow("Input queue:", self.queue_in)
-        tf.addRow("Output queue:", self.queue_out)
+        tf.addRow(self.tr("T&rigger:"), self.trigger_combo)
+        tf.addRow(self.tr("Authori&zation level:"), self.auth_combo)
+        tf.addRow(self.tr("Blob input path:"), self.blob_in)
+        tf.addRow(self.tr("Blob output path:"), self.blob_out)
+        tf.addRow(self.tr("Input queue:"), self.queue_in)
+        tf.addRow(self.tr("Output queue:"), self.queue_out)
 
         # --- function app
         self.packaging_combo = self.bind_combo(QComboBox(), "function.packaging",
-                                               [("Run the app folder directly (this computer)", "local"),
-                                                ("Build the image in Azure Container Registry", "acr-build"),
-                                                ("Azure ML package (SDK v1, retired 2026-06-30)", "azureml"),
-                                                ("Build with Docker here, push to ACR", "docker")])
+                                               [(self.tr("Run the app folder directly (this computer)"), "local"),
+                                                (self.tr("Build the image in Azure Container Registry"), "acr-build"),
+                                                (self.tr("Azure ML package (SDK v1, retired 2026-06-30)"), "azureml"),
+                                                (self.tr("Build with Docker here, push to ACR"), "docker")])
         self.packaging_combo.setAccessibleName("Packaging route")
         self.registry_edit = self.bind_text(QLineEdit(), "function.registry")
         self.registry_edit.setAccessibleName("Container registry name")
         self.app_edit = self.bind_text(QLineEdit(), "function.app_name")
         self.app_edit.setAccessibleName("Function app name")
         self.plan_combo = self.bind_combo(QComboBox(), "function.plan_sku",
-                                          [(f"{s} ({d})", s) for s, d in (("B1", "Basic, dedicated"), ("B2", "Basic, dedicated"),
+                                          [(f"{s} ({self.tr(d)})", s) for s, d in (("B1", "Basic, dedicated"), ("B2", "Basic, dedicated"),
                                                                           ("S1", "Standard"), ("P1v3", "Premium v3"),
                                                                           ("EP1", "Elastic Premium"))])
         self.plan_combo.setAccessibleName("App Service plan")
@@ -177,16 +178,16 @@ class ModelFunctionPage(ProfilePage):
         self.app_status.setWordWrap(True)
         self.storage_status = QLabel()
         self.storage_status.setWordWrap(True)
-        app_box = QGroupBox("Function app")
+        app_box = QGroupBox(self.tr("Function app"))
         fa = QFormLayout(app_box)
-        fa.addRow("&Packaging:", self.packaging_combo)
-        fa.addRow("Re&gistry (ACR name):", self.registry_edit)
-        fa.addRow("&App name:", self.app_edit)
+        fa.addRow(self.tr("&Packaging:"), self.packaging_combo)
+        fa.addRow(self.tr("Re&gistry (ACR name):"), self.registry_edit)
+        fa.addRow(self.tr("&App name:"), self.app_edit)
         fa.addRow("", self.app_status)
-        fa.addRow("P&lan:", self.plan_combo)
-        fa.addRow("Storage a&ccount:", self.storage_edit)
+        fa.addRow(self.tr("P&lan:"), self.plan_combo)
+        fa.addRow(self.tr("Storage a&ccount:"), self.storage_edit)
         fa.addRow("", self.storage_status)
-        fa.addRow("P&ython:", self.python_combo)
+        fa.addRow(self.tr("P&ython:"), self.python_combo)
 
         # --- cache policy
         self.ttl_spin = self.bind_spin(QSpinBox(), "cache_policy.ttl_seconds")
@@ -199,12 +200,12 @@ class ModelFunctionPage(ProfilePage):
         self.timeout_spin.setRange(0, 60000)
         self.timeout_spin.setSuffix(" ms")
         self.timeout_spin.setAccessibleName("Cache timeout in milliseconds")
-        policy_box = QGroupBox("Inference cache")
+        policy_box = QGroupBox(self.tr("Inference cache"))
         pf = QFormLayout(policy_box)
-        pf.addRow("Cache &TTL:", self.ttl_spin)
-        pf.addRow("&Key prefix:", self.prefix_edit)
-        pf.addRow("Cache time&out:", self.timeout_spin)
-        pf.addRow(hint("When Redis does not answer within the timeout the function computes the answer itself (fails open)."))
+        pf.addRow(self.tr("Cache &TTL:"), self.ttl_spin)
+        pf.addRow(self.tr("&Key prefix:"), self.prefix_edit)
+        pf.addRow(self.tr("Cache time&out:"), self.timeout_spin)
+        pf.addRow(hint(self.tr("When Redis does not answer within the timeout the function computes the answer itself (fails open).")))
 
         self.error_banner = ErrorBanner()
         content = QWidget()
@@ -290,13 +291,13 @@ class ModelFunctionPage(ProfilePage):
         m = self.model.profile.model
         if m.sample_input is not None or m.source != "sample":
             if m.sample_input is None:
-                self.sample_status.setText("Type an example input: the smoke test sends it after the deployment.")
+                self.sample_status.setText(self.tr("Type an example input: the smoke test sends it after the deployment."))
             return
         if self.sample_editor.text().strip() and not force:
             return
         self._prefill_serial += 1
         serial = self._prefill_serial
-        self.sample_status.setText("Preparing the sample model…")
+        self.sample_status.setText(self.tr("Preparing the sample model…"))
         name = m.sample
         run_in_background(lambda: _sample_input(name), on_success=lambda v: self._prefilled(serial, v),
                           on_failure=self._prefill_failed, owner=self, doing="prepare the sample model")
@@ -305,7 +306,7 @@ class ModelFunctionPage(ProfilePage):
         if serial != self._prefill_serial or self.model.profile.model.sample_input is not None:
             return
         self.sample_editor.set_value(value)
-        self.sample_status.setText("Prefilled from the sample model; edit it to send something else.")
+        self.sample_status.setText(self.tr("Prefilled from the sample model; edit it to send something else."))
 
     def _prefill_failed(self, error: ErrorInfo) -> None:
         self.sample_status.setText(f"The sample input could not be prepared: {error.sentence}")
@@ -334,10 +335,10 @@ class ModelFunctionPage(ProfilePage):
     def list_aml_models(self) -> None:
         session = session_of(self)
         if session is None or session.credential is None:
-            self.aml_status.setText("Sign in to Azure on the Start page first.")
+            self.aml_status.setText(self.tr("Sign in to Azure on the Start page first."))
             return
         profile = self.model.profile
-        self.aml_status.setText("Listing the workspace's models…")
+        self.aml_status.setText(self.tr("Listing the workspace's models…"))
 
         def work() -> Any:
             return session.aml_models(profile)
