@@ -37,3 +37,14 @@ def test_save_template_writes_the_arm_template(wizard_window, qtbot, tmp_path, m
 def test_save_template_is_hidden_for_a_local_profile(wizard_window):
     review = _open_review(wizard_window, "digits-local.json")
     assert not review.save_template_button.isVisible()
+
+
+def test_save_template_writes_the_az_script_when_chosen(wizard_window, qtbot, tmp_path, monkeypatch):
+    review = _open_review(wizard_window, "premium-clustered-azure.json")
+    target = tmp_path / "deploy.sh"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "az script (*.sh)")))
+    qtbot.mouseClick(review.save_template_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.saved_label.text() == "Saved deploy.sh", timeout=120_000)
+    text = target.read_text()
+    assert text.startswith("#!/usr/bin/env bash") and "az functionapp create" in text
+    assert target.stat().st_mode & 0o111
