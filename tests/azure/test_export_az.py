@@ -90,6 +90,13 @@ def test_az_script_runs_the_expected_commands_in_order(tmp_path, example, capsys
     expected += ["functionapp config appsettings set", "functionapp show"]
     assert words == expected
 
+    if classic and persist.mode == "rdb":  # the persistence connection string goes in through the shell's quoting
+        redis = calls[words.index("redis create")]
+        config = json.loads(redis[redis.index("--redis-configuration") + 1])
+        account = persist.storage_account or profile.function.storage_account
+        assert config["rdb-storage-connection-string"] == (
+            f"DefaultEndpointsProtocol=https;AccountName={account};AccountKey={FAKE_KEY};EndpointSuffix=core.windows.net")
+        assert config["rdb-backup-frequency"] == str(persist.rdb_frequency_minutes)
     create = calls[words.index("functionapp create")]
     assert create[create.index("--image") + 1] == f"{profile.function.registry}.azurecr.io/{profile.function.app_name}:latest"
     settings = calls[words.index("functionapp config appsettings set")]
