@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging"))
 import build_dist  # noqa: E402  (packaging/ is not a package)
 
-pytestmark = pytest.mark.slow
+# The PyInstaller build alone takes 2–5 minutes on 2 cores (more while other work runs).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 EXAMPLE = ROOT / "examples" / "digits-local.json"
 
@@ -106,3 +107,19 @@ def test_deb_wraps_the_frozen_app(frozen_app, tmp_path):
         assert path in listing, path
     info = run(["dpkg-deb", "--field", str(deb), "Package", "Version"]).stdout
     assert "mlfunc-wizard" in info and VERSION in info
+
+
+def test_frozen_app_deploys_locally_with_a_system_python(frozen_app, tmp_path, shared_env_cache):
+    """The bundle's executable is no interpreter: the package step builds (or reuses) the app's environment with a
+    system Python, helpers (log writers) run through the bundle, and the deployment answers and is destroyed."""
+    env = {"MLFUNC_WIZARD_HOME": str(tmp_path / "home"), "MLFUNC_WIZARD_ENV_CACHE": str(shared_env_cache)}
+    deploy = run([str(frozen_app), "deploy", str(EXAMPLE), "--yes"], cwd=tmp_path, env=env, timeout=900)
+    try:
+        assert deploy.returncode == 0, deploy.stdout[-3000:] + deploy.stderr[-3000:]
+        answer = run([str(frozen_app), "invoke", "digits-local"], cwd=tmp_path, env=env)
+        assert answer.returncode == 0, answer.stdout + answer.stderr
+        assert '"result"' in answer.stdout
+    finally:
+        gone = run([str(frozen_app), "destroy", "digits-local", "--yes"], cwd=tmp_path, env=env)
+    assert gone.returncode == 0, gone.stdout + gone.stderr
+    assert not (tmp_path / "home" / "resource-groups").exists() or not any((tmp_path / "home" / "resource-groups").iterdir())
