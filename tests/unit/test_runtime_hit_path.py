@@ -25,6 +25,12 @@ SPELLINGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _own_model_dir(monkeypatch):
+    # The runtime points AZUREML_MODEL_DIR at the app it loads (as Azure ML does); keep it per test.
+    monkeypatch.delenv("AZUREML_MODEL_DIR", raising=False)
+
+
 @pytest.fixture
 def hit_service(tmp_path, redis_factory):
     cache = redis_factory(tls=False, non_tls_port=True)
