@@ -218,3 +218,22 @@ def test_template_deployment_meets_the_emulators_rules(arm, credential, managed_
         ).result()
     assert "DeploymentFailed" in str(caught.value) and "AccountNameInvalid" in str(caught.value)
     assert not [r for r in arm.state.resources if "/microsoft.web/" in r]  # nothing after the failed resource
+
+
+def test_sku_parameters_allow_only_skus_the_body_fits(arm, credential, premium_profile):
+    """The classic cache's family and the plan's tier come from the SKU the body was built for: a P SKU cache
+    cannot become Standard, a B1 plan only B2/B3 (ARM refuses other values before creating anything)."""
+    from azure.core.exceptions import HttpResponseError
+
+    template = arm_template(premium_profile, image="reg.azurecr.io/app:1")
+    assert template["parameters"]["cacheSku"]["allowedValues"] == ["Premium"]
+    assert template["parameters"]["planSku"]["allowedValues"] == ["B1", "B2", "B3"]
+    clients = AzureClients(premium_profile, credential)
+    clients.resource.resource_groups.create_or_update(premium_profile.resource_group.name, {"location": "westeurope"})
+    with pytest.raises(HttpResponseError, match="not part of the allowed value"):
+        clients.resource.deployments.begin_create_or_update(
+            premium_profile.resource_group.name, "bad",
+            Deployment(properties=DeploymentProperties(mode="Incremental", template=template,
+                                                       parameters={"planSku": {"value": "EP1"}})),
+        ).result()
+    assert not [r for r in arm.state.resources if "/providers/" in r]

@@ -291,6 +291,9 @@ def deploy(state: Any, sub: str, rg: str, template: dict[str, Any], given: dict[
             parameters[pname] = spec["defaultValue"]
         else:
             raise TemplateError(f"The value for the template parameter '{pname}' is not provided.")
+        if "allowedValues" in spec and parameters[pname] not in spec["allowedValues"]:
+            raise TemplateError(f"The provided value '{parameters[pname]}' for the template parameter '{pname}' is not valid. "
+                                f"The parameter value is not part of the allowed value(s): '{','.join(map(str, spec['allowedValues']))}'.")
     ev = Evaluator(state, sub, rg, parameters, template.get("variables") or {}, call)
     group_prefix = f"/subscriptions/{sub}/resourceGroups/{rg}"
 

@@ -14,6 +14,8 @@ from wizard.targets.azure import api_versions, cache_classic, functionapp, manag
 from wizard.targets.azure.auth import cloud_for
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+PLAN_SKUS = ["B1", "B2", "B3", "S1", "S2", "S3", "P0V3", "P1V3", "P2V3", "P3V3", "P1MV3", "P2MV3", "P3MV3", "P4MV3",
+             "P5MV3", "P1V2", "P2V2", "P3V2", "EP1", "EP2", "EP3"]
 IMAGE_NOTE = "The container image the function app runs (a template cannot build it: build and push it first)."
 
 
@@ -79,8 +81,10 @@ class _Template:
         self.parameters: dict[str, Any] = {}
         self.resources: list[dict[str, Any]] = []
 
-    def param(self, name: str, kind: str, default: Any, description: str) -> str:
+    def param(self, name: str, kind: str, default: Any, description: str, allowed: list[Any] | None = None) -> str:
         self.parameters[name] = {"type": kind, "defaultValue": default, "metadata": {"description": description}}
+        if allowed:
+            self.parameters[name]["allowedValues"] = allowed
         return _p(name)
 
     def add(self, rtype: str, api: str, name_expr: str, body: dict[str, Any], depends: list[str], **extra: Any) -> None:
@@ -103,9 +107,16 @@ def arm_template(profile: Profile, image: str | None = None) -> dict[str, Any]:
     st = t.param("storageAccountName", "string", profile.function.storage_account, "The function app's storage account (3-24 lowercase letters and digits, globally unique).")
     suffix = t.param("storageEndpointSuffix", "string", cloud_for(profile).storage_suffix, "Storage endpoint suffix of the cloud.")
     cache_name = t.param("cacheName", "string", cache.name, "The Redis cache's name.")
-    cache_sku = t.param("cacheSku", "string", cache.sku if not classic else cache.sku.capitalize(), "The cache's SKU.")
+    # The SKU's family (classic cache) and the plan's tier and kind are derived from the SKU when the body is built:
+    # the parameters allow only the SKUs that share them, so a changed SKU never contradicts the body.
+    cache_allowed = (["Premium"] if cache.sku.lower() == "premium" else ["Basic", "Standard"]) if classic else None
+    cache_sku = t.param("cacheSku", "string", cache.sku if not classic else cache.sku.capitalize(), "The cache's SKU.", cache_allowed)
     plan = t.param("planName", "string", functionapp.plan_name(profile), "The App Service plan's name.")
-    plan_sku = t.param("planSku", "string", profile.function.plan_sku.upper(), "The plan's SKU (B1, P1V3, EP1...); kind and tier follow the default.")
+    sku_now = profile.function.plan_sku.upper()
+    same_tier = [s for s in PLAN_SKUS if functionapp.plan_tier(s) == functionapp.plan_tier(sku_now)
+                 and functionapp.is_elastic(s) == functionapp.is_elastic(sku_now) and functionapp.always_on(s) == functionapp.always_on(sku_now)]
+    plan_sku = t.param("planSku", "string", sku_now, "The plan's SKU (within the default's tier).",
+                       same_tier if sku_now in same_tier else [sku_now])
     app = t.param("functionAppName", "string", profile.function.app_name, "The function app's name (its host name).")
     image_p = t.param("image", "string", image or default_image(profile), IMAGE_NOTE)
 
