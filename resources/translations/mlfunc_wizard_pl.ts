@@ -544,6 +544,18 @@
         <source>✗ Validation failed: %1 error(s) to fix, %2 warning(s).</source>
         <translation>✗ Walidacja nie powiodła się: błędy do poprawienia: %1, ostrzeżenia: %2.</translation>
     </message>
+    <message>
+        <source>Comparing the profile with what is deployed…</source>
+        <translation>Porównywanie profilu z tym, co jest wdrożone…</translation>
+    </message>
+    <message>
+        <source>No preview: </source>
+        <translation>Brak podglądu: </translation>
+    </message>
+    <message>
+        <source>Replace resources?</source>
+        <translation>Zastąpić zasoby?</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>

@@ -21,11 +21,11 @@ from wizard.ui.workers import ErrorInfo, EventBridge, Operation, run_in_backgrou
 log = logging.getLogger(__name__)
 
 
-def _prepare(profile: Any, credential: Any, sink: Any) -> tuple[Any, list[tuple[str, str, float]]]:
+def _prepare(profile: Any, credential: Any, sink: Any, allow_replace: bool = False) -> tuple[Any, list[tuple[str, str, float]]]:
     """The run and its steps (name, title, estimate), planned once: the run keeps the plan it shows."""
     from wizard import deployment
 
-    run = deployment.DeploymentRun(profile, sink, credential=credential)
+    run = deployment.DeploymentRun(profile, sink, credential=credential, allow_replace=allow_replace)
     return run, [(s.name, s.title, float(getattr(s, "estimate_s", 1.0) or 1.0)) for s in run.plan.steps]
 
 
@@ -95,6 +95,7 @@ class DeployPage(QWizardPage):
         self.retry_button.clicked.connect(self.retry)
 
         self.state = "idle"
+        self.allow_replace = False
         self.run: Any = None
         self.operation: Operation | None = None
         self.outcome: Any = None
@@ -141,7 +142,8 @@ class DeployPage(QWizardPage):
         self.model.mark_saved()  # the deployment's record keeps a copy of this profile
         credential = credential_of(self)
         bridge = self.bridge
-        run_in_background(lambda: _prepare(profile, credential, bridge),
+        allow_replace = self.allow_replace  # the user consented on Review (what-if named what is replaced)
+        run_in_background(lambda: _prepare(profile, credential, bridge, allow_replace),
                           on_success=lambda prepared: self._planned(profile, *prepared),
                           on_failure=self._plan_failed, owner=self, doing="plan the deployment")
 

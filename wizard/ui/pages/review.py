@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget, QWizard
+from PySide6.QtWidgets import QPlainTextEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget, QWizard
 
 from wizard import profile as profile_mod
 from wizard.rules import Problem
 from wizard.ui import sku_catalog
-from wizard.ui.pages.base import ProfilePage
+from wizard.ui.pages.base import PageId, ProfilePage, credential_of
 from wizard.ui.profile_model import ProfileModel, matches
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.wording import VALUES, field_label, friendly, managed_sku, page_of_field
@@ -126,6 +126,15 @@ class ReviewPage(ProfilePage):
         self.cost_label.setAccessibleName("Estimated monthly cost")
         self.cost_label.setTextFormat(Qt.TextFormat.RichText)
         self.estimate: Any = None
+        # What Create would do to each resource (deployment.what_if: acts on nothing), as `plan` prints it.
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setObjectName("responseView")  # monospace, visible focus
+        self.preview.setAccessibleName("What Create will do")
+        self.preview.setMaximumHeight(170)
+        self.whatif: Any = None
+        # Tests replace this to answer "replace this resource?" (the narrowest seam).
+        self.confirm_replace: Any = self._confirm_replace
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
         row.addWidget(self.saved_label)
@@ -136,6 +145,7 @@ class ReviewPage(ProfilePage):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary, 1)
+        layout.addWidget(self.preview)
         layout.addWidget(self.cost_label)
         layout.addWidget(self.error_banner)
         self.save_button.clicked.connect(self._save_dialog)
@@ -146,6 +156,53 @@ class ReviewPage(ProfilePage):
         self.save_template_button.setVisible(self.model.profile.target == "azure")
         self.check_name_collision()
         self.refresh_cost()
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        profile = copy.deepcopy(self.model.profile)
+        credential = credential_of(self)
+        self.whatif = None
+        self.preview.setPlainText(self.tr("Comparing the profile with what is deployed…"))
+
+        def work() -> Any:
+            from wizard import deployment
+
+            return deployment.what_if(profile, credential=credential)
+
+        def show(w: Any) -> None:
+            from wizard.core import whatif
+
+            self.whatif = w
+            self.preview.setPlainText(whatif.render_text(w))
+
+        run_in_background(work, on_success=show,
+                          on_failure=lambda e: self.preview.setPlainText(self.tr("No preview: ") + e.sentence),
+                          owner=self, doing="preview what Create will do")
+
+    def _confirm_replace(self, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        return QMessageBox.question(self, self.tr("Replace resources?"), text) == QMessageBox.StandardButton.Yes
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt's name: Create was clicked
+        """A replacement is never done without consent: name the setting that forces it and what is lost."""
+        w = self.whatif
+        replacing = list(getattr(w, "replacements", []) or [])
+        deploy = self.wizard().page(int(PageId.DEPLOY)) if self.wizard() is not None else None
+        if deploy is not None:
+            deploy.allow_replace = False
+        if not replacing:
+            return True
+        lines = []
+        for step in replacing:
+            forced = ", ".join(step.change.forced_by) or "a setting"
+            loss = f" It loses {step.change.data_loss}." if step.change.data_loss else ""
+            lines.append(f"{step.name}: changing {forced} replaces it (delete and create).{loss}")
+        if not self.confirm_replace("\n".join(lines) + "\n\nReplace and continue?"):
+            return False
+        if deploy is not None:
+            deploy.allow_replace = True
+        return True
 
     def refresh_cost(self) -> None:
         profile = copy.deepcopy(self.model.profile)
