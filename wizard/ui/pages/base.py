@@ -100,6 +100,7 @@ class ProfilePage(QWizardPage):
         self._bound: list[tuple[QWidget, str]] = []  # (control, field path): marked when the field has a problem
         self._loading = False
         self._under: dict[int, QLabel] = {}  # field widget -> the problem line under it
+        self._under_form: dict[int, Any] = {}  # field widget -> the QFormLayout holding that line (None: a box)
         self.model.changed.connect(self._on_model_changed)
         self.model.reloaded.connect(self.load)
 
@@ -233,11 +234,13 @@ class ProfilePage(QWizardPage):
             label = QLabel()
             label.setWordWrap(True)
             label.setAccessibleName("Problem with this field")
-            if not _insert_below(widget, label):
+            form = _insert_below(widget, label)
+            if form is False:
                 label.deleteLater()
                 self._under[id(widget)] = None  # type: ignore[assignment]
                 return
             self._under[id(widget)] = label
+            self._under_form[id(widget)] = form
         elif label is None:
             return
         error = any(p.severity == "error" for p in problems)
@@ -246,10 +249,14 @@ class ProfilePage(QWizardPage):
         label.style().polish(label)
         label.setText("\n".join(p.message for p in problems))
         label.setVisible(bool(problems))
+        form = self._under_form.get(id(widget))
+        if form is not None:
+            form.setRowVisible(label, bool(problems))  # a hidden widget alone would keep the row's spacing
 
 
-def _insert_below(widget: QWidget, label: QLabel) -> bool:
-    """Put `label` in the layout row after `widget` (form rows and vertical boxes); False when there is none."""
+def _insert_below(widget: QWidget, label: QLabel) -> Any:
+    """Put `label` in the layout row after `widget` (form rows and vertical boxes). Returns the QFormLayout it went
+    into, None for a vertical box, False when there is no place for it."""
     from PySide6.QtWidgets import QBoxLayout, QFormLayout, QLayout
 
     def search(layout: QLayout) -> bool:
@@ -264,12 +271,14 @@ def _insert_below(widget: QWidget, label: QLabel) -> bool:
                         break
             if row >= 0:
                 layout.insertRow(row + 1, "", label)
+                found.append(layout)
                 return True
         elif isinstance(layout, QBoxLayout) and layout.direction() in (QBoxLayout.Direction.TopToBottom,
                                                                        QBoxLayout.Direction.BottomToTop):
             index = layout.indexOf(widget)
             if index >= 0:
                 layout.insertWidget(index + 1, label)
+                found.append(None)
                 return True
         for i in range(layout.count()):
             child = layout.itemAt(i).layout()
@@ -277,10 +286,11 @@ def _insert_below(widget: QWidget, label: QLabel) -> bool:
                 return True
         return False
 
+    found: list[Any] = []
     parent = widget.parentWidget()
     while parent is not None:
         if parent.layout() is not None and search(parent.layout()):
-            return True
+            return found[0]
         parent = parent.parentWidget() if not isinstance(parent, QWizardPage) else None
     return False
 
