@@ -86,7 +86,7 @@ def test_az_script_runs_the_expected_commands_in_order(tmp_path, example, capsys
                 "functionapp create", "functionapp config set", "functionapp identity show",
                 "acr show", "role assignment create", "functionapp config set"]
     if profile.cache.authentication == "entra":
-        expected.append("redis access-policy-assignment create" if classic else "redisenterprise database access-policy-assignment create")
+        expected.append("redis access-policy-assignment create" if classic else "rest")
     expected += ["functionapp config appsettings set", "functionapp show"]
     assert words == expected
 
@@ -97,6 +97,11 @@ def test_az_script_runs_the_expected_commands_in_order(tmp_path, example, capsys
         assert config["rdb-storage-connection-string"] == (
             f"DefaultEndpointsProtocol=https;AccountName={account};AccountKey={FAKE_KEY};EndpointSuffix=core.windows.net")
         assert config["rdb-backup-frequency"] == str(persist.rdb_frequency_minutes)
+    if not classic and profile.cache.authentication == "entra":
+        rest = calls[words.index("rest")]
+        assert json.loads(rest[rest.index("--body") + 1]) == {
+            "properties": {"accessPolicyName": "default", "user": {"objectId": "11111111-2222-3333-4444-555555555555"}}}
+        assert "/redisEnterprise/" in rest[rest.index("--url") + 1] and "$" not in rest[rest.index("--url") + 1]
     create = calls[words.index("functionapp create")]
     assert create[create.index("--image") + 1] == f"{profile.function.registry}.azurecr.io/{profile.function.app_name}:latest"
     settings = calls[words.index("functionapp config appsettings set")]

@@ -8,7 +8,7 @@ import shlex
 from typing import Any
 
 from wizard.profile import Profile
-from wizard.targets.azure import cache_classic, functionapp, managed_redis, roles
+from wizard.targets.azure import api_versions, cache_classic, functionapp, managed_redis, roles
 from wizard.targets.azure.export import arm_template
 from wizard.targets.azure.groups import our_tags
 
@@ -32,6 +32,18 @@ def _dq(text: str) -> str:
     for ch in ("\\", '"', "$", "`"):
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+def _persistence_flag(persistence: dict[str, Any] | None) -> str:
+    """`--persistence aof-enabled=true aof-frequency=1s` (or rdb-...) from the database body."""
+    if not persistence:
+        return ""
+    parts = [f"{k.replace('Enabled', '-enabled').replace('Frequency', '-frequency')}={str(v).lower()}" for k, v in persistence.items()]
+    return " --persistence " + " ".join(parts)
+
+
+def _zones_flag(zones: list[str] | None) -> str:
+    return " --zones " + " ".join(zones) if zones else ""
 
 
 def az_script(profile: Profile, image: str | None = None) -> str:
@@ -119,7 +131,8 @@ def az_script(profile: Profile, image: str | None = None) -> str:
                 f'--sku {_q(params["cacheSku"])} --minimum-tls-version {cl["properties"]["minimumTlsVersion"]} '
                 f'--high-availability {cl["properties"]["highAvailability"]} --public-network-access {cl["properties"]["publicNetworkAccess"]} '
                 f'--client-protocol {db["clientProtocol"]} --port {db["port"]} --clustering-policy {db["clusteringPolicy"]} '
-                f'--eviction-policy {db["evictionPolicy"]} --access-keys-authentication {db["accessKeysAuthentication"]} --tags {tags} --output none',
+                f'--eviction-policy {db["evictionPolicy"]} --access-keys-authentication {db["accessKeysAuthentication"]}'
+                + _persistence_flag(db.get("persistence")) + _zones_flag(cl.get("zones")) + f' --tags {tags} --output none',
                 "REDIS_HOST=$(az redisenterprise show --cluster-name \"$CACHE\" --resource-group \"$RG\" --query hostName --output tsv)",
                 f"REDIS_PORT={managed_redis.PORT}"]
         if cache.authentication != "entra":
@@ -171,10 +184,14 @@ def az_script(profile: Profile, image: str | None = None) -> str:
                 '--object-id "$PRINCIPAL" --object-id-alias "$APP" --resource-group "$RG" --redis-cache-name "$CACHE" --output none', ""]
 
     if not classic and cache.authentication == "entra":
+        # az rest with the REST body the template holds ({subscriptionId} is filled in by az rest).
+        body = json.dumps(by_type["Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments"]["properties"])
+        body = json.dumps({"properties": json.loads(body)}).replace(json.dumps(by_type[
+            "Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments"]["properties"]["user"]["objectId"]), '"\'"$PRINCIPAL"\'"')
+        url = (f"/subscriptions/{{subscriptionId}}/resourceGroups/$RG/providers/Microsoft.Cache/redisEnterprise/$CACHE/databases/"
+               f"{managed_redis.DATABASE}/accessPolicyAssignments/{managed_redis.ASSIGNMENT_NAME}?api-version={api_versions.REDIS_ENTERPRISE}")
         out += ["# The app's identity gets the database's `default` access policy (Entra authentication).",
-                f'az redisenterprise database access-policy-assignment create --cluster-name "$CACHE" --database-name {managed_redis.DATABASE} '
-                f'--access-policy-assignment-name {managed_redis.ASSIGNMENT_NAME} --access-policy-name default --object-id "$PRINCIPAL" '
-                '--resource-group "$RG" --output none', ""]
+                f'az rest --method put --url "{url}" --body \'{body}\' --output none', ""]
     settings = by_type["Microsoft.Web/sites/config"]["properties"]
     pairs = []
     for name, value in settings.items():
