@@ -170,3 +170,16 @@ def test_focus_is_visible(wizard_window, qtbot, which):
                     if focused.pixel(x, y) != unfocused.pixel(x, y))
     # a focus frame of at least two pixels around the widget, not a one-pixel hint
     assert differing >= 2 * (focused.width() + focused.height()), differing
+
+
+def test_focus_does_not_change_a_buttons_size_or_cut_its_text(wizard_window, qtbot):
+    go_to(wizard_window, qtbot, PageId.REVIEW)
+    button = wizard_window.currentPage().save_button
+    wizard_window.currentPage().summary.setFocus()
+    qtbot.waitUntil(lambda: not button.hasFocus())
+    before = button.sizeHint()
+    button.setFocus()
+    qtbot.waitUntil(lambda: button.hasFocus())
+    QApplication.processEvents()
+    assert button.sizeHint() == before
+    assert button.width() >= button.sizeHint().width()
