@@ -665,7 +665,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_logs(add)
     from wizard.cli_export import register as register_export
 
-    register_export(add)
+    register_export(add, load=_load, check_rules=_check_rules)
     return parser
 
 

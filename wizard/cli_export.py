@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Callable
 
 from wizard.core.errors import InputError
+from wizard.profile import Profile
 from wizard.template_export import export_text
 
 EXIT_OK = 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from wizard.cli import _check_rules, _load
-
-    profile = _load(args.profile)
-    _check_rules(profile, args.profile)  # a template of a profile with errors would only fail later, in Azure
+def cmd_export(args: argparse.Namespace, load: Callable[[str], Profile],
+               check_rules: Callable[[Profile, str], object]) -> int:
+    profile = load(args.profile)
+    check_rules(profile, args.profile)  # a template of a profile with errors would only fail later, in Azure
     text = export_text(profile, args.format, args.image)
     if args.out:
         try:
@@ -32,11 +32,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: Callable[..., argparse.ArgumentParser], *, load: Callable[[str], Profile],
+             check_rules: Callable[[Profile, str], object]) -> None:
+    """The CLI passes its own profile loading and rule check in (importing them would be a cycle)."""
     p = add("export", "write an Azure profile's resources as an ARM template (--format arm) or an az script (--format az)",
             with_output=True)
     p.add_argument("profile")
     p.add_argument("--format", choices=("arm", "az"), default="arm", help="arm: azuredeploy.json (default); az: a shell script")
     p.add_argument("--image", help="the container image the app runs (default: <registry>.azurecr.io/<app>:latest)")
     p.add_argument("--out", help="write to this file instead of stdout")
-    p.set_defaults(func=cmd_export)
+    p.set_defaults(func=lambda args: cmd_export(args, load, check_rules))
