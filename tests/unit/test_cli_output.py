@@ -22,7 +22,8 @@ from wizard import cli, deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 
-EVENT_FIELDS = {"type", "kind", "step", "message", "fraction", "duration_s", "detail", "outputs", "time", "elapsed_s"}
+EVENT_FIELDS = {"type", "kind", "step", "message", "fraction", "duration_s", "detail", "outputs", "time", "elapsed_s",
+                "state"}
 RESULT_FIELDS = {"type", "name", "ok", "cancelled", "duration_s", "states", "failed", "endpoint"}
 ENDPOINT_FIELDS = {"url", "auth_level", "key_header"}
 STATUS_FIELDS = {"name", "target", "resource_group", "subscription_id", "state", "updated", "endpoint", "steps",
