@@ -37,7 +37,7 @@ class StandIn:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 outer.requests.append(self.path)
                 query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
                 flt = query.get("$filter", [""])[0]
