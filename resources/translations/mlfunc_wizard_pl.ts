@@ -556,6 +556,18 @@
         <source>Replace resources?</source>
         <translation>Zastąpić zasoby?</translation>
     </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edytuj</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Błąd</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Ostrzeżenie</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>
@@ -942,6 +954,289 @@
     <message>
         <source>digits-heavy (slow model: shows the cache's effect)</source>
         <translation>digits-heavy (wolny model: pokazuje działanie pamięci podręcznej)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewSummary</name>
+    <message>
+        <source>Start</source>
+        <translation>Początek</translation>
+    </message>
+    <message>
+        <source>Basics</source>
+        <translation>Podstawy</translation>
+    </message>
+    <message>
+        <source>Networking</source>
+        <translation>Sieć</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>Zaawansowane</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tagi</translation>
+    </message>
+    <message>
+        <source>Model &amp; function</source>
+        <translation>Model i funkcja</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Inne</translation>
+    </message>
+    <message>
+        <source>Deployment name</source>
+        <translation>Nazwa wdrożenia</translation>
+    </message>
+    <message>
+        <source>Runs on</source>
+        <translation>Działa na</translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation>ten komputer</translation>
+    </message>
+    <message>
+        <source>Resource group</source>
+        <translation>Grupa zasobów</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Subskrypcja</translation>
+    </message>
+    <message>
+        <source>(not chosen)</source>
+        <translation>(nie wybrano)</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Usługa</translation>
+    </message>
+    <message>
+        <source>Cache name</source>
+        <translation>Nazwa pamięci podręcznej</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Rozmiar</translation>
+    </message>
+    <message>
+        <source>High availability</source>
+        <translation>Wysoka dostępność</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>tak</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Connectivity</source>
+        <translation>Łączność</translation>
+    </message>
+    <message>
+        <source>Public endpoint</source>
+        <translation>Publiczny punkt końcowy</translation>
+    </message>
+    <message>
+        <source>Private endpoint</source>
+        <translation>Prywatny punkt końcowy</translation>
+    </message>
+    <message>
+        <source>Virtual network</source>
+        <translation>Sieć wirtualna</translation>
+    </message>
+    <message>
+        <source>Subnet</source>
+        <translation>Podsieć</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(brak)</translation>
+    </message>
+    <message>
+        <source>Non-TLS port</source>
+        <translation>Port bez TLS</translation>
+    </message>
+    <message>
+        <source>enabled</source>
+        <translation>włączony</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>wyłączony</translation>
+    </message>
+    <message>
+        <source>Minimum TLS</source>
+        <translation>Minimalny TLS</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>Uwierzytelnianie</translation>
+    </message>
+    <message>
+        <source>Access keys</source>
+        <translation>Klucze dostępu</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>Klastrowanie</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>wyłączone</translation>
+    </message>
+    <message>
+        <source>Replicas per primary</source>
+        <translation>Repliki na węzeł podstawowy</translation>
+    </message>
+    <message>
+        <source>Zones</source>
+        <translation>Strefy</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>brak</translation>
+    </message>
+    <message>
+        <source>Persistence</source>
+        <translation>Trwałość</translation>
+    </message>
+    <message>
+        <source>Clustering policy</source>
+        <translation>Zasada klastrowania</translation>
+    </message>
+    <message>
+        <source>Eviction policy</source>
+        <translation>Zasada usuwania kluczy</translation>
+    </message>
+    <message>
+        <source>Enterprise (one endpoint, any client)</source>
+        <translation>Enterprise (jeden punkt końcowy, dowolny klient)</translation>
+    </message>
+    <message>
+        <source>OSS (cluster-aware clients)</source>
+        <translation>OSS (klienci obsługujący klaster)</translation>
+    </message>
+    <message>
+        <source>Least recently used, keys with a TTL</source>
+        <translation>Najdawniej używane, klucze z TTL</translation>
+    </message>
+    <message>
+        <source>Least recently used, any key</source>
+        <translation>Najdawniej używane, dowolny klucz</translation>
+    </message>
+    <message>
+        <source>Least frequently used, any key</source>
+        <translation>Najrzadziej używane, dowolny klucz</translation>
+    </message>
+    <message>
+        <source>Least frequently used, keys with a TTL</source>
+        <translation>Najrzadziej używane, klucze z TTL</translation>
+    </message>
+    <message>
+        <source>Random, any key</source>
+        <translation>Losowo, dowolny klucz</translation>
+    </message>
+    <message>
+        <source>Random, keys with a TTL</source>
+        <translation>Losowo, klucze z TTL</translation>
+    </message>
+    <message>
+        <source>Shortest TTL first</source>
+        <translation>Najpierw najkrótszy TTL</translation>
+    </message>
+    <message>
+        <source>No eviction (writes fail when full)</source>
+        <translation>Bez usuwania (zapisy zawodzą po zapełnieniu)</translation>
+    </message>
+    <message>
+        <source>(no tags)</source>
+        <translation>(brak tagów)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Źródło modelu</translation>
+    </message>
+    <message>
+        <source>Entry script</source>
+        <translation>Skrypt wejściowy</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>wygenerowany</translation>
+    </message>
+    <message>
+        <source>Sample input</source>
+        <translation>Przykładowe dane wejściowe</translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation>ustawione</translation>
+    </message>
+    <message>
+        <source>from the sample model</source>
+        <translation>z przykładowego modelu</translation>
+    </message>
+    <message>
+        <source>Trigger</source>
+        <translation>Wyzwalacz</translation>
+    </message>
+    <message>
+        <source>Packaging</source>
+        <translation>Pakowanie</translation>
+    </message>
+    <message>
+        <source>Run the app folder directly</source>
+        <translation>Uruchom folder aplikacji bezpośrednio</translation>
+    </message>
+    <message>
+        <source>Build the image in Azure Container Registry</source>
+        <translation>Zbuduj obraz w Azure Container Registry</translation>
+    </message>
+    <message>
+        <source>Azure ML package</source>
+        <translation>Pakiet Azure ML</translation>
+    </message>
+    <message>
+        <source>Build with Docker here</source>
+        <translation>Zbuduj za pomocą Dockera tutaj</translation>
+    </message>
+    <message>
+        <source>Function app</source>
+        <translation>Aplikacja funkcji</translation>
+    </message>
+    <message>
+        <source>Storage account</source>
+        <translation>Konto magazynu</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Plan usługi App Service</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Wersja Pythona</translation>
+    </message>
+    <message>
+        <source>Cache TTL</source>
+        <translation>Czas życia w pamięci podręcznej</translation>
+    </message>
+    <message>
+        <source>Key prefix</source>
+        <translation>Prefiks klucza</translation>
+    </message>
+    <message>
+        <source>Cache timeout</source>
+        <translation>Limit czasu pamięci podręcznej</translation>
     </message>
 </context>
 </TS>

@@ -131,3 +131,18 @@ def test_the_start_page_offers_the_language_and_asks_for_a_rebuilt_window(wizard
         start.language_combo.setCurrentIndex(start.language_combo.findData("pl"))
         start.language_combo.activated.emit(start.language_combo.currentIndex())
     assert chosen.args == ["pl"]
+
+
+def test_the_review_summary_is_polish(qtbot, back_to_english):
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    review = window.page_of(PageId.REVIEW)
+    review.render()
+    text = review.summary.toPlainText()
+    assert "Nazwa wdrożenia" in text and "Podstawy" in text and "Edytuj" in text
+    assert "Deployment name" not in text and "Runs on" not in text
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPlainTextEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget, QWizard
 
 from wizard import profile as profile_mod
@@ -83,6 +83,11 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
                   ("Cache timeout", f"{p.cache_policy.timeout_ms} ms")]
     return {"Start": start, "Basics": basics, "Networking": networking, "Advanced": advanced, "Tags": tags,
             "Model & function": model_rows}
+
+
+def _t(text: str) -> str:
+    """A summary word in the user's language; names and numbers have no catalogue entry and stay as they are."""
+    return QCoreApplication.translate("ReviewSummary", text)
 
 
 POLICIES = {"EnterpriseCluster": "Enterprise (one endpoint, any client)", "OSSCluster": "OSS (cluster-aware clients)"}
@@ -298,16 +303,16 @@ class ReviewPage(ProfilePage):
             group_problems = by_group.get(title, [])
             if not group_rows and not group_problems:
                 continue
-            edit = (f" <a href='page:{PAGE_OF_GROUP[title]}' style='font-size:small;font-weight:normal'>Edit</a>"
+            edit = (f" <a href='page:{PAGE_OF_GROUP[title]}' style='font-size:small;font-weight:normal'>{html.escape(self.tr('Edit'))}</a>"
                     if title in PAGE_OF_GROUP else "")
-            parts.append(f"<h3 style='margin-bottom:2px'>{html.escape(title)}{edit}</h3>"
+            parts.append(f"<h3 style='margin-bottom:2px'>{html.escape(_t(title))}{edit}</h3>"
                          "<table cellspacing='0' cellpadding='2'>")
             for k, v in group_rows:
-                parts.append(f"<tr><td width='190' style='color:#555;padding-right:18px'>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>")
+                parts.append(f"<tr><td width='190' style='color:#555;padding-right:18px'>{html.escape(_t(k))}</td><td>{html.escape(_t(str(v)))}</td></tr>")
             parts.append("</table>")
             for p in group_problems:
                 colour = "#a4262c" if p.severity == "error" else "#7a5a00"
-                word = "Error" if p.severity == "error" else "Warning"
+                word = self.tr("Error") if p.severity == "error" else self.tr("Warning")
                 where = (f" — <a href='field:{html.escape(p.path)}'>{html.escape(field_label(p.path))} on "
                          f"{html.escape(page_of_field(p.path) or title)}</a>") if p.path else ""
                 parts.append(f"<p style='color:{colour};margin:2px 0'><b>{word}:</b> "
