@@ -1239,4 +1239,50 @@
         <translation>Limit czasu pamięci podręcznej</translation>
     </message>
 </context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <source>Logs</source>
+        <translation>Dziennik</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Śledź</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Zatrzymaj</translation>
+    </message>
+    <message>
+        <source>Follow the function app's log live (like `mlfunc-wizard logs`)</source>
+        <translation>Śledź dziennik aplikacji funkcji na żywo (jak `mlfunc-wizard logs`)</translation>
+    </message>
+    <message>
+        <source>Not following the log.</source>
+        <translation>Dziennik nie jest śledzony.</translation>
+    </message>
+    <message>
+        <source>Following the log of {name}…</source>
+        <translation>Śledzenie dziennika {name}…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Zatrzymywanie…</translation>
+    </message>
+    <message>
+        <source>The log stream ended.</source>
+        <translation>Strumień dziennika się zakończył.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <source>Show details</source>
+        <translation>Pokaż szczegóły</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>Ukryj szczegóły</translation>
+    </message>
+</context>
 </TS>

@@ -18,9 +18,10 @@ from wizard.ui.pages.base import PageId
 from wizard.ui.translation import apply_language
 from wizard.ui.workers import wait_for_workers
 
-TRANSLATED = {PageId.START, PageId.BASICS, PageId.NETWORKING, PageId.ADVANCED, PageId.TAGS, PageId.MODEL,
-              PageId.REVIEW, PageId.DEPLOY, PageId.CLEANUP}
-NOT_YET = {PageId.TEST: "the Logs panel (widgets/log_panel.py, added by another engineer at 11:55) is not translated yet"}
+TRANSLATED = set(PageId) - {PageId.TEST}
+# Without a deployment the Test page shows the endpoint lookup's error: a sentence from below the UI (the target),
+# which is not yet in the gettext catalogue.
+NOT_YET = {PageId.TEST: "error sentences from the targets are not yet translated (gettext catalogue)"}
 ALLOWED = [
     r"^(Basic|Standard|Premium)$",  # classic SKU names (the portal keeps them)
     r"^[A-Z]\d+ — [\d.,]+ (GB|MB)$", r"^[\d.,]+ (GB|MB)$",  # sizes: SKU code and memory

@@ -14,7 +14,7 @@ class ErrorBanner(QFrame):
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
         self.sentence.setAccessibleName("Error")
-        self.details_button = QPushButton("Show details")
+        self.details_button = QPushButton(self.tr("Show details"))
         self.details_button.setCheckable(True)
         self.details_button.setAccessibleName("Show error details")
         self.detail = QPlainTextEdit()
@@ -53,4 +53,4 @@ class ErrorBanner(QFrame):
 
     def _toggle(self, on: bool) -> None:
         self.detail.setVisible(on)
-        self.details_button.setText("Hide details" if on else "Show details")
+        self.details_button.setText(self.tr("Hide details") if on else self.tr("Show details"))
