@@ -682,6 +682,10 @@
         <source>(unknown)</source>
         <translation>(nieznany)</translation>
     </message>
+    <message>
+        <source>%1 requests, %2 OK — p50 %3 ms, p95 %4 ms, cache hit ratio %5</source>
+        <translation>Żądania: %1, poprawne: %2 — p50 %3 ms, p95 %4 ms, trafienia w pamięci podręcznej %5</translation>
+    </message>
 </context>
 <context>
     <name>CleanupPage</name>

@@ -308,8 +308,10 @@ class TestPage(QWizardPage):
             hits = sum(1 for r in results if r.x_cache.upper() == "HIT")
             ok = sum(1 for r in results if 200 <= r.status < 300)
             self.stats_label.setText(
-                f"{len(results)} requests, {ok} OK — p50 {percentile(latencies, 50):.1f} ms, "
-                f"p95 {percentile(latencies, 95):.1f} ms, cache hit ratio {hits / len(results):.0%}"
+                self.tr("%1 requests, %2 OK — p50 %3 ms, p95 %4 ms, cache hit ratio %5")
+                .replace("%1", str(len(results))).replace("%2", str(ok))
+                .replace("%3", f"{percentile(latencies, 50):.1f}").replace("%4", f"{percentile(latencies, 95):.1f}")
+                .replace("%5", f"{hits / len(results):.0%}")
             )
         for r in results:
             self.sent.emit(r)
