@@ -124,6 +124,8 @@ def test_premium_clustered_deploy_creates_every_resource_from_the_profile(arm, c
     assert settings["FUNCTIONS_EXTENSION_VERSION"] == "~4"
     assert settings["WEBSITES_ENABLE_APP_SERVICE_STORAGE"] == "false"
     assert settings["DOCKER_REGISTRY_SERVER_URL"] == "https://premacr.azurecr.io"
+    # Worker counts from the runtime benchmark: one Python worker per vCPU of the plan (B1: 1), four threads.
+    assert settings["FUNCTIONS_WORKER_PROCESS_COUNT"] == "1" and settings["PYTHON_THREADPOOL_THREAD_COUNT"] == "4"
     assert "DOCKER_REGISTRY_SERVER_PASSWORD" not in settings
     assert settings["CACHE_TTL_SECONDS"] == str(profile.cache_policy.ttl_seconds)
     assert settings["CACHE_KEY_PREFIX"] == profile.cache_policy.key_prefix

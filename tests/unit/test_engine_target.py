@@ -159,3 +159,11 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def test_azure_worker_counts_follow_the_plans_vcpus():
+    from wizard.targets.azure.functionapp import worker_settings
+
+    assert worker_settings("B1") == {"FUNCTIONS_WORKER_PROCESS_COUNT": "1", "PYTHON_THREADPOOL_THREAD_COUNT": "4"}
+    assert worker_settings("P3v3")["FUNCTIONS_WORKER_PROCESS_COUNT"] == "8"
+    assert worker_settings("EP2")["FUNCTIONS_WORKER_PROCESS_COUNT"] == "2"

@@ -276,11 +276,28 @@ def cache_settings(clients: AzureClients, profile: Profile, cache: dict[str, Any
     return cache_settings_from(profile, cache, LiveValues(clients, profile))
 
 
+# vCPUs per plan SKU (App Service on Linux), for the worker counts below.
+PLAN_VCPUS = {"B1": 1, "B2": 2, "B3": 4, "S1": 1, "S2": 2, "S3": 4, "P1v2": 1, "P2v2": 2, "P3v2": 4,
+              "P0v3": 1, "P1v3": 2, "P2v3": 4, "P3v3": 8, "EP1": 1, "EP2": 2, "EP3": 4}
+# Threads per worker process. bench/runtime_bench.py: a hit costs about 0.7 ms of host CPU of which the Redis
+# round trip (GIL released) is a small part, and the thread-pool hand-off and GIL contention grow with more
+# threads; a miss holds the GIL in the model for ~15 ms. So: few threads, and one worker process per vCPU.
+THREADS_PER_WORKER = 4
+
+
+def worker_settings(plan_sku: str) -> dict[str, str]:
+    """FUNCTIONS_WORKER_PROCESS_COUNT / PYTHON_THREADPOOL_THREAD_COUNT for the plan, from the benchmark above:
+    one Python worker per vCPU (the model needs a core per process, the GIL allows one), four threads each."""
+    return {"FUNCTIONS_WORKER_PROCESS_COUNT": str(PLAN_VCPUS.get(plan_sku, 1)),
+            "PYTHON_THREADPOOL_THREAD_COUNT": str(THREADS_PER_WORKER)}
+
+
 def compose_settings(profile: Profile, login_server: str, cache: dict[str, Any], values: SettingValues,
                      app_settings: Mapping[str, Any], registry_settings: Mapping[str, str] | None = None,
                      trigger_settings: Mapping[str, str] | None = None) -> dict[str, str]:
     """The app settings of the function app, in one place for the step and the template export."""
     settings = base_settings(login_server)
+    settings.update(worker_settings(profile.function.plan_sku))
     settings["AzureWebJobsStorage"] = values.storage_connection(profile.function.storage_account)
     settings.update(registry_settings or {})
     if monitoring.enabled(profile):  # APPLICATIONINSIGHTS_CONNECTION_STRING (masked)
