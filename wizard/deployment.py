@@ -24,6 +24,7 @@ from wizard.core.journal import Journal, scrub_value
 from wizard.paths import data_home
 from wizard.core.plan import Plan
 from wizard.core.whatif import WhatIf
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.base import Endpoint, StepFailed, Target
@@ -69,13 +70,13 @@ def target_for(profile: Profile, *, credential: Any = None) -> Target:
         from wizard.targets.azure.target import AzureTarget
 
         return AzureTarget(credential=credential)
-    raise ValueError(f'Unknown target "{profile.target}" in the profile; use "local" or "azure".')
+    raise ValueError(_('Unknown target "{target}" in the profile; use "local" or "azure".').format(target=profile.target))
 
 
 def state_dir(name: str) -> Path:
     """The deployment's state folder (journal + profile copy); not created here."""
     if not name or "/" in name or "\\" in name or name in (".", ".."):
-        raise ValueError(f'"{name}" cannot name a deployment; use letters, digits and hyphens.')
+        raise ValueError(_('"{name}" cannot name a deployment; use letters, digits and hyphens.').format(name=name))
     return data_home() / "deployments" / name
 
 
@@ -90,8 +91,8 @@ def what_if(profile: Profile, *, credential: Any = None, target: Target | None =
     with the reason. Observing takes no deploy lock: it only reads."""
     if profile.target == "azure" and credential is None and target is None:
         plan = make_plan(profile)
-        return whatif.steps_only(plan, profile, "Not signed in to Azure, so nothing was compared with what is "
-                                                "deployed; sign in (az login) to see what would change.")
+        return whatif.steps_only(plan, profile, _("Not signed in to Azure, so nothing was compared with what is "
+                                                  "deployed; sign in (az login) to see what would change."))
     target = target or target_for(profile, credential=credential)
     plan = make_plan(profile, target=target)
     folder = state_dir(profile.name)
@@ -130,7 +131,8 @@ class _DeployLock:
         except OSError:
             fh.close()
             raise DeploymentBusy(
-                f"Another mlfunc-wizard is deploying '{self.path.parent.name}' right now; wait for it to finish or cancel it first."
+                _("Another mlfunc-wizard is deploying '{name}' right now; wait for it to finish or cancel it first.").format(
+                    name=self.path.parent.name)
             ) from None
         self._fh = fh
 
@@ -201,8 +203,8 @@ class DeploymentRun:
                     journal.set_meta(endpoint_url=outcome.endpoint.url, health_url=outcome.endpoint.health_url)
                 except Exception as exc:  # noqa: BLE001 - reported as a failed pseudo-step
                     sentence = scrub(str(exc)) if isinstance(exc, StepFailed) else scrub(
-                        f"Could not fetch the invoke URL and function key ({type(exc).__name__}: {exc}); "
-                        "run deploy again to retry.")
+                        _("Could not fetch the invoke URL and function key ({error}); run deploy again to retry.").format(
+                            error=f"{type(exc).__name__}: {exc}"))
                     outcome.ok = False
                     outcome.failed["endpoint"] = sentence
                     journal.set_meta(status="failed")
@@ -247,7 +249,7 @@ def load_deployed_profile(name: str) -> Profile:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DeploymentNotFound(
-            f"No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments."
+            _("No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.").format(name=name)
         ) from None
     base_dir = data.pop("_base_dir", None)
     profile = profiles.from_dict(data)
@@ -309,7 +311,7 @@ def list_deployments() -> list[DeploymentInfo]:
 def deployment_info(name: str) -> DeploymentInfo:
     info = _info(state_dir(name))
     if info is None:
-        raise DeploymentNotFound(f"No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.")
+        raise DeploymentNotFound(_("No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.").format(name=name))
     return info
 
 
@@ -360,8 +362,8 @@ def invoke(name_or_profile: str | Profile, data: Any, *, timeout: float = 30, cr
         response = requests.post(ep.url, data=body, headers=headers, timeout=timeout, verify=verify)
     except requests.RequestException as exc:
         raise InvokeError(
-            f"Could not reach {ep.url}: {scrub(str(exc))}. Check that the deployment is running "
-            "(`mlfunc-wizard status`)."
+            _("Could not reach {url}: {error}. Check that the deployment is running (`mlfunc-wizard status`).").format(
+                url=ep.url, error=scrub(str(exc)))
         ) from None
     latency_ms = (time.perf_counter() - start) * 1000
     try:
@@ -382,7 +384,8 @@ def destroy(name_or_profile: str | Profile, *, log: Callable[[str], None], cance
     profile = _resolve(name_or_profile)
     group = profile.resource_group.name
     if typed_name is not None and typed_name.strip() != group:
-        raise DestroyRefused(f"You typed '{typed_name.strip()}', not the resource group name '{group}'; nothing was deleted.")
+        raise DestroyRefused(_("You typed '{typed}', not the resource group name '{group}'; nothing was deleted.").format(
+            typed=typed_name.strip(), group=group))
     folder = state_dir(profile.name)
     lock = _DeployLock(folder)
     lock.acquire()  # never delete under a running deploy
@@ -394,7 +397,7 @@ def destroy(name_or_profile: str | Profile, *, log: Callable[[str], None], cance
     if cancel_event is not None and cancel_event.is_set():
         return
     shutil.rmtree(folder, ignore_errors=True)
-    log(f"Removed the deployment record {folder}.")
+    log(_("Removed the deployment record {folder}.").format(folder=folder))
 
 
 def forget(name: str) -> tuple[str, str]:
@@ -403,7 +406,7 @@ def forget(name: str) -> tuple[str, str]:
     delete by hand. Used by `destroy NAME --forget` and the GUI's Forget."""
     folder = state_dir(name)
     if not folder.is_dir():
-        raise DeploymentNotFound(f"No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.")
+        raise DeploymentNotFound(_("No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.").format(name=name))
     try:
         profile = load_deployed_profile(name)
         group, subscription = profile.resource_group.name, profile.azure.subscription_id

@@ -69,8 +69,9 @@ def _(message: str) -> str:
 
 
 # --- a small msgfmt (the .mo format of GNU gettext), so set-up needs no gettext tools ------------------
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po file (plain entries; empty translations are left out)."""
+def read_po(path: Path, *, keep_empty: bool = False) -> dict[str, str]:
+    """msgid -> msgstr of a .po file (plain entries; empty translations are left out unless `keep_empty`, which
+    also keeps the header, msgid "")."""
     entries: dict[str, str] = {}
     msgid: list[str] | None = None
     msgstr: list[str] | None = None
@@ -79,7 +80,7 @@ def read_po(path: Path) -> dict[str, str]:
     def flush() -> None:
         if msgid is not None and msgstr is not None:
             key, value = "".join(msgid), "".join(msgstr)
-            if value:
+            if value or keep_empty:
                 entries[key] = value
 
     for raw in path.read_text(encoding="utf-8").splitlines():

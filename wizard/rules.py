@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from wizard import profile as profiles
+from wizard.i18n import _
 from wizard.profile import CacheSettings, Profile
 
 Severity = Literal["error", "warning"]
@@ -169,7 +170,8 @@ def warnings(problems: Iterable[Problem]) -> list[Problem]:
 
 @dataclass(frozen=True)
 class NameRule:
-    """The naming rule of one kind of resource, as the portal states it."""
+    """The naming rule of one kind of resource, as the portal states it. The texts are gettext msgids
+    (English), translated when a problem is made."""
 
     what: str  # "The cache name"
     min_len: int
@@ -183,39 +185,42 @@ class NameRule:
     lowercase_hint: bool = False  # suggest the lowercase spelling when only the case is wrong
 
     def problem(self, path: str, value: str) -> Problem | None:
+        what, chars_text = _(self.what), _(self.chars_text)
         if not value:
-            return _error(path, f"{self.what} is empty; enter {self.min_len} to {self.max_len} {self.chars_text}.")
+            return _error(path, _("{what} is empty; enter {min} to {max} {chars}.").format(
+                what=what, min=self.min_len, max=self.max_len, chars=chars_text))
         if not self.min_len <= len(value) <= self.max_len:
-            change = "shorten" if len(value) > self.max_len else "lengthen"
-            return _error(
-                path,
-                f"{self.what} has {len(value)} characters; {change} it to {self.min_len}–{self.max_len} characters.",
-            )
+            sentence = (_("{what} has {n} characters; shorten it to {min}–{max} characters.")
+                        if len(value) > self.max_len else
+                        _("{what} has {n} characters; lengthen it to {min}–{max} characters."))
+            return _error(path, sentence.format(what=what, n=len(value), min=self.min_len, max=self.max_len))
         bad = sorted({c for c in value if not re.fullmatch(f"[{self.chars}]", c)})
         if bad:
             hint = ""
             if self.lowercase_hint and re.fullmatch(f"[{self.chars}]+", value.lower()):
-                hint = f' such as "{value.lower()}"'
+                hint = _(' such as "{value}"').format(value=value.lower())
             return _error(
                 path,
-                f"{self.what} contains {_quote_chars(bad)}; use only {self.chars_text}{hint}.",
+                _("{what} contains {chars}; use only {allowed}{hint}.").format(
+                    what=what, chars=_quote_chars(bad), allowed=chars_text, hint=hint),
             )
         if self.edges and not (
             re.fullmatch(f"[{self.edges}]", value[0]) and re.fullmatch(f"[{self.edges}]", value[-1])
         ):
             return _error(
-                path, f"{self.what} must start and end with {self.edges_text}; change the first or last character."
+                path, _("{what} must start and end with {edges}; change the first or last character.").format(
+                    what=what, edges=_(self.edges_text))
             )
         if self.no_double_hyphen and "--" in value:
-            return _error(path, f'{self.what} has two hyphens in a row ("--"); use a single hyphen.')
+            return _error(path, _('{what} has two hyphens in a row ("--"); use a single hyphen.').format(what=what))
         if self.no_trailing_dot and value.endswith("."):
-            return _error(path, f"{self.what} ends with a dot; remove the final dot.")
+            return _error(path, _("{what} ends with a dot; remove the final dot.").format(what=what))
         return None
 
 
 def _quote_chars(chars: list[str]) -> str:
-    shown = ", ".join("a space" if c == " " else f'"{c}"' for c in chars[:6])
-    return f"the character{'s' if len(chars) > 1 else ''} {shown}"
+    shown = ", ".join(_("a space") if c == " " else f'"{c}"' for c in chars[:6])
+    return (_("the characters {shown}") if len(chars) > 1 else _("the character {shown}")).format(shown=shown)
 
 
 _ALNUM = "A-Za-z0-9"
@@ -280,7 +285,8 @@ def rule_choices(p: Profile) -> Iterator[Problem]:
             continue  # only meaningful for HTTP triggers; checked by rule_trigger
         value = profiles.get_field(p, path)
         if value not in allowed:
-            yield _error(path, f"The value {value!r} is not one of the choices; use one of: {', '.join(allowed)}.")
+            yield _error(path, _("The value {value} is not one of the choices; use one of: {allowed}.").format(
+                value=repr(value), allowed=", ".join(allowed)))
 
 
 def rule_deployment_name(p: Profile) -> Iterator[Problem]:
@@ -294,27 +300,28 @@ def rule_azure_account(p: Profile) -> Iterator[Problem]:
         if not az.subscription_id:
             yield _error(
                 "azure.subscription_id",
-                "Choose the subscription to deploy into (sign in and pick one, or paste its ID).",
+                _("Choose the subscription to deploy into (sign in and pick one, or paste its ID)."),
             )
         if not az.location:
-            yield _error("azure.location", "Choose the region to deploy into, for example westeurope.")
+            yield _error("azure.location", _("Choose the region to deploy into, for example westeurope."))
     if az.subscription_id and not _GUID.match(az.subscription_id):
         yield _error(
             "azure.subscription_id",
-            "The subscription ID is not a GUID; copy it from the portal (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
+            _("The subscription ID is not a GUID; copy it from the portal (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."),
         )
     if az.tenant_id and not _GUID.match(az.tenant_id):
         yield _error(
             "azure.tenant_id",
-            "The tenant ID is not a GUID; copy the directory (tenant) ID from the portal or leave it empty.",
+            _("The tenant ID is not a GUID; copy the directory (tenant) ID from the portal or leave it empty."),
         )
     if az.location and not _LOCATION.match(az.location):
         yield _error(
             "azure.location",
-            f"The region {az.location!r} is not a region name; use the short form in lowercase without spaces, such as westeurope.",
+            _("The region {region} is not a region name; use the short form in lowercase without spaces, such as westeurope.").format(
+                region=repr(az.location)),
         )
     if az.cloud == "custom" and not az.arm_endpoint.startswith("https://"):
-        yield _error("azure.arm_endpoint", "A custom cloud needs its Resource Manager endpoint as an https:// URL.")
+        yield _error("azure.arm_endpoint", _("A custom cloud needs its Resource Manager endpoint as an https:// URL."))
 
 
 def rule_resource_group(p: Profile) -> Iterator[Problem]:
@@ -329,41 +336,45 @@ OWN_TAG_NAMES = ("created-by", "mlfunc-deployment")
 def rule_tags(p: Profile) -> Iterator[Problem]:
     own = [n for n in OWN_TAG_NAMES if n not in p.tags] if p.target == "azure" else []
     if len(p.tags) + len(own) > TAG_LIMIT:
-        ours = f" plus the wizard's own {len(own)} ({', '.join(own)})" if own else ""
+        ours = _(" plus the wizard's own {n} ({names})").format(n=len(own), names=", ".join(own)) if own else ""
         yield _error(
             "tags",
-            f"There are {len(p.tags)} tags{ours}; Azure allows at most {TAG_LIMIT}, "
-            f"so remove {len(p.tags) + len(own) - TAG_LIMIT}.",
+            _("There are {n} tags{ours}; Azure allows at most {limit}, so remove {remove}.").format(
+                n=len(p.tags), ours=ours, limit=TAG_LIMIT, remove=len(p.tags) + len(own) - TAG_LIMIT),
         )
     for name, value in p.tags.items():
         path = f"tags.{name}"
         if not name.strip():
-            yield _error(path, "A tag has an empty name; give it a name or remove it.")
+            yield _error(path, _("A tag has an empty name; give it a name or remove it."))
             continue
         bad = sorted({c for c in name if c in TAG_FORBIDDEN})
         if bad:
             yield _error(
                 path,
-                f"The tag name contains {_quote_chars(bad)}; tag names cannot contain < > % & \\ ? /, so remove them.",
+                _("The tag name contains {chars}; tag names cannot contain < > % & \\ ? /, so remove them.").format(
+                    chars=_quote_chars(bad)),
             )
         if len(name) > TAG_NAME_MAX:
-            yield _error(path, f"The tag name has {len(name)} characters; shorten it to at most {TAG_NAME_MAX}.")
+            yield _error(path, _("The tag name has {n} characters; shorten it to at most {limit}.").format(
+                n=len(name), limit=TAG_NAME_MAX))
         elif len(name) > TAG_NAME_MAX_STORAGE:
             yield _error(
                 path,
-                f"The tag name has {len(name)} characters; the storage account takes tag names of at most "
-                f"{TAG_NAME_MAX_STORAGE}, so shorten it.",
+                _("The tag name has {n} characters; the storage account takes tag names of at most {limit}, "
+                  "so shorten it.").format(n=len(name), limit=TAG_NAME_MAX_STORAGE),
             )
         if len(value) > TAG_VALUE_MAX:
-            yield _error(path, f"The tag value has {len(value)} characters; shorten it to at most {TAG_VALUE_MAX}.")
+            yield _error(path, _("The tag value has {n} characters; shorten it to at most {limit}.").format(
+                n=len(value), limit=TAG_VALUE_MAX))
 
 
 def rule_cache_service(p: Profile) -> Iterator[Problem]:
     if p.cache.service == "cache-for-redis":
         yield _warning(
             "cache.service",
-            f"Azure Cache for Redis retires on {RETIREMENT_DATE} and new caches may be refused; "
-            "choose Azure Managed Redis (managed-redis) unless you must use the classic service.",
+            _("Azure Cache for Redis retires on {date} and new caches may be refused; "
+              "choose Azure Managed Redis (managed-redis) unless you must use the classic service.").format(
+                date=RETIREMENT_DATE),
         )
 
 
@@ -378,15 +389,16 @@ def rule_cache_name(p: Profile) -> Iterator[Problem]:
         if len(c.name) + len(region) > MANAGED_REDIS_NAME_WITH_REGION_MAX:
             yield _error(
                 "cache.name",
-                f"A Managed Redis name and its region ({region}) together may have at most "
-                f"{MANAGED_REDIS_NAME_WITH_REGION_MAX} characters; shorten the name to "
-                f"{MANAGED_REDIS_NAME_WITH_REGION_MAX - len(region)} characters or fewer.",
+                _("A Managed Redis name and its region ({region}) together may have at most {limit} characters; "
+                  "shorten the name to {fit} characters or fewer.").format(
+                    region=region, limit=MANAGED_REDIS_NAME_WITH_REGION_MAX,
+                    fit=MANAGED_REDIS_NAME_WITH_REGION_MAX - len(region)),
             )
         elif len(c.name) > MANAGED_REDIS_NAME_SAFE:
             yield _warning(
                 "cache.name",
-                f"Managed Redis names over {MANAGED_REDIS_NAME_SAFE} characters do not fit every region; "
-                f"shorten it to {MANAGED_REDIS_NAME_SAFE} or fewer to keep the profile portable.",
+                _("Managed Redis names over {limit} characters do not fit every region; "
+                  "shorten it to {limit} or fewer to keep the profile portable.").format(limit=MANAGED_REDIS_NAME_SAFE),
             )
 
 
@@ -394,24 +406,26 @@ def rule_cache_sku(p: Profile) -> Iterator[Problem]:
     c = p.cache
     if c.service == "managed-redis":
         if c.sku not in MANAGED_REDIS_SIZES:
-            hint = " (Basic, Standard and Premium belong to Azure Cache for Redis)" if c.sku in CLASSIC_SKUS else ""
+            hint = _(" (Basic, Standard and Premium belong to Azure Cache for Redis)") if c.sku in CLASSIC_SKUS else ""
             yield _error(
                 "cache.sku",
-                f"The SKU {c.sku!r} is not an Azure Managed Redis SKU{hint}; choose one of the families "
-                f"{', '.join(f + '*' for f in MANAGED_REDIS_FAMILIES)}, for example Balanced_B0 or Balanced_B1.",
+                _("The SKU {sku} is not an Azure Managed Redis SKU{hint}; choose one of the families {families}, "
+                  "for example Balanced_B0 or Balanced_B1.").format(
+                    sku=repr(c.sku), hint=hint, families=", ".join(f + "*" for f in MANAGED_REDIS_FAMILIES)),
             )
         return
     if c.service != "cache-for-redis":
         return  # reported by rule_choices
     if c.sku not in CLASSIC_SKUS:
         hint = (
-            " (that is an Azure Managed Redis SKU; set cache.service to managed-redis)"
+            _(" (that is an Azure Managed Redis SKU; set cache.service to managed-redis)")
             if c.sku in MANAGED_REDIS_SIZES
             else ""
         )
         yield _error(
             "cache.sku",
-            f"The tier {c.sku!r} is not an Azure Cache for Redis tier{hint}; use one of: Basic, Standard, Premium.",
+            _("The tier {sku} is not an Azure Cache for Redis tier{hint}; use one of: Basic, Standard, Premium.").format(
+                sku=repr(c.sku), hint=hint),
         )
         return
     allowed = CLASSIC_CAPACITIES[c.sku]
@@ -419,13 +433,14 @@ def rule_cache_sku(p: Profile) -> Iterator[Problem]:
         letter = "P" if c.sku == "Premium" else "C"
         yield _error(
             "cache.capacity",
-            f"{c.sku} has sizes {letter}{allowed[0]}–{letter}{allowed[-1]}; set cache.capacity to "
-            f"{allowed[0]}–{allowed[-1]}.",
+            _("{sku} has sizes {first_size}–{last_size}; set cache.capacity to {first}–{last}.").format(
+                sku=c.sku, first_size=f"{letter}{allowed[0]}", last_size=f"{letter}{allowed[-1]}",
+                first=allowed[0], last=allowed[-1]),
         )
     if c.sku == "Basic":
         yield _warning(
             "cache.sku",
-            "The Basic tier has no replica and no SLA; use Standard or Premium for anything beyond development.",
+            _("The Basic tier has no replica and no SLA; use Standard or Premium for anything beyond development."),
         )
 
 
@@ -440,34 +455,35 @@ def rule_connectivity(p: Profile) -> Iterator[Problem]:
         if c.service == "managed-redis":
             yield _error(
                 "cache.connectivity",
-                "Azure Managed Redis has no VNet injection; choose private-endpoint (or public) instead.",
+                _("Azure Managed Redis has no VNet injection; choose private-endpoint (or public) instead."),
             )
         elif _premium_only(p):
             yield _error(
                 "cache.connectivity",
-                "VNet injection needs the Premium tier; choose private-endpoint, or change cache.sku to Premium.",
+                _("VNet injection needs the Premium tier; choose private-endpoint, or change cache.sku to Premium."),
             )
         elif c.service == "cache-for-redis":
             yield _warning(
                 "cache.connectivity",
-                "Microsoft recommends a private endpoint over VNet injection; consider private-endpoint.",
+                _("Microsoft recommends a private endpoint over VNet injection; consider private-endpoint."),
             )
     if c.connectivity in ("private-endpoint", "vnet"):
         if p.target == "azure" and not c.subnet_id:
             yield _error(
                 "cache.subnet_id",
-                f"Connectivity {c.connectivity} needs a subnet; choose the virtual network subnet for the cache.",
+                _("Connectivity {connectivity} needs a subnet; choose the virtual network subnet for the cache.").format(
+                    connectivity=c.connectivity),
             )
         if p.target == "local":
             yield _warning(
                 "cache.connectivity",
-                "The local cache listens on 127.0.0.1 only, so private networking has no effect here; it applies on Azure.",
+                _("The local cache listens on 127.0.0.1 only, so private networking has no effect here; it applies on Azure."),
             )
     if c.subnet_id and not _SUBNET_ID.match(c.subnet_id):
         yield _error(
             "cache.subnet_id",
-            "The subnet is not a subnet resource ID; use /subscriptions/<id>/resourceGroups/<rg>/providers/"
-            "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>.",
+            _("The subnet is not a subnet resource ID; use /subscriptions/<id>/resourceGroups/<rg>/providers/"
+            "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>."),
         )
 
 
@@ -476,7 +492,8 @@ def rule_tls(p: Profile) -> Iterator[Problem]:
     if c.minimum_tls_version != "1.2":
         yield _error(
             "cache.minimum_tls_version",
-            f"Minimum TLS {c.minimum_tls_version!r} is not offered; set it to 1.2 (Azure no longer accepts TLS 1.0 or 1.1).",
+            _("Minimum TLS {version} is not offered; set it to 1.2 (Azure no longer accepts TLS 1.0 or 1.1).").format(
+                version=repr(c.minimum_tls_version)),
         )
     if not c.non_tls_port:
         return
@@ -486,26 +503,26 @@ def rule_tls(p: Profile) -> Iterator[Problem]:
         if c.authentication == "entra":
             yield _error(
                 "cache.non_tls_port",
-                "Microsoft Entra authentication needs TLS, and a non-TLS Managed Redis database speaks plain text "
-                "only; turn the non-TLS option off or use access keys.",
+                _("Microsoft Entra authentication needs TLS, and a non-TLS Managed Redis database speaks plain text "
+                "only; turn the non-TLS option off or use access keys."),
             )
         else:
             yield _warning(
                 "cache.non_tls_port",
-                "A non-TLS Managed Redis database accepts only unencrypted connections, so the access key and your "
-                "data travel in clear text; turn it off unless a client cannot use TLS.",
+                _("A non-TLS Managed Redis database accepts only unencrypted connections, so the access key and your "
+                "data travel in clear text; turn it off unless a client cannot use TLS."),
             )
     elif c.authentication == "entra":
         yield _warning(
             "cache.non_tls_port",
-            "Microsoft Entra authentication works over TLS only, so the non-TLS port only serves access-key "
-            "clients in clear text; turn the non-TLS port off.",
+            _("Microsoft Entra authentication works over TLS only, so the non-TLS port only serves access-key "
+            "clients in clear text; turn the non-TLS port off."),
         )
     else:
         yield _warning(
             "cache.non_tls_port",
-            "The non-TLS port sends the access key and your data unencrypted; turn it off unless a client cannot "
-            "use TLS.",
+            _("The non-TLS port sends the access key and your data unencrypted; turn it off unless a client cannot "
+            "use TLS."),
         )
 
 
@@ -513,7 +530,7 @@ def rule_authentication(p: Profile) -> Iterator[Problem]:
     if p.cache.authentication == "entra" and p.target == "local":
         yield _warning(
             "cache.authentication",
-            "The local cache has no Microsoft Entra ID, so it uses access keys; Entra authentication applies on Azure.",
+            _("The local cache has no Microsoft Entra ID, so it uses access keys; Entra authentication applies on Azure."),
         )
 
 
@@ -522,7 +539,8 @@ def rule_redis_version(p: Profile) -> Iterator[Problem]:
     if c.service == "cache-for-redis" and c.redis_version not in CLASSIC_REDIS_VERSIONS:
         yield _error(
             "cache.redis_version",
-            f"Azure Cache for Redis offers Redis {' or '.join(CLASSIC_REDIS_VERSIONS)} only; set cache.redis_version to 6.",
+            _("Azure Cache for Redis offers Redis {versions} only; set cache.redis_version to 6.").format(
+                versions=_(" or ").join(CLASSIC_REDIS_VERSIONS)),
         )
 
 
@@ -533,19 +551,19 @@ def rule_clustering_and_replicas(p: Profile) -> Iterator[Problem]:
         if c.shard_count:
             yield _error(
                 "cache.shard_count",
-                "Azure Managed Redis sets its shards from the SKU; set cache.shard_count to 0 and choose "
-                "cache.clustering_policy (OSSCluster for a cluster-aware client).",
+                _("Azure Managed Redis sets its shards from the SKU; set cache.shard_count to 0 and choose "
+                "cache.clustering_policy (OSSCluster for a cluster-aware client)."),
             )
         if c.replicas_per_primary:
             yield _error(
                 "cache.replicas_per_primary",
-                "Azure Managed Redis replicates through high availability; set cache.replicas_per_primary to 0 "
-                "and use cache.high_availability.",
+                _("Azure Managed Redis replicates through high availability; set cache.replicas_per_primary to 0 "
+                "and use cache.high_availability."),
             )
         if not c.high_availability:
             yield _warning(
                 "cache.high_availability",
-                "Without high availability the data is not replicated and there is no SLA; turn it on for production.",
+                _("Without high availability the data is not replicated and there is no SLA; turn it on for production."),
             )
         return
     if c.service != "cache-for-redis":
@@ -555,24 +573,26 @@ def rule_clustering_and_replicas(p: Profile) -> Iterator[Problem]:
         if basic_standard:
             yield _error(
                 "cache.shard_count",
-                "Clustering needs the Premium tier; set cache.shard_count to 0 or change cache.sku to Premium.",
+                _("Clustering needs the Premium tier; set cache.shard_count to 0 or change cache.sku to Premium."),
             )
         elif not 1 <= c.shard_count <= MAX_SHARDS:
             yield _error(
                 "cache.shard_count",
-                f"A Premium cache has 1–{MAX_SHARDS} shards; set cache.shard_count in that range (0 = not clustered).",
+                _("A Premium cache has 1–{max} shards; set cache.shard_count in that range (0 = not clustered).").format(
+                    max=MAX_SHARDS),
             )
     if c.replicas_per_primary:
         if basic_standard:
             yield _error(
                 "cache.replicas_per_primary",
-                "Choosing the replica count needs the Premium tier; set cache.replicas_per_primary to 0 "
-                "(Standard always has one replica) or change cache.sku to Premium.",
+                _("Choosing the replica count needs the Premium tier; set cache.replicas_per_primary to 0 "
+                "(Standard always has one replica) or change cache.sku to Premium."),
             )
         elif not 1 <= c.replicas_per_primary <= MAX_REPLICAS:
             yield _error(
                 "cache.replicas_per_primary",
-                f"A Premium cache has 1–{MAX_REPLICAS} replicas per primary; set cache.replicas_per_primary in that range.",
+                _("A Premium cache has 1–{max} replicas per primary; set cache.replicas_per_primary in that range.").format(
+                    max=MAX_REPLICAS),
             )
 
 
@@ -582,22 +602,24 @@ def rule_zones(p: Profile) -> Iterator[Problem]:
         return
     if _premium_only(p):
         yield _error(
-            "cache.zones", "Availability zones need the Premium tier; clear cache.zones or change cache.sku to Premium."
+            "cache.zones", _("Availability zones need the Premium tier; clear cache.zones or change cache.sku to Premium.")
         )
         return
     bad = [z for z in zones if z not in ZONES]
     if bad:
-        yield _error("cache.zones", f"Zones are named {', '.join(ZONES)}; remove {', '.join(repr(z) for z in bad)}.")
+        yield _error("cache.zones", _("Zones are named {zones}; remove {bad}.").format(
+            zones=", ".join(ZONES), bad=", ".join(repr(z) for z in bad)))
     if len(set(zones)) != len(zones):
-        yield _error("cache.zones", "A zone is listed twice; list each zone once.")
+        yield _error("cache.zones", _("A zone is listed twice; list each zone once."))
     # Each zone needs a node of every shard: a classic Premium shard has replicas_per_primary + 1 nodes (issue 11
     # item 9; docs: cache-how-to-zone-redundancy).
     nodes = (p.cache.replicas_per_primary or 1) + 1
     if p.cache.service == "cache-for-redis" and len(set(zones)) > nodes:
         yield _error(
             "cache.zones",
-            f"With {nodes - 1} replica(s) per primary each shard has {nodes} nodes, so it can span at most {nodes} "
-            f"zones; remove {len(set(zones)) - nodes} zone(s) or raise cache.replicas_per_primary.",
+            _("With {replicas} replica(s) per primary each shard has {nodes} nodes, so it can span at most {nodes} "
+              "zones; remove {remove} zone(s) or raise cache.replicas_per_primary.").format(
+                replicas=nodes - 1, nodes=nodes, remove=len(set(zones)) - nodes),
         )
 
 
@@ -609,7 +631,7 @@ def rule_persistence(p: Profile) -> Iterator[Problem]:
     if _premium_only(p):
         yield _error(
             "cache.persistence.mode",
-            "Data persistence needs the Premium tier; set cache.persistence.mode to none or change cache.sku to Premium.",
+            _("Data persistence needs the Premium tier; set cache.persistence.mode to none or change cache.sku to Premium."),
         )
         return
     # RDB and AOF are exclusive by construction: mode holds one of them.
@@ -618,13 +640,13 @@ def rule_persistence(p: Profile) -> Iterator[Problem]:
         if per.rdb_frequency_minutes not in allowed:
             yield _error(
                 "cache.persistence.rdb_frequency_minutes",
-                f"An RDB backup every {per.rdb_frequency_minutes} minutes is not offered here; use one of "
-                f"{', '.join(map(str, allowed))} minutes.",
+                _("An RDB backup every {minutes} minutes is not offered here; use one of {allowed} minutes.").format(
+                    minutes=per.rdb_frequency_minutes, allowed=", ".join(map(str, allowed))),
             )
     if per.mode == "aof" and c.service == "cache-for-redis" and c.replicas_per_primary > 1:
         yield _error(
             "cache.persistence.mode",
-            "AOF persistence does not work with more than one replica; use RDB, or set cache.replicas_per_primary to 1.",
+            _("AOF persistence does not work with more than one replica; use RDB, or set cache.replicas_per_primary to 1."),
         )
     if per.storage_account:
         yield from _name(STORAGE_NAME, "cache.persistence.storage_account", per.storage_account)
@@ -634,46 +656,48 @@ def rule_model(p: Profile) -> Iterator[Problem]:
     m = p.model
     if m.source == "file":
         if not m.path:
-            yield _error("model.path", "Choose the model file (for example a .pkl or .joblib file).")
+            yield _error("model.path", _("Choose the model file (for example a .pkl or .joblib file)."))
         else:
             path = p.resolve(m.path)
             if not _is_file(path):
                 yield _error(
                     "model.path",
-                    f"There is no model file at {path}; check the path (relative paths start at the profile's folder).",
+                    _("There is no model file at {path}; check the path (relative paths start at the profile's folder).").format(
+                        path=path),
                 )
     elif m.source == "azureml":
         if not m.azureml.workspace:
-            yield _error("model.azureml.workspace", "Choose the Azure ML workspace that holds the registered model.")
+            yield _error("model.azureml.workspace", _("Choose the Azure ML workspace that holds the registered model."))
         else:
             yield from _name(WORKSPACE_NAME, "model.azureml.workspace", m.azureml.workspace)
         if not m.azureml.name:
-            yield _error("model.azureml.name", "Enter the name of the registered model in the workspace.")
+            yield _error("model.azureml.name", _("Enter the name of the registered model in the workspace."))
         if m.azureml.subscription_id and not _GUID.match(m.azureml.subscription_id):
             yield _error(
                 "model.azureml.subscription_id",
-                "The workspace's subscription ID is not a GUID; copy it from the portal or leave it empty to use azure.subscription_id.",
+                _("The workspace's subscription ID is not a GUID; copy it from the portal or leave it empty to use azure.subscription_id."),
             )
     if m.entry_script:
         script = p.resolve(m.entry_script)
         if not _is_file(script):
             yield _error(
                 "model.entry_script",
-                f"There is no entry script at {script}; check the path or leave it empty to use the generated one.",
+                _("There is no entry script at {path}; check the path or leave it empty to use the generated one.").format(
+                    path=script),
             )
         elif script.suffix != ".py":
-            yield _error("model.entry_script", "The entry script must be a Python file (.py) with init() and run().")
+            yield _error("model.entry_script", _("The entry script must be a Python file (.py) with init() and run()."))
     try:
         json.dumps(m.sample_input, allow_nan=False)
     except (TypeError, ValueError):
         yield _error(
             "model.sample_input",
-            "The sample input cannot be written as JSON; use plain lists, numbers, strings and objects.",
+            _("The sample input cannot be written as JSON; use plain lists, numbers, strings and objects."),
         )
     if m.source != "sample" and m.sample_input is None:
         yield _warning(
             "model.sample_input",
-            'There is no sample input, so the smoke test and the test panel have nothing to send; add one such as {"data": [[...]]}.',
+            _('There is no sample input, so the smoke test and the test panel have nothing to send; add one such as {"data": [[...]]}.'),
         )
 
 
@@ -697,11 +721,13 @@ def rule_plan(p: Profile) -> Iterator[Problem]:
     if sku in NO_CONTAINER_PLANS:
         yield _error(
             "function.plan_sku",
-            f"The {NO_CONTAINER_PLANS[sku]} plan cannot run a container; choose a Dedicated plan such as B1 or an Elastic Premium plan (EP1).",
+            _("The {plan} plan cannot run a container; choose a Dedicated plan such as B1 or an Elastic Premium plan (EP1).").format(
+                plan=NO_CONTAINER_PLANS[sku]),
         )
     elif sku not in PLAN_SKUS:
         yield _error(
-            "function.plan_sku", f"The plan {sku!r} does not run containers; use one of: {', '.join(PLAN_SKUS)}."
+            "function.plan_sku", _("The plan {sku} does not run containers; use one of: {allowed}.").format(
+                sku=repr(sku), allowed=", ".join(PLAN_SKUS))
         )
 
 
@@ -709,15 +735,19 @@ def _blob_path(path: str, value: str | None, role: str) -> Iterator[Problem]:
     if not value:
         yield _error(
             path,
-            f"A blob trigger needs its {role} path as <container>/<pattern>, for example {'inputs/{name}' if role == 'input' else 'outputs/{name}.json'}.",
+            (_("A blob trigger needs its input path as <container>/<pattern>, for example {example}.").format(
+                example="inputs/{name}") if role == "input" else
+             _("A blob trigger needs its output path as <container>/<pattern>, for example {example}.").format(
+                example="outputs/{name}.json")),
         )
         return
-    container, _, rest = value.partition("/")
+    container, _slash, rest = value.partition("/")
     problem = CONTAINER_NAME.problem(path, container)
     if problem:
         yield problem
     elif not rest:
-        yield _error(path, f"Add a blob name pattern after the container, for example {container}/{{name}}.")
+        yield _error(path, _("Add a blob name pattern after the container, for example {example}.").format(
+            example=f"{container}/{{name}}"))
 
 
 def rule_trigger(p: Profile) -> Iterator[Problem]:
@@ -734,12 +764,13 @@ def rule_trigger(p: Profile) -> Iterator[Problem]:
         allowed = CHOICES["function.trigger.auth_level"]
         if t.auth_level not in allowed:
             yield _error(
-                f"{base}.auth_level", f"An HTTP trigger needs an auth level; use one of: {', '.join(allowed)}."
+                f"{base}.auth_level", _("An HTTP trigger needs an auth level; use one of: {allowed}.").format(
+                    allowed=", ".join(allowed))
             )
         elif t.auth_level == "anonymous":
             yield _warning(
                 f"{base}.auth_level",
-                "Anyone who finds the URL can call an anonymous function; use function unless it is public on purpose.",
+                _("Anyone who finds the URL can call an anonymous function; use function unless it is public on purpose."),
             )
     elif t.type == "blob":
         yield from _blob_path(f"{base}.input_path", t.input_path, "input")
@@ -747,7 +778,7 @@ def rule_trigger(p: Profile) -> Iterator[Problem]:
         if t.input_path and t.output_path and t.input_path.partition("/")[0] == t.output_path.partition("/")[0]:
             yield _warning(
                 f"{base}.output_path",
-                "The output goes to the container the trigger watches, so each result can trigger the function again; use another container.",
+                _("The output goes to the container the trigger watches, so each result can trigger the function again; use another container."),
             )
     else:
         for name in ("input_queue", "output_queue"):
@@ -755,25 +786,26 @@ def rule_trigger(p: Profile) -> Iterator[Problem]:
             if not value:
                 yield _error(
                     f"{base}.{name}",
-                    f"A Service Bus queue trigger needs its {name.replace('_', ' ')}; enter the queue name.",
+                    _("A Service Bus queue trigger needs its input queue; enter the queue name.") if name == "input_queue"
+                    else _("A Service Bus queue trigger needs its output queue; enter the queue name."),
                 )
             else:
                 yield from _name(QUEUE_NAME, f"{base}.{name}", value)
         if t.input_queue and t.input_queue == t.output_queue:
             yield _error(
                 f"{base}.output_queue",
-                "The output queue is the input queue, so the function would read its own results; use another queue.",
+                _("The output queue is the input queue, so the function would read its own results; use another queue."),
             )
         if p.target != "azure":
             yield _error(
                 f"{base}.type",
-                "The local target has no Service Bus; choose an http or blob trigger, or deploy to the azure target.",
+                _("The local target has no Service Bus; choose an http or blob trigger, or deploy to the azure target."),
             )
         elif not (t.service_bus_namespace or "").strip():
             # The binding connects identity-based to this namespace (ServiceBusConnection__fullyQualifiedNamespace).
             yield _error(
                 f"{base}.service_bus_namespace",
-                "A Service Bus queue trigger needs the namespace that holds its queues; enter its name (e.g. my-namespace).",
+                _("A Service Bus queue trigger needs the namespace that holds its queues; enter its name (e.g. my-namespace)."),
             )
     # Options of another trigger type are ignored; say so, so nobody expects them to work.
     for name in ("auth_level", "input_path", "output_path", "input_queue", "output_queue"):
@@ -783,7 +815,8 @@ def rule_trigger(p: Profile) -> Iterator[Problem]:
             and not (name == "auth_level" and t.auth_level == "function")
         ):
             yield _warning(
-                f"{base}.{name}", f"The option {name} does not apply to a {t.type} trigger and is ignored; remove it."
+                f"{base}.{name}", _("The option {name} does not apply to a {trigger} trigger and is ignored; remove it.").format(
+                    name=name, trigger=t.type)
             )
 
 
@@ -794,22 +827,23 @@ def rule_packaging(p: Profile) -> Iterator[Problem]:
         if pk in CHOICES[path]:
             yield _error(
                 path,
-                f"The {pk} packaging builds an image in Azure; set function.packaging to local or docker for the local target.",
+                _("The {packaging} packaging builds an image in Azure; set function.packaging to local or docker for the local target.").format(
+                    packaging=pk),
             )
     if p.target == "azure" and pk == "local":
         yield _error(
             path,
-            "The local packaging runs only on this computer; for Azure choose acr-build (recommended), docker or azureml.",
+            _("The local packaging runs only on this computer; for Azure choose acr-build (recommended), docker or azureml."),
         )
     if pk == "azureml" and p.model.source != "azureml" and not p.model.azureml.workspace:
         yield _error(
             path,
-            "The azureml packaging builds the image in an Azure ML workspace; set model.source to azureml or fill in model.azureml.workspace.",
+            _("The azureml packaging builds the image in an Azure ML workspace; set model.source to azureml or fill in model.azureml.workspace."),
         )
     if pk == "azureml" and p.target == "azure":
         yield _warning(
             path,
-            "The Azure ML SDK v1 behind azureml packaging is out of support since 2026-06-30; prefer acr-build.",
+            _("The Azure ML SDK v1 behind azureml packaging is out of support since 2026-06-30; prefer acr-build."),
         )
 
 
@@ -818,30 +852,32 @@ def rule_cache_policy(p: Profile) -> Iterator[Problem]:
     if cp.ttl_seconds <= 0:
         yield _error(
             "cache_policy.ttl_seconds",
-            "Set a time to live above 0 seconds: keys without one are never evicted under volatile-lru and serve stale answers.",
+            _("Set a time to live above 0 seconds: keys without one are never evicted under volatile-lru and serve stale answers."),
         )
     elif cp.ttl_seconds > TTL_SECONDS_MAX:
         yield _error(
             "cache_policy.ttl_seconds",
-            f"Set a time to live of at most {TTL_SECONDS_MAX} seconds (about 68 years); with a larger one every "
-            "cache write fails and every call is a miss.",
+            _("Set a time to live of at most {max} seconds (about 68 years); with a larger one every "
+              "cache write fails and every call is a miss.").format(max=TTL_SECONDS_MAX),
         )
     if not cp.key_prefix:
         yield _error(
             "cache_policy.key_prefix",
-            "Enter a key prefix such as mlfunc, so the cache keys of this app are easy to find and delete.",
+            _("Enter a key prefix such as mlfunc, so the cache keys of this app are easy to find and delete."),
         )
     elif len(cp.key_prefix) > 64 or re.search(r"\s", cp.key_prefix):
-        yield _error("cache_policy.key_prefix", "Use a key prefix of at most 64 characters without spaces.")
+        yield _error("cache_policy.key_prefix", _("Use a key prefix of at most 64 characters without spaces."))
     if not 1 <= cp.timeout_ms <= TIMEOUT_MS_MAX:
         yield _error(
             "cache_policy.timeout_ms",
-            f"Set the cache timeout between 1 and {TIMEOUT_MS_MAX} ms; the cache sits in the request path and must fail fast.",
+            _("Set the cache timeout between 1 and {max} ms; the cache sits in the request path and must fail fast.").format(
+                max=TIMEOUT_MS_MAX),
         )
     elif cp.timeout_ms > TIMEOUT_MS_SLOW:
         yield _warning(
             "cache_policy.timeout_ms",
-            f"A cache timeout over {TIMEOUT_MS_SLOW} ms can make a slow cache slower than the model; consider 50–250 ms.",
+            _("A cache timeout over {slow} ms can make a slow cache slower than the model; consider 50–250 ms.").format(
+                slow=TIMEOUT_MS_SLOW),
         )
 
 
@@ -885,16 +921,18 @@ def rule_limits(p: Profile) -> Iterator[Problem]:
             elif isinstance(value, str):
                 limit = KEY_NAME_MAX if path in KEY_NAME_FIELDS else FREE_STRING_MAX
                 if len(value) > limit:
-                    yield _error(path, f"This has {len(value)} characters; shorten it to at most {limit}.")
+                    yield _error(path, _("This has {n} characters; shorten it to at most {limit}.").format(
+                        n=len(value), limit=limit))
             elif isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= WHOLE_NUMBER_MAX:
-                yield _error(path, f"Use a whole number from 0 to {WHOLE_NUMBER_MAX} here, not {_describe_int(value)}.")
+                yield _error(path, _("Use a whole number from 0 to {max} here, not {value}.").format(
+                    max=WHOLE_NUMBER_MAX, value=_describe_int(value)))
 
 
 def _describe_int(value: int) -> str:
     if abs(value) < 10**12:
         return str(value)
     # str() of a huge int is slow (and refused over 4,300 digits): give its size instead.
-    return f"a number with about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    return _("a number with about {digits} digits").format(digits=int(abs(value).bit_length() * 0.30103) + 1)
 
 
 def _field_order() -> dict[str, int]:

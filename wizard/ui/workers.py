@@ -20,6 +20,7 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from wizard import i18n
 from wizard.core.events import StepEvent
 from wizard.secrets import scrub
 
@@ -45,20 +46,23 @@ def describe_error(exc: BaseException, doing: str = "") -> ErrorInfo:
     detail = scrub("".join(traceback.format_exception(exc)))
     if isinstance(exc, ModuleNotFoundError) and (exc.name or "").startswith("wizard"):
         return ErrorInfo(
-            f"This part of mlfunc-wizard is not available in this installation ({exc.name}). "
-            "Update mlfunc-wizard, or choose another option.",
+            i18n._("This part of mlfunc-wizard is not available in this installation ({module}). "
+                   "Update mlfunc-wizard, or choose another option.").format(module=exc.name),
             detail,
         )
     if isinstance(exc, (ImportError, AttributeError)) and "wizard" in str(exc):
         return ErrorInfo(
-            "This part of mlfunc-wizard is not available in this installation. "
-            "Update mlfunc-wizard, or choose another option.",
+            i18n._("This part of mlfunc-wizard is not available in this installation. "
+                   "Update mlfunc-wizard, or choose another option."),
             detail,
         )
     message = scrub(str(exc)).strip() or type(exc).__name__
     if not message.endswith((".", "!", "?")):
         message += "."
-    prefix = f"Could not {doing}: " if doing else ""
+    # `doing` is a gettext msgid too ("look up the function's address"); one not in the catalogue stays English.
+    prefix = i18n._("Could not {doing}: ").format(doing=i18n._(doing)) if doing else ""
+    if prefix and message.lower().startswith(prefix.rstrip(": ").lower()):
+        prefix = ""  # the sentence says it already ("Could not sign in to Azure: …"): never twice
     return ErrorInfo(prefix + message, detail)
 
 

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import Endpoint, Step, StepFailed
 from wizard.targets.local import container_app, function_host, processes
@@ -73,7 +74,7 @@ class LocalTarget:
         state = function_host.read_state(group, app)
         port = state.port if state else (outputs.get("function-app") or {}).get("port")
         if not port:
-            raise StepFailed(f"The function app {app} has not been deployed; run `mlfunc-wizard deploy` first.")
+            raise StepFailed(_("The function app {app} has not been deployed; run `mlfunc-wizard deploy` first.").format(app=app))
         keys = rg.get_keys(group, "functions", app)
         auth = (profile.function.trigger.auth_level or "function").lower()
         key = keys.get("master" if auth == "admin" else "default", "")

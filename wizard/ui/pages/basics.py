@@ -176,7 +176,7 @@ class BasicsPage(ProfilePage):
 
     def shown_elsewhere(self, problem: Any) -> bool:
         # The retirement notice under the service choice says it once, in one date format.
-        return problem.path == "cache.service" and problem.severity == "warning" and "retire" in problem.message
+        return problem.path == "cache.service" and problem.severity == "warning"  # the only one: retirement
 
     def _name_kind(self) -> str:
         return "managed-redis" if self.model.profile.cache.service == "managed-redis" else "cache"

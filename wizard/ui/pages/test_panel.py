@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt, Signal
 
+from wizard.i18n import _
 from wizard.secrets import mask
 from wizard.ui.pages.base import credential_of
 from wizard.ui.profile_model import ProfileModel
@@ -64,11 +65,12 @@ def unreachable_sentence(sentence: str, url: str) -> str:
     """A connection failure as one sentence (the library's own text stays in the detail)."""
     if not any(marker in sentence for marker in _REFUSED):
         return sentence
-    where = url or "the function"
+    where = url or _("the function")
     if "timed out" in sentence:
-        return f"The function at {where} did not answer in time. It may be starting or overloaded: try Send again."
-    return (f"The function at {where} does not answer (the connection was refused). It is not running: reopen the "
-            "deployment from Start and Resume it, or check `mlfunc-wizard status`.")
+        return _("The function at {where} did not answer in time. It may be starting or overloaded: try Send again.").format(
+            where=where)
+    return _("The function at {where} does not answer (the connection was refused). It is not running: reopen the "
+             "deployment from Start and Resume it, or check `mlfunc-wizard status`.").format(where=where)
 
 
 def _sample_input(profile: Any) -> Any:
