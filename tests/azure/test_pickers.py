@@ -45,7 +45,7 @@ def test_sign_in_checks_the_credential_and_fails_with_a_sentence(arm, credential
 
     with pytest.raises(StepFailed) as failed:
         auth.sign_in(managed_profile, credential=NoSignIn())
-    assert "az login" in str(failed.value)
+    assert str(failed.value).startswith("Could not sign in to Azure: ")  # `az login` only where az is installed
 
 
 @pytest.mark.parametrize(

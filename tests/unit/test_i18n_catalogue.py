@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PO = i18n.translations_dir() / "locale" / "pl" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
 # The modules whose sentences go through wizard.i18n._ (issue 13: rules, and what the Test page shows).
 ROUTED = ["wizard/rules.py", "wizard/deployment.py", "wizard/targets/local/target.py", "wizard/ui/workers.py",
-          "wizard/ui/pages/test_panel.py"]
+          "wizard/ui/pages/test_panel.py", "wizard/targets/azure/auth.py"]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from azure.identity import (
     InteractiveBrowserCredential,
 )
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import StepFailed
 
@@ -137,9 +139,15 @@ def sign_in(profile: Profile, interactive: bool = True, credential: TokenCredent
     try:
         credential.get_token(cloud.scope)
     except Exception as exc:  # azure-identity raises several types; all mean "not signed in"
-        raise StepFailed(
-            "Could not sign in to Azure. Run `az login` (or set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET "
-            "for a service principal) and try again.",
-            str(exc),
-        ) from exc
+        raise StepFailed(sign_in_failed_sentence(), str(exc)) from exc
     return credential
+
+
+def sign_in_failed_sentence() -> str:
+    """One sentence for a failed sign-in that suggests only what this machine offers: `az login` when the Azure CLI
+    is on PATH, else installing it or a service principal (issue 13, defect 14)."""
+    if shutil.which("az"):
+        return _("Could not sign in to Azure: run `az login` (or set AZURE_CLIENT_ID, AZURE_TENANT_ID and "
+                 "AZURE_CLIENT_SECRET for a service principal) and try again.")
+    return _("Could not sign in to Azure: the Azure CLI (az) is not installed, so set AZURE_CLIENT_ID, AZURE_TENANT_ID "
+             "and AZURE_CLIENT_SECRET for a service principal, or install the Azure CLI and sign in with it, then try again.")
