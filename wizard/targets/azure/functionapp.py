@@ -18,6 +18,7 @@ from azure.mgmt.web.models import (
     Site,
     SiteConfig,
     SiteConfigResource,
+    SitePatchResource,
     SkuDescription,
     StringDictionary,
 )
@@ -166,33 +167,105 @@ def site_body(profile: Profile, image: str, login_server: str, plan_id: str, sku
     )
 
 
-class FunctionAppAction:
-    """The function app (`functionapp,linux,container`, always on, system-assigned identity) running the image."""
+@dataclass(frozen=True)
+class FunctionAppOutputs(Outputs):
+    app: str
+    id: str = ""
+    default_host_name: str = ""
+    principal_id: str | None = None
+    image: str = ""
+
+
+def _plan_of(server_farm_id: str | None) -> str:
+    return (server_farm_id or "").rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+class FunctionAppAction(FirstInterface):
+    """The function app (`functionapp,linux,container`, always on, system-assigned identity) running the image.
+    An existing app is compared on its image (linuxFxVersion), httpsOnly, alwaysOn (from the plan's SKU) and
+    its plan; all change in place: the image and alwaysOn through config/web, httpsOnly and the plan through a
+    PATCH of the site. Never a second site PUT: it would replace the app settings with the base ones."""
+
+    outputs_type: ClassVar[type[Outputs]] = FunctionAppOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        profile = ctx.profile
+        return {
+            "linuxFxVersion": f"DOCKER|{ctx.outputs['package']['image']}",
+            "httpsOnly": True,
+            "alwaysOn": always_on(profile.function.plan_sku),
+            "plan": plan_name(profile).lower(),
+        }
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, profile.function.app_name
         site = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, name))
         if site is None or not site.identity or not site.identity.principal_id:
-            return None
+            return None  # create() finishes it (a PUT with the identity)
         config = azure_call("reading the function app's configuration", clients.web.web_apps.get_configuration, group, name)
-        if config.linux_fx_version != f"DOCKER|{ctx.outputs['package']['image']}":
-            return None  # a new image: run() updates the app in place
-        return self._outputs(site, ctx)
+        fx = config.linux_fx_version or ""
+        settings = {
+            "linuxFxVersion": fx,
+            "httpsOnly": bool(site.https_only),
+            "alwaysOn": bool(config.always_on),
+            "plan": _plan_of(site.server_farm_id),
+        }
+        return Observed(settings, self._outputs(site, fx.removeprefix("DOCKER|")), handle=site)
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> FunctionAppOutputs:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, profile.function.app_name
+        wanted = self.desired(ctx)
+        changed = {c.setting for c in change.settings}
+        image = str(ctx.outputs["package"]["image"])
+        config: dict[str, Any] = {}
+        if "linuxFxVersion" in changed:
+            config["linux_fx_version"] = wanted["linuxFxVersion"]
+        if "alwaysOn" in changed:
+            config["always_on"] = wanted["alwaysOn"]
+        if config:
+            # A PUT of the site would REPLACE its app settings with the base ones (AzureWebJobsStorage, REDIS_* and
+            # the registry settings gone until the settings step runs): change the image through config/web.
+            azure_call(
+                "switching the function app to the new image" if "linux_fx_version" in config else "changing the function app's Always on",
+                clients.web.web_apps.update_configuration,
+                group,
+                name,
+                SiteConfigResource(**config),
+            )
+            if "linux_fx_version" in config:
+                ctx.log(f"The function app now runs {image}")
+        site: dict[str, Any] = {}
+        if "httpsOnly" in changed:
+            site["https_only"] = wanted["httpsOnly"]
+        if "plan" in changed:
+            site["server_farm_id"] = ctx.output(PlanOutputs).id
+        if site:
+            azure_call("updating the function app", clients.web.web_apps.update, group, name, SitePatchResource(**site))
+        return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), image)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("The function app is never replaced; destroy the deployment to delete it.")
+
+    def create(self, ctx: StepContext) -> FunctionAppOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         package = ctx.outputs["package"]
         group, name = profile.resource_group.name, profile.function.app_name
         found = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, name))
         if found is not None and found.identity and found.identity.principal_id:
-            # A PUT of the site would REPLACE its app settings with the base ones (AzureWebJobsStorage, REDIS_* and
-            # the registry settings gone until the settings step runs): change only the image, through config/web.
+            # Made meanwhile, or a caller of run() without observing: change only the image, through config/web.
             azure_call(
                 "switching the function app to the new image",
                 clients.web.web_apps.update_configuration,
@@ -201,9 +274,10 @@ class FunctionAppAction:
                 SiteConfigResource(linux_fx_version=f"DOCKER|{package['image']}"),
             )
             ctx.log(f"The function app now runs {package['image']}")
-            return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), ctx)
-        sku = str(ctx.outputs["plan"].get("sku") or profile.function.plan_sku)
-        site = site_body(profile, package["image"], package["login_server"], ctx.outputs["plan"]["id"], sku, bool(package.get("registry_id")))
+            return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), package["image"])
+        plan = ctx.outputs["plan"]
+        sku = str(plan.get("sku") or profile.function.plan_sku)
+        site = site_body(profile, package["image"], package["login_server"], plan["id"], sku, bool(package.get("registry_id")))
         created = wait_lro(
             ctx,
             lambda: clients.web.web_apps.begin_create_or_update(profile.resource_group.name, profile.function.app_name, site),
@@ -214,17 +288,17 @@ class FunctionAppAction:
         )
         # The create answer may omit the identity; the GET always carries it.
         site_now = azure_call("reading the function app", clients.web.web_apps.get, profile.resource_group.name, profile.function.app_name)
-        return self._outputs(site_now if site_now.identity else created, ctx)
+        return self._outputs(site_now if site_now.identity else created, package["image"])
 
     @staticmethod
-    def _outputs(site: Any, ctx: StepContext) -> dict[str, Any]:
-        return {
-            "app": site.name,
-            "id": site.id,
-            "default_host_name": site.default_host_name,
-            "principal_id": site.identity.principal_id if site.identity else None,
-            "image": ctx.outputs["package"]["image"],
-        }
+    def _outputs(site: Any, image: str) -> FunctionAppOutputs:
+        return FunctionAppOutputs(
+            app=site.name or "",
+            id=site.id or "",
+            default_host_name=site.default_host_name or "",
+            principal_id=site.identity.principal_id if site.identity else None,
+            image=image,
+        )
 
 
 class SettingValues(Protocol):
@@ -320,37 +394,93 @@ def desired_settings(clients: AzureClients, ctx: StepContext) -> dict[str, str]:
         elif ctx.secrets.get("registry_password"):  # Azure ML's registry, fetched by the package step
             credentials = {"DOCKER_REGISTRY_SERVER_USERNAME": ctx.secrets.get("registry_username", ""),
                            "DOCKER_REGISTRY_SERVER_PASSWORD": ctx.secrets["registry_password"]}
+    # The profile's cache policy as it is now: the what-if reads the package outputs of the last deploy.
+    policy = profile.cache_policy
+    now = {"CACHE_TTL_SECONDS": str(policy.ttl_seconds), "CACHE_KEY_PREFIX": policy.key_prefix,
+           "CACHE_TIMEOUT_MS": str(policy.timeout_ms)}
+    app_settings = {k: now.get(k, str(v)) for k, v in dict(package.get("app_settings", {})).items()}
     settings = compose_settings(profile, package["login_server"], ctx.outputs["cache"], LiveValues(clients, profile),
-                                package.get("app_settings", {}), credentials, servicebus.app_settings(ctx))
+                                app_settings, credentials, servicebus.app_settings(ctx))
     for value in settings.values():
         if "AccountKey=" in value:
             registry.add(value)
     return settings
 
 
-class AppSettingsAction:
-    """Merge our settings into the app's (update_application_settings REPLACES the whole set: read first)."""
+@dataclass(frozen=True)
+class AppSettingsOutputs(Outputs):
+    settings: tuple[str, ...] = ()  # the names the wizard wrote (never a value)
+
+
+PULL_SETTING = "acrUseManagedIdentityCreds"
+_DIFFERENT = "(another value)"
+
+
+def secret_reference(profile: Profile, name: str) -> str:
+    """What a secret app setting is compared and shown as: where its value comes from, never the value."""
+    if name == "AzureWebJobsStorage":
+        return f"key storageAccounts/{profile.function.storage_account}/key1"
+    if name == "REDIS_PASSWORD":
+        return f"key caches/{profile.cache.name}/primary"
+    if name == "APPLICATIONINSIGHTS_CONNECTION_STRING":
+        return f"connection string components/{monitoring.component_name(profile)}"
+    if name == "DOCKER_REGISTRY_SERVER_PASSWORD":
+        return "registry password"
+    return "secret"
+
+
+class AppSettingsAction(FirstInterface):
+    """Merge our settings into the app's (update_application_settings REPLACES the whole set: read first).
+    Compared setting by setting (`app_settings.REDIS_HOST`) plus the image pull (acrUseManagedIdentityCreds);
+    a secret setting is compared by value but shown only by its reference (secret_reference). All in place."""
+
+    outputs_type: ClassVar[type[Outputs]] = AppSettingsOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def _config_right(self, clients: AzureClients, ctx: StepContext) -> bool:
-        pull_mi = ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity"
-        config = azure_call(
-            "reading the function app's configuration",
-            clients.web.web_apps.get_configuration,
-            ctx.profile.resource_group.name,
-            ctx.profile.function.app_name,
-        )
-        return bool(config.acr_use_managed_identity_creds) == pull_mi
+    @staticmethod
+    def _pull_mi(ctx: StepContext) -> bool:
+        return ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity"
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        clients = self._clients_for(ctx.profile)
-        wanted = desired_settings(clients, ctx)
+    def _shown(self, ctx: StepContext, wanted: Mapping[str, str]) -> dict[str, Any]:
+        return {f"app_settings.{k}": secret_reference(ctx.profile, k) if k in _SECRET_SETTINGS else v
+                for k, v in wanted.items()}
+
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        wanted = desired_settings(self._clients_for(ctx.profile), ctx)
+        return {**self._shown(ctx, wanted), PULL_SETTING: self._pull_mi(ctx)}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group, name = profile.resource_group.name, profile.function.app_name
+        config = get_or_none("reading the function app's configuration",
+                             lambda: clients.web.web_apps.get_configuration(group, name))
+        if config is None:
+            return None  # no app yet: create() writes them once the app step made it
         current = self._current(clients, ctx)
-        if all(current.get(k) == v for k, v in wanted.items()) and self._config_right(clients, ctx):
-            return {"settings": sorted(wanted)}
-        return None
+        wanted = desired_settings(clients, ctx)
+        settings: dict[str, Any] = {}
+        for key, value in wanted.items():
+            found = current.get(key)
+            if key in _SECRET_SETTINGS and found is not None:
+                settings[f"app_settings.{key}"] = secret_reference(profile, key) if found == value else _DIFFERENT
+            else:
+                settings[f"app_settings.{key}"] = found
+        settings[PULL_SETTING] = bool(config.acr_use_managed_identity_creds)
+        return Observed(settings, AppSettingsOutputs(settings=tuple(sorted(wanted))))
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> AppSettingsOutputs:
+        return self.create(ctx)  # the same merge and write: every setting is changed in place
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("App settings are never replaced, only merged.")
 
     def _current(self, clients: AzureClients, ctx: StepContext) -> dict[str, str]:
         answer = azure_call(
@@ -365,19 +495,19 @@ class AppSettingsAction:
                 registry.add(value)
         return current
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def create(self, ctx: StepContext) -> AppSettingsOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, profile.function.app_name
         wanted = desired_settings(clients, ctx)
         merged = self._current(clients, ctx)
         merged.update(wanted)
-        if ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity":
+        pull_mi = self._pull_mi(ctx)
+        if pull_mi:
             # Credentials from an earlier fallback would win over the identity: drop them.
             merged.pop("DOCKER_REGISTRY_SERVER_USERNAME", None)
             merged.pop("DOCKER_REGISTRY_SERVER_PASSWORD", None)
         azure_call("writing the app settings", clients.web.web_apps.update_application_settings, group, name, StringDictionary(properties=merged))
-        pull_mi = ctx.outputs.get("registry-access", {}).get("pull") == "managed-identity"
         azure_call(
             "switching the image pull to the app's identity" if pull_mi else "switching the image pull to credentials",
             clients.web.web_apps.update_configuration,
@@ -386,7 +516,7 @@ class AppSettingsAction:
             SiteConfigResource(acr_use_managed_identity_creds=pull_mi),
         )
         ctx.log(f"App settings written: {', '.join(sorted(wanted))}")
-        return {"settings": sorted(wanted)}
+        return AppSettingsOutputs(settings=tuple(sorted(wanted)))
 
 
 _SECRET_SETTINGS = {"AzureWebJobsStorage", "REDIS_PASSWORD", "DOCKER_REGISTRY_SERVER_PASSWORD", "APPLICATIONINSIGHTS_CONNECTION_STRING"}
@@ -434,28 +564,35 @@ def function_key(clients: AzureClients, profile: Profile, function_name: str) ->
     return key
 
 
+@dataclass(frozen=True)
+class FunctionKeysOutputs(Outputs):
+    invoke_url: str = ""  # "" without an HTTP trigger
+    health_url: str = ""
+    function: str = ""
+
+
 class FunctionKeysAction:
-    """Wait for the host to answer and read the function key (in memory only); the invoke URL from the site."""
+    """Wait for the host to answer and read the function key (in memory only); the invoke URL from the site.
+    A check: it owns nothing and runs every time (one call, and it proves the host is up)."""
+
+    outputs_type: ClassVar[type[Outputs]] = FunctionKeysOutputs
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return None  # always re-read: it is one call, and it proves the host is up
-
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def check(self, ctx: StepContext) -> FunctionKeysOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
-        host = ctx.outputs["function-app"]["default_host_name"]
+        host = ctx.output(FunctionAppOutputs).default_host_name
         if profile.function.trigger.type != "http":
             wait_until(ctx, lambda: self._host_key(clients, profile), "waiting for the functions host", timeout_s=HOST_TIMEOUT_S, estimate_s=120)
-            return {"invoke_url": "", "health_url": f"https://{host}/api/health", "function": ""}
+            return FunctionKeysOutputs(invoke_url="", health_url=f"https://{host}/api/health", function="")
         function, route = main_function(ctx.outputs["package"])
         key = wait_until(
             ctx, lambda: function_key(clients, profile, function), "waiting for the functions host to start", timeout_s=HOST_TIMEOUT_S, estimate_s=120
         )
         ctx.secrets["function_key"] = key
-        return {"invoke_url": f"https://{host}/api/{route}", "health_url": f"https://{host}/api/health", "function": function}
+        return FunctionKeysOutputs(invoke_url=f"https://{host}/api/{route}", health_url=f"https://{host}/api/health", function=function)
 
     @staticmethod
     def _host_key(clients: AzureClients, profile: Profile) -> str | None:
@@ -475,30 +612,38 @@ def sample_input(profile: Profile) -> Any:
     return ensure_sample(profile.model.sample or "digits").sample_input
 
 
+@dataclass(frozen=True)
+class SmokeOutputs(Outputs):
+    status: int = 0  # 200 after the warm-up call; 0 when there is no HTTP endpoint to call
+    latency_ms: float = 0.0
+    x_cache: str = ""
+    skipped: str = ""  # why no call was made (a non-HTTP trigger)
+    host_state: str = ""  # the host's own status then
+
+
 class SmokeTestAction:
-    """One warm-up call with the sample input: the first call loads the model, later ones are fast."""
+    """One warm-up call with the sample input: the first call loads the model, later ones are fast. A check."""
+
+    outputs_type: ClassVar[type[Outputs]] = SmokeOutputs
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return None
-
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def check(self, ctx: StepContext) -> SmokeOutputs:
         profile = ctx.profile
-        keys = ctx.outputs["function-keys"]
-        if not keys.get("invoke_url"):
+        keys = ctx.output(FunctionKeysOutputs)
+        if not keys.invoke_url:
             # No endpoint to call: the host's own status says whether the trigger's bindings started (issue 11 item 5).
-            state = host_status.check(self._clients_for(profile), profile, urlsplit(keys.get("health_url", "")).netloc)
-            return {"skipped": f"no HTTP endpoint for a {profile.function.trigger.type} trigger", "host_state": state}
-        key = ctx.secrets.get("function_key") or function_key(self._clients_for(profile), profile, keys["function"])
+            state = host_status.check(self._clients_for(profile), profile, urlsplit(keys.health_url).netloc)
+            return SmokeOutputs(skipped=f"no HTTP endpoint for a {profile.function.trigger.type} trigger", host_state=state)
+        key = ctx.secrets.get("function_key") or function_key(self._clients_for(profile), profile, keys.function)
         if not key:
             raise TransientError("The functions host does not hand out keys yet; trying again.")
         body = json.dumps(sample_input(profile)).encode()
         started = time.perf_counter()
         try:
             answer = requests.post(
-                keys["invoke_url"],
+                keys.invoke_url,
                 data=body,
                 headers={"Content-Type": "application/json", "x-functions-key": key},
                 timeout=120,
@@ -517,4 +662,4 @@ class SmokeTestAction:
                 scrub(answer.text[:500]),
             )
         ctx.log(f"Warm-up call: 200 in {latency_ms} ms, X-Cache {answer.headers.get('X-Cache', '?')}")
-        return {"status": 200, "latency_ms": latency_ms, "x_cache": answer.headers.get("X-Cache", "")}
+        return SmokeOutputs(status=200, latency_ms=latency_ms, x_cache=answer.headers.get("X-Cache", ""))

@@ -5,7 +5,8 @@ client keep the SDK set as it is (no azure-mgmt-applicationinsights)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.resource.resources.models import GenericResource
 
@@ -15,7 +16,7 @@ from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 COMPONENT_API = api_versions.APPLICATION_INSIGHTS
 WORKSPACE_API = api_versions.LOG_ANALYTICS
@@ -100,21 +101,67 @@ def component_body(profile: Profile, ws_id: str) -> GenericResource:
     )
 
 
-class MonitoringAction:
-    """The Log Analytics workspace, then the Application Insights component on it."""
+@dataclass(frozen=True)
+class MonitoringOutputs(Outputs):
+    component: str
+    id: str = ""
+    workspace_id: str = ""
+
+
+class MonitoringAction(FirstInterface):
+    """The Log Analytics workspace, then the Application Insights component on it. An existing component is
+    compared on what component_body sets that matters (its workspace, ingestion mode, application type) and
+    on its workspace being there; all change in place (a PUT of the same body)."""
+
+    outputs_type: ClassVar[type[Outputs]] = MonitoringOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
         clients = self._clients_for(ctx.profile)
-        found = get_or_none(
-            "looking for Application Insights",
-            lambda: clients.resource.resources.get_by_id(component_id(clients, ctx.profile), COMPONENT_API),
-        )
-        return self._outputs(found, clients, ctx.profile) if found is not None and _ready(found) else None
+        props = component_body(ctx.profile, workspace_id(clients, ctx.profile)).properties or {}
+        return {
+            "workspace": workspace_name(ctx.profile),
+            "WorkspaceResourceId": str(props["WorkspaceResourceId"]).lower(),
+            "IngestionMode": props["IngestionMode"],
+            "Application_Type": props["Application_Type"],
+        }
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def observe(self, ctx: StepContext) -> Observed | None:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        resources = clients.resource.resources
+        found = get_or_none("looking for Application Insights",
+                            lambda: resources.get_by_id(component_id(clients, profile), COMPONENT_API))
+        if found is None or not _ready(found):
+            return None
+        workspace = get_or_none("looking for the Log Analytics workspace",
+                                lambda: resources.get_by_id(workspace_id(clients, profile), WORKSPACE_API))
+        props = dict(getattr(found, "properties", None) or {})
+        settings = {
+            "workspace": workspace_name(profile) if workspace is not None and _ready(workspace) else None,
+            "WorkspaceResourceId": str(props.get("WorkspaceResourceId") or "").lower() or None,
+            "IngestionMode": props.get("IngestionMode"),
+            "Application_Type": props.get("Application_Type"),
+        }
+        return Observed(settings, self._outputs(found, clients, profile))
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> MonitoringOutputs:
+        return self._apply(ctx, force_component=True)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("Application Insights is never replaced; destroy the deployment to delete it.")
+
+    def create(self, ctx: StepContext) -> MonitoringOutputs:
+        return self._apply(ctx, force_component=False)
+
+    def _apply(self, ctx: StepContext, *, force_component: bool) -> MonitoringOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         resources = clients.resource.resources
@@ -129,16 +176,21 @@ class MonitoringAction:
         )
         cid = component_id(clients, profile)
         component = component_body(profile, ws_id)
-        found = _ensure(
-            ctx,
-            lambda: resources.get_by_id(cid, COMPONENT_API),
-            lambda: resources.begin_create_or_update_by_id(cid, COMPONENT_API, component),
-            "creating Application Insights",
-            (0.5, 1.0),
-        )
+        if force_component:  # in place: the same PUT, on the component that is there
+            wait_lro(ctx, lambda: resources.begin_create_or_update_by_id(cid, COMPONENT_API, component),
+                     "updating Application Insights", estimate_s=ESTIMATE_S, span=(0.5, 1.0))
+            found = resources.get_by_id(cid, COMPONENT_API)
+        else:
+            found = _ensure(
+                ctx,
+                lambda: resources.get_by_id(cid, COMPONENT_API),
+                lambda: resources.begin_create_or_update_by_id(cid, COMPONENT_API, component),
+                "creating Application Insights",
+                (0.5, 1.0),
+            )
         ctx.log(f"Application Insights {component_name(profile)} collects the app's logs and requests (workspace {workspace_name(profile)}).")
         return self._outputs(found, clients, profile)
 
     @staticmethod
-    def _outputs(found: Any, clients: AzureClients, profile: Profile) -> dict[str, Any]:
-        return {"component": component_name(profile), "id": found.id, "workspace_id": workspace_id(clients, profile)}
+    def _outputs(found: Any, clients: AzureClients, profile: Profile) -> MonitoringOutputs:
+        return MonitoringOutputs(component=component_name(profile), id=found.id or "", workspace_id=workspace_id(clients, profile))

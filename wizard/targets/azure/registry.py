@@ -10,8 +10,9 @@ import hashlib
 import io
 import re
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Mapping
 from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
 import requests
@@ -28,7 +29,7 @@ from wizard.targets.azure.config import polling_interval, verify_setting
 from wizard.targets.azure.errors import azure_call, error_code_and_message, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
-from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 
 BUILD_ESTIMATE_S = 8 * 60.0
 _RUN_DONE = {"succeeded"}
@@ -86,11 +87,24 @@ def group_of(resource_id: str) -> str:
     return match.group(1)
 
 
-class RegistryAction:
+@dataclass(frozen=True)
+class RegistryOutputs(Outputs):
+    registry: str
+    login_server: str = ""
+    id: str = ""
+    resource_group: str = ""
+
+
+class RegistryAction(FirstInterface):
     """Create (or reuse) the ACR registry that ACR Tasks builds into. Admin user stays off.
 
     Registry names are global: one the profile names that already lives in another group of the subscription
-    is reused where it is (a PUT in our group would get 409 AlreadyInUse); the app then gets AcrPull on it."""
+    is reused where it is (a PUT in our group would get 409 AlreadyInUse); the app then gets AcrPull on it.
+    A registry that exists is adopted as it is: the profile sets none of its settings (the SKU is Basic only
+    when created; the admin user is the credentials fallback's to switch on), so nothing is compared."""
+
+    outputs_type: ClassVar[type[Outputs]] = RegistryOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
@@ -101,7 +115,10 @@ class RegistryAction:
             return found
         return None
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         name = registry_name(ctx.profile)
         found = existing_and_ready(
@@ -109,9 +126,19 @@ class RegistryAction:
         )
         if found is None:
             found = self._elsewhere(clients, ctx.profile)
-        return self._outputs(found) if found is not None else None
+        return Observed({}, self._outputs(found)) if found is not None else None
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
+        return self.adopt(ctx, observed)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("The container registry is never replaced; destroy the deployment to delete it.")
+
+    def create(self, ctx: StepContext) -> RegistryOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, registry_name(profile)
@@ -132,9 +159,10 @@ class RegistryAction:
         return self._outputs(found)
 
     @staticmethod
-    def _outputs(found: Any) -> dict[str, Any]:
+    def _outputs(found: Any) -> RegistryOutputs:
         # login_server comes from the resource: azurecr.io, azurecr.cn or azurecr.us depending on the cloud.
-        return {"registry": found.name, "login_server": found.login_server, "id": found.id, "resource_group": group_of(found.id)}
+        return RegistryOutputs(registry=found.name, login_server=found.login_server or "", id=found.id or "",
+                               resource_group=group_of(found.id))
 
 
 # --- the build context ----------------------------------------------------------------------

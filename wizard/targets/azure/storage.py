@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping
 
-from azure.mgmt.storage.models import Sku, StorageAccountCreateParameters
+from azure.mgmt.storage.models import Sku, StorageAccountCreateParameters, StorageAccountUpdateParameters
 
 from wizard.profile import Profile
 from wizard.secrets import registry
@@ -12,7 +13,7 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create
-from wizard.targets.base import StepContext
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext
 
 ESTIMATE_S = 30.0
 
@@ -72,22 +73,119 @@ def _creator(clients: AzureClients, group: str, name: str, profile: Profile) -> 
     return lambda: clients.storage.storage_accounts.begin_create(group, name, create_parameters(profile))
 
 
-class StorageAction:
+@dataclass(frozen=True)
+class StorageOutputs(Outputs):
+    storage_account: str
+    accounts: tuple[str, ...] = ()
+    id: str = ""
+
+
+# The settings of each account the wizard controls (create_parameters), keyed `<profile field>.<ARM property>`
+# (`function.storage_account.minimumTlsVersion`). A kind change cannot be made in place (an update accepts
+# only StorageV2): the account is deleted and created again, with consent.
+SETTINGS = ("sku", "kind", "minimumTlsVersion", "allowBlobPublicAccess")
+FIELDS = ("function.storage_account", "cache.persistence.storage_account")
+REPLACE_LOSS = "every blob, queue and table in the account (the functions host's state, the cache's persistence files)"
+REPLACE_ON: Mapping[str, str] = {f"{field}.kind": REPLACE_LOSS for field in FIELDS}
+
+
+def _accounts(profile: Profile) -> list[tuple[str, str]]:
+    """(profile field, account name) of each account of the step."""
+    return list(zip(FIELDS, account_names(profile)))
+
+
+def desired_settings(profile: Profile) -> dict[str, Any]:
+    """Each account's settings, from the create body (one place for both)."""
+    body = create_parameters(profile)
+    wanted = {"sku": body.sku.name, "kind": body.kind, "minimumTlsVersion": body.minimum_tls_version,
+              "allowBlobPublicAccess": body.allow_blob_public_access}
+    return {f"{field}.{key}": wanted[key] for field, _ in _accounts(profile) for key in SETTINGS}
+
+
+def observed_settings(field: str, account: Any) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        return getattr(value, "value", value)  # SDK enums carry the wire value
+
+    return {
+        f"{field}.sku": plain(account.sku.name) if account.sku is not None else None,
+        f"{field}.kind": plain(account.kind),
+        f"{field}.minimumTlsVersion": plain(account.minimum_tls_version),
+        f"{field}.allowBlobPublicAccess": account.allow_blob_public_access,
+    }
+
+
+class StorageAction(FirstInterface):
+    """The function app's account and (when asked) the persistence account: created with create_parameters;
+    an existing account is compared on SKU, kind, minimum TLS version and public blob access. SKU, TLS and
+    public access change in place (Storage Accounts - Update, a PATCH); a kind change replaces the account."""
+
+    outputs_type: ClassVar[type[Outputs]] = StorageOutputs
+    replace_on: ClassVar[Mapping[str, str]] = REPLACE_ON
+
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return desired_settings(ctx.profile)
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         group = ctx.profile.resource_group.name
-        found = {}
-        for name in account_names(ctx.profile):
+        found: dict[str, Any] = {}
+        settings: dict[str, Any] = {}
+        for field, name in _accounts(ctx.profile):
             account = existing_and_ready("looking for the storage account", _getter(clients, group, name))
             if account is None:
-                return None
+                return None  # create() makes the missing one and reuses the others as they are
             found[name] = account
+            settings.update(observed_settings(field, account))
+        return Observed(settings, self._outputs(found), handle=found)
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> StorageOutputs:
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group = profile.resource_group.name
+        body = create_parameters(profile)
+        found = dict(observed.handle or {})
+        names = dict(_accounts(profile))
+        by_account: dict[str, set[str]] = {}
+        for c in change.settings:
+            field, _, key = c.setting.rpartition(".")
+            by_account.setdefault(names[field], set()).add(key)
+        for name, keys in by_account.items():
+            params: dict[str, Any] = {}
+            if "sku" in keys:
+                params["sku"] = Sku(name=body.sku.name)
+            if "minimumTlsVersion" in keys:
+                params["minimum_tls_version"] = body.minimum_tls_version
+            if "allowBlobPublicAccess" in keys:
+                params["allow_blob_public_access"] = body.allow_blob_public_access
+            if not params:
+                continue
+            found[name] = azure_call(
+                f"updating the storage account {name} ({', '.join(sorted(keys))})",
+                clients.storage.storage_accounts.update, group, name, StorageAccountUpdateParameters(**params),
+            )
+            ctx.log(f"Updated the storage account {name} in place: {', '.join(sorted(keys))}.")
         return self._outputs(found)
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        """Delete the accounts whose kind differs (the engine calls this only with consent)."""
+        profile = ctx.profile
+        clients = self._clients_for(profile)
+        group = profile.resource_group.name
+        wanted = desired_settings(profile)
+        for field, name in _accounts(profile):
+            key = f"{field}.kind"
+            if observed.settings.get(key) != wanted[key]:
+                ctx.log(f"Deleting the storage account {name} (kind {observed.settings.get(key)}) to create it as {wanted[key]}.")
+                azure_call(f"deleting the storage account {name}", clients.storage.storage_accounts.delete, group, name)
+
+    def create(self, ctx: StepContext) -> StorageOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group = profile.resource_group.name
@@ -109,6 +207,6 @@ class StorageAction:
         return self._outputs(found)
 
     @staticmethod
-    def _outputs(found: dict[str, Any]) -> dict[str, Any]:
+    def _outputs(found: dict[str, Any]) -> StorageOutputs:
         names = list(found)
-        return {"storage_account": names[0], "accounts": names, "id": found[names[0]].id}
+        return StorageOutputs(storage_account=names[0], accounts=tuple(names), id=found[names[0]].id or "")
