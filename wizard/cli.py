@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard import profile as profiles
-from wizard import rules, secrets
+from wizard import i18n, rules, secrets
 from wizard.core.errors import InputError, WizardError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, EXIT_UNEXPECTED = 0, 1, 2, 3
@@ -592,10 +592,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail, and show error details")
+    lang_help = "language of the sentences: en or pl (default: the locale, LANGUAGE or LANG)"
+    parser.add_argument("--lang", choices=tuple(i18n.LANGUAGES), default=None, help=lang_help)
     # Sub-commands accept -v too; SUPPRESS keeps the top-level value when they do not get it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="log more detail, and show error details")
+    common.add_argument("--lang", choices=tuple(i18n.LANGUAGES), default=argparse.SUPPRESS, help=lang_help)
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("-o", "--output", choices=("table", "json"), default="table",
                         help="table for people (default), json for scripts")
@@ -805,6 +808,8 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    if getattr(args, "lang", None):
+        i18n.set_language(args.lang)  # before any sentence is made
     verbose = bool(getattr(args, "verbose", False))
     as_json = _json_mode(args)
     _configure_logging(verbose)

@@ -127,10 +127,10 @@ def test_the_language_falls_back_to_english_for_a_sentence_without_translation(p
     assert i18n._("A sentence nobody translated.") == "A sentence nobody translated."
 
 
-def _validate(profile: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _validate(profile: Path, *options: str, **env: str) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).parent / "mlfunc-wizard"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "wizard"]
-    return subprocess.run([*command, "validate", "--no-model-check", str(profile)], cwd=REPO, capture_output=True,
+    return subprocess.run([*command, "validate", "--no-model-check", *options, str(profile)], cwd=REPO, capture_output=True,
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), **env})
 
 
@@ -146,3 +146,16 @@ def test_validate_speaks_polish_when_the_locale_asks_for_it():
         assert en.split(": ", 2)[2] != pl.split(": ", 2)[2], pl
     assert any("Nazwa pamięci podręcznej ma za dużo znaków (64)" in line for line in pl_lines), polish.stdout
     assert "The cache name" in english.stdout and "The cache name" not in polish.stdout
+
+
+def test_lang_overrides_the_locale_before_or_after_the_command():
+    english = _validate(DATA / "bad-names.json", "--lang", "en", LANGUAGE="pl", LANG="pl_PL.UTF-8")
+    assert "The cache name" in english.stdout and "Nazwa" not in english.stdout
+    script = Path(sys.executable).parent / "mlfunc-wizard"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "wizard"]
+    before = subprocess.run([*command, "--lang", "pl", "validate", "--no-model-check", str(DATA / "bad-names.json")],
+                            cwd=REPO, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    after = _validate(DATA / "bad-names.json", "--lang", "pl")
+    assert before.returncode == after.returncode == 1
+    assert before.stdout == after.stdout and "Nazwa pamięci podręcznej ma za dużo znaków (64)" in after.stdout
