@@ -963,6 +963,66 @@
 <context>
     <name>ReviewSummary</name>
     <message>
+        <source>App name</source>
+        <translation>Nazwa aplikacji</translation>
+    </message>
+    <message>
+        <source>Authorization level</source>
+        <translation>Poziom autoryzacji</translation>
+    </message>
+    <message>
+        <source>Create a new resource group</source>
+        <translation>Utwórz nową grupę zasobów</translation>
+    </message>
+    <message>
+        <source>Data persistence</source>
+        <translation>Trwałość danych</translation>
+    </message>
+    <message>
+        <source>Minimum TLS version</source>
+        <translation>Minimalna wersja TLS</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>Plik modelu</translation>
+    </message>
+    <message>
+        <source>RDB frequency</source>
+        <translation>Częstotliwość RDB</translation>
+    </message>
+    <message>
+        <source>Registry (ACR name)</source>
+        <translation>Rejestr (nazwa ACR)</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>Przykład</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Warstwa</translation>
+    </message>
+    <message>
+        <source>Where should it run?</source>
+        <translation>Gdzie ma działać?</translation>
+    </message>
+    <message>
+        <source>Workspace</source>
+        <translation>Obszar roboczy</translation>
+    </message>
+    <message>
+        <source>Azure ML workspace</source>
+        <translation>Obszar roboczy Azure ML</translation>
+    </message>
+    <message>
+        <source>Sample model</source>
+        <translation>Przykładowy model</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>Ten komputer</translation>
+    </message>
+    <message>
         <source>Start</source>
         <translation>Początek</translation>
     </message>

@@ -178,3 +178,21 @@ def test_a_refused_connection_is_one_polish_sentence(back_to_english):
     sentence = unreachable_sentence(refused, "http://127.0.0.1:1/api/score")
     assert sentence.startswith("Funkcja pod adresem http://127.0.0.1:1/api/score nie odpowiada"), sentence
     assert unreachable_sentence("Read timed out.", "").startswith("Funkcja pod adresem (nieznany adres) nie odpowiedziała")
+
+
+def test_rule_sentences_name_the_fields_with_the_polish_labels(back_to_english):
+    """A rule sentence on a page or on Review names fields by their labels on the pages, in Polish too."""
+    from wizard import rules
+    from wizard.profile import Profile
+    from wizard.ui.wording import friendly
+
+    apply_language("pl")
+    profile = Profile()
+    profile.cache.service, profile.cache.sku, profile.cache.zones = "cache-for-redis", "Standard", ["1"]
+    zones = next(p for p in rules.check(profile) if p.path == "cache.zones")
+    text = friendly(zones.message, zones.path)
+    assert text.startswith("Strefy dostępności wymagają warstwy Premium") and "“Warstwa”" in text, text
+    assert "cache." not in text and "Tier" not in text
+    profile.target, profile.function.packaging = "azure", "local"
+    packaging = next(p for p in rules.check(profile) if p.path == "function.packaging")
+    assert "Run the app folder directly" not in friendly(packaging.message, packaging.path)

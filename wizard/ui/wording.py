@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import QCoreApplication
+
 from wizard.rules import Problem
 
 # Field path -> (page, label on that page). Review links to page + field with these.
@@ -84,18 +86,23 @@ def managed_sku(sku: str) -> str:
 
 
 def friendly(message: str, path: str = "") -> str:
-    """A rule sentence with field paths and internal values replaced by the words on the pages."""
+    """A rule sentence with field paths and internal values replaced by the words on the pages, in the
+    user's language (the labels come from the Review summary's catalogue, which holds the words of the pages)."""
     out = message
     for field in sorted(FIELDS, key=len, reverse=True):
-        out = re.sub(rf"(?<![\w.]){re.escape(field)}(?![\w.-])", f"“{FIELDS[field][1]}”", out)
+        out = re.sub(rf"(?<![\w.]){re.escape(field)}(?![\w.-])", f"“{_label(FIELDS[field][1])}”", out)
     values = VALUES.get(path, {})
     if values:
         # "acr-build/docker/azureml" or "local or docker": only the path's own values, as whole words.
         names = sorted(values, key=len, reverse=True)
         pattern = r"(?<![\w-])(" + "|".join(re.escape(v) for v in names) + r")(?![\w-])"
-        out = re.sub(pattern, lambda m: f"“{values[m.group(1)]}”", out)
+        out = re.sub(pattern, lambda m: f"“{_label(values[m.group(1)])}”", out)
     out = re.sub(r"\s*\((?:[a-z_]+\.)+[a-z_]+\)", "", out)  # "(cache.name)" after a sentence
     return out
+
+
+def _label(text: str) -> str:
+    return QCoreApplication.translate("ReviewSummary", text)
 
 
 def friendly_problem(problem: Problem) -> Problem:
