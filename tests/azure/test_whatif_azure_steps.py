@@ -12,7 +12,8 @@ from wizard.core.lifecycle import StepState
 from wizard.targets.base import ChangeKind, SettingChange
 
 # The Azure steps that observe and compare (the others are `unknown` or `read` in the preview).
-CONVERTED = ("resource-group", "storage", "registry", "cache", "plan", "function-app", "app-settings", "monitoring")
+CONVERTED = ("resource-group", "storage", "registry", "cache", "plan", "function-app", "cache-access", "app-settings",
+             "monitoring")
 
 
 def _preview(profile, credential) -> dict:
@@ -29,7 +30,7 @@ def _deployed(profile, credential) -> None:
     assert result.outcome.ok, result.failed_sentences
     steps = _preview(profile, credential)
     assert {n: steps[n].change.kind for n in CONVERTED} == {n: ChangeKind.NO_CHANGE for n in CONVERTED}
-    assert steps["function-keys"].change.kind is steps["smoke-test"].change.kind is ChangeKind.READ  # checks
+    assert {steps[n].change.kind for n in ("preflight", "function-keys", "smoke-test")} == {ChangeKind.READ}  # checks
 
 
 def test_storage_tls_and_public_access_drift_is_updated_in_place(arm, credential, managed_profile):
@@ -179,3 +180,26 @@ def test_application_insights_ingestion_mode_drift_is_put_back_in_place(arm, cre
     assert len(puts) == puts_before + 1 and puts[-1].body["properties"]["IngestionMode"] == "LogAnalytics"
     assert component["properties"]["IngestionMode"] == "LogAnalytics" and component["properties"]["ConnectionString"]
     assert _preview(profile, credential)["monitoring"].change.kind is ChangeKind.NO_CHANGE
+
+
+def test_cache_access_policy_naming_another_identity_is_reassigned_in_place(arm, credential, managed_profile):
+    profile = managed_profile  # Entra authentication: an access-policy assignment for the app's identity
+    _deployed(profile, credential)
+    principal = _resource(arm, "Microsoft.Web/sites", profile.function.app_name)["identity"]["principalId"]
+    (key,) = [k for k, r in arm.state.resources.items() if "/accesspolicyassignments/" in k]
+    other = "11111111-2222-3333-4444-555555555555"
+    arm.state.resources[key]["properties"]["user"]["objectId"] = other
+
+    steps = _preview(profile, credential)
+    assert steps["cache-access"].change.kind is ChangeKind.UPDATE
+    assert steps["cache-access"].change.settings == (SettingChange("accessPolicyAssignment.objectId", other, principal),)
+    assert {n: steps[n].change.kind for n in CONVERTED if n != "cache-access"} == {
+        n: ChangeKind.NO_CHANGE for n in CONVERTED if n != "cache-access"}
+
+    puts_before = len(arm.requests("PUT", "/accesspolicyassignments/"))
+    result = deploy(profile, credential)
+    assert result.outcome.ok, result.failed_sentences
+    assert result.outcome.states["cache-access"] is StepState.UPDATED
+    assert len(arm.requests("PUT", "/accesspolicyassignments/")) == puts_before + 1
+    assert arm.state.resources[key]["properties"]["user"]["objectId"] == principal
+    assert result.outcome.outputs["cache-access"]["object_id"] == principal

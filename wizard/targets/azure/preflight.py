@@ -4,13 +4,14 @@ exhausted storage-account quota each become one sentence with the fix."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Callable, ClassVar
 
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.polling import get_or_none
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import Outputs, StepContext, StepFailed
 
 
 def namespaces(profile: Profile) -> list[str]:
@@ -70,16 +71,21 @@ def _account_exists(clients: AzureClients, group: str, name: str) -> bool:
     return get_or_none("looking for the storage account", lambda: clients.storage.storage_accounts.get_properties(group, name)) is not None
 
 
+@dataclass(frozen=True)
+class PreflightOutputs(Outputs):
+    providers: tuple[str, ...] = ()
+
+
 class PreflightAction:
-    """Reads only; every other Azure step needs it, so nothing is created when it fails."""
+    """Reads only; every other Azure step needs it, so nothing is created when it fails. A check: always
+    re-checked (registrations, offers and quotas change outside the wizard)."""
+
+    outputs_type: ClassVar[type[Outputs]] = PreflightOutputs
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return None  # always re-checked: registrations, offers and quotas change outside the wizard
-
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def check(self, ctx: StepContext) -> PreflightOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         missing = check_providers(clients, profile)
@@ -105,4 +111,4 @@ class PreflightAction:
                 "and deploy again."
             )
         ctx.log(f"Preflight: providers registered, {profile.function.plan_sku} offered in {profile.azure.location}, storage quota left.")
-        return {"providers": namespaces(profile)}
+        return PreflightOutputs(providers=tuple(namespaces(profile)))
