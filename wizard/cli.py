@@ -18,6 +18,7 @@ from typing import Any
 from wizard import profile as profiles
 from wizard import i18n, rules, secrets
 from wizard.core.errors import InputError, WizardError
+from wizard.i18n import _
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, EXIT_UNEXPECTED = 0, 1, 2, 3
 EXIT_CANCELLED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
@@ -73,7 +74,8 @@ def _check_rules(profile: profiles.Profile, path: str) -> list[rules.Problem]:
     n_errors = len(rules.errors(problems))
     if n_errors:
         raise ProblemsFound(
-            f"{path} has {n_errors} error(s); fix them (see `{PROG} validate {path}`) and run the command again.",
+            _("{path} has {n} error(s); fix them (see `{command}`) and run the command again.").format(
+                path=path, n=n_errors, command=f"{PROG} validate {path}"),
             problems,
         )
     return problems
@@ -103,7 +105,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for problem in problems:
             print(problem)
-        print(f"{args.profile}: {n_errors} error(s), {len(problems) - n_errors} warning(s).", file=sys.stderr)
+        print(_("{profile}: {errors} error(s), {warnings} warning(s).").format(
+            profile=args.profile, errors=n_errors, warnings=len(problems) - n_errors), file=sys.stderr)
     return EXIT_PROBLEMS if n_errors else EXIT_OK
 
 

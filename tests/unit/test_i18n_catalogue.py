@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 PO = i18n.translations_dir() / "locale" / "pl" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
 # The modules whose sentences go through wizard.i18n._ (issue 13: rules, and what the Test page shows).
 ROUTED = ["wizard/rules.py", "wizard/deployment.py", "wizard/targets/local/target.py", "wizard/ui/workers.py",
-          "wizard/ui/pages/test_panel.py", "wizard/targets/azure/auth.py"]
+          "wizard/ui/pages/test_panel.py", "wizard/targets/azure/auth.py", "wizard/cli.py"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -146,6 +146,8 @@ def test_validate_speaks_polish_when_the_locale_asks_for_it():
         assert en.split(": ", 2)[2] != pl.split(": ", 2)[2], pl
     assert any("Nazwa pamięci podręcznej ma za dużo znaków (64)" in line for line in pl_lines), polish.stdout
     assert "The cache name" in english.stdout and "The cache name" not in polish.stdout
+    assert polish.stderr.strip().endswith("bad-names.json: błędy: {}, ostrzeżenia: {}.".format(
+        *english.stderr.strip().rsplit(": ", 1)[1].replace(" error(s)", "").replace(" warning(s).", "").split(", "))), polish.stderr
 
 
 def test_lang_overrides_the_locale_before_or_after_the_command():
