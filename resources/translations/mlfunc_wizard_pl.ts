@@ -603,6 +603,26 @@
 <context>
     <name>TestPage</name>
     <message>
+        <source>Sending…</source>
+        <translation>Wysyłanie…</translation>
+    </message>
+    <message>
+        <source>Sending %1 requests…</source>
+        <translation>Wysyłanie %1 żądań…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(brak)</translation>
+    </message>
+    <message>
+        <source>Copied the curl command.</source>
+        <translation>Skopiowano polecenie curl.</translation>
+    </message>
+    <message>
+        <source>Copied the curl command (key masked; tick Reveal to copy it in full).</source>
+        <translation>Skopiowano polecenie curl (klucz zamaskowany; zaznacz Pokaż, aby skopiować go w całości).</translation>
+    </message>
+    <message>
         <source>Test</source>
         <translation>Testowanie</translation>
     </message>

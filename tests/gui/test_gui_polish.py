@@ -196,3 +196,21 @@ def test_rule_sentences_name_the_fields_with_the_polish_labels(back_to_english):
     profile.target, profile.function.packaging = "azure", "local"
     packaging = next(p for p in rules.check(profile) if p.path == "function.packaging")
     assert "Run the app folder directly" not in friendly(packaging.message, packaging.path)
+
+
+def test_the_test_pages_status_texts_are_polish(qtbot, back_to_english):
+    from wizard.targets.base import Endpoint
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    page = window.page_of(PageId.TEST)
+    page.endpoint = Endpoint(url="http://127.0.0.1:1/api/score", key="k" * 20, auth_header="x-functions-key",
+                             health_url="")
+    page.editor.set_value({"data": [[1]]})
+    page.copy_as_curl()
+    assert page.stats_label.text() == "Skopiowano polecenie curl (klucz zamaskowany; zaznacz Pokaż, aby skopiować go w całości)."
+    assert wait_for_workers(60_000)
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -204,6 +204,7 @@ class TestPage(QWizardPage):
         self.results: list[Any] = []
         self.busy = False
         self._prefilled = False
+        self._sending_text = ""
 
     # --- page life ------------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802
@@ -267,7 +268,8 @@ class TestPage(QWizardPage):
         self.busy = True
         self._update_buttons()
         self.error_banner.clear()
-        self.stats_label.setText("Sending…" if single else f"Sending {len(bodies)} requests…")
+        self._sending_text = self.tr("Sending…") if single else self.tr("Sending %1 requests…").replace("%1", str(len(bodies)))
+        self.stats_label.setText(self._sending_text)
 
         def work() -> list[Any]:
             from wizard import deployment
@@ -286,7 +288,7 @@ class TestPage(QWizardPage):
 
     def _done(self) -> None:
         self.busy = False
-        if self.stats_label.text().startswith("Sending"):
+        if self._sending_text and self.stats_label.text() == self._sending_text:
             self.stats_label.setText("")  # the spinner text never outlives the request
         self._update_buttons()
 
@@ -298,7 +300,7 @@ class TestPage(QWizardPage):
         self.status_label.setText(str(last.status))
         self.status_label.setStyleSheet("color:#107c10" if 200 <= last.status < 300 else "color:#a4262c")
         self.latency_label.setText(f"{last.latency_ms:.1f} ms")
-        self.cache_label.setText(last.x_cache or "(none)")
+        self.cache_label.setText(last.x_cache or self.tr("(none)"))
         self.version_label.setText(last.model_version or "—")
         for label in (self.status_label, self.latency_label, self.cache_label, self.version_label):
             label.setToolTip(label.text())
@@ -339,7 +341,8 @@ class TestPage(QWizardPage):
         text = self.curl_text()
         if text:
             QGuiApplication.clipboard().setText(text)
-            self.stats_label.setText("Copied the curl command" + ("" if self.key_label.revealed() else " (key masked; tick Reveal to copy it in full)") + ".")
+            self.stats_label.setText(self.tr("Copied the curl command.") if self.key_label.revealed()
+                                     else self.tr("Copied the curl command (key masked; tick Reveal to copy it in full)."))
 
     def _update_buttons(self) -> None:
         ok = not self.busy and self.editor.is_valid()
