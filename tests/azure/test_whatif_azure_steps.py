@@ -12,8 +12,8 @@ from wizard.core.lifecycle import StepState
 from wizard.targets.base import ChangeKind, SettingChange
 
 # The Azure steps that observe and compare (the others are `unknown` or `read` in the preview).
-CONVERTED = ("resource-group", "storage", "registry", "cache", "plan", "function-app", "cache-access", "app-settings",
-             "monitoring")
+CONVERTED = ("resource-group", "storage", "registry", "cache", "plan", "function-app", "registry-access", "cache-access",
+             "app-settings", "monitoring")
 
 
 def _preview(profile, credential) -> dict:
@@ -203,3 +203,22 @@ def test_cache_access_policy_naming_another_identity_is_reassigned_in_place(arm,
     assert len(arm.requests("PUT", "/accesspolicyassignments/")) == puts_before + 1
     assert arm.state.resources[key]["properties"]["user"]["objectId"] == principal
     assert result.outcome.outputs["cache-access"]["object_id"] == principal
+
+
+def test_a_removed_acr_pull_assignment_is_created_again(arm, credential, managed_profile):
+    profile = managed_profile
+    _deployed(profile, credential)
+    (key,) = [k for k, r in arm.state.resources.items()
+              if r["type"] == "Microsoft.Authorization/roleAssignments" and "/microsoft.containerregistry/" in k]
+    del arm.state.resources[key]  # someone removed the app's AcrPull on the registry
+
+    steps = _preview(profile, credential)
+    assert steps["registry-access"].change.kind is ChangeKind.CREATE
+    assert {n: steps[n].change.kind for n in CONVERTED if n != "registry-access"} == {
+        n: ChangeKind.NO_CHANGE for n in CONVERTED if n != "registry-access"}
+
+    result = deploy(profile, credential)
+    assert result.outcome.ok, result.failed_sentences
+    assert result.outcome.states["registry-access"] is StepState.CREATED
+    assert key in arm.state.resources
+    assert result.outcome.outputs["registry-access"]["pull"] == "managed-identity"

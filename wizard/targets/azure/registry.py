@@ -440,31 +440,60 @@ def wait_lro_plain(start: Callable[[], Any]) -> Any:
         raise translate(exc, "updating the container registry") from exc
 
 
-class RegistryAccessAction:
+@dataclass(frozen=True)
+class RegistryAccessOutputs(Outputs):
+    pull: str  # "managed-identity" | "credentials" | "anonymous"
+    login_server: str = ""
+
+
+class RegistryAccessAction(FirstInterface):
     """Let the function app pull its image: AcrPull for its managed identity when we may assign roles;
-    otherwise (no permission, or not an ACR) registry credentials in the app settings."""
+    otherwise (no permission, or not an ACR) registry credentials in the app settings.
+
+    observe: the AcrPull assignment of the app's identity on the registry (a deterministic name), found or not;
+    not found is a create (which falls back to credentials when roles may not be assigned, as before). Without
+    a registry of ours there is nothing to create: the pull is anonymous or by the credentials the package has."""
+
+    outputs_type: ClassVar[type[Outputs]] = RegistryAccessOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def _without_registry(package: Any) -> RegistryAccessOutputs:
+        pull = "credentials" if package.get("pull") == "credentials" else "anonymous"
+        return RegistryAccessOutputs(pull=pull, login_server=package["login_server"])
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         package = ctx.outputs.get("package", {})
         principal = ctx.outputs.get("function-app", {}).get("principal_id")
         scope = package.get("registry_id")
-        if not scope or not principal:
+        if not scope:
+            return Observed({}, self._without_registry(package)) if package else None
+        if not principal or not roles.has(self._clients_for(ctx.profile), scope, principal, roles.ACR_PULL):
             return None
-        if not roles.has(self._clients_for(ctx.profile), scope, principal, roles.ACR_PULL):
-            return None
-        return {"pull": "managed-identity", "login_server": package["login_server"]}
+        return Observed({}, RegistryAccessOutputs(pull="managed-identity", login_server=package["login_server"]))
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
+        return self.adopt(ctx, observed)  # nothing is compared: found is right
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("The AcrPull role assignment is never replaced.")
+
+    def create(self, ctx: StepContext) -> RegistryAccessOutputs:
         package = ctx.outputs["package"]
         principal = ctx.outputs["function-app"].get("principal_id")
         scope = package.get("registry_id")
         if not scope:
-            if package.get("pull") == "credentials":
-                return {"pull": "credentials", "login_server": package["login_server"]}
-            return {"pull": "anonymous", "login_server": package["login_server"]}
+            return self._without_registry(package)
         clients = self._clients_for(ctx.profile)
         try:
             roles.assign(ctx, clients, scope, principal, roles.ACR_PULL, "giving the function app pull access to the registry")
@@ -473,6 +502,6 @@ class RegistryAccessAction:
                 "You may not assign roles on the registry (needs Owner or User Access Administrator); "
                 "the app will pull with the registry's admin credentials instead."
             )
-            return {"pull": "credentials", "login_server": package["login_server"]}
+            return RegistryAccessOutputs(pull="credentials", login_server=package["login_server"])
         ctx.log(f"Granted AcrPull on {package['registry']} to the function app's identity.")
-        return {"pull": "managed-identity", "login_server": package["login_server"]}
+        return RegistryAccessOutputs(pull="managed-identity", login_server=package["login_server"])
