@@ -222,3 +222,37 @@ def test_a_removed_acr_pull_assignment_is_created_again(arm, credential, managed
     assert result.outcome.states["registry-access"] is StepState.CREATED
     assert key in arm.state.resources
     assert result.outcome.outputs["registry-access"]["pull"] == "managed-identity"
+
+
+def test_a_missing_service_bus_role_is_assigned_in_place(arm, credential, managed_profile):
+    from azure.mgmt.resource.resources.models import GenericResource, ResourceGroup
+
+    from wizard.profile import Trigger
+    from wizard.targets.azure import roles
+    from wizard.targets.azure.clients import AzureClients
+
+    profile = managed_profile
+    clients = AzureClients(profile, credential)
+    clients.resource.resource_groups.create_or_update("rg-messaging", ResourceGroup(location="westeurope"))
+    ns_id = f"/subscriptions/{arm.subscription_id}/resourceGroups/rg-messaging/providers/Microsoft.ServiceBus/namespaces/ns1"
+    clients.resource.resources.begin_create_or_update_by_id(
+        ns_id, "2021-11-01", GenericResource(location="westeurope", sku={"name": "Standard"}, properties={})).result()
+    profile.function.trigger = Trigger(type="service-bus-queue", auth_level=None, input_queue="in", output_queue="out",
+                                       service_bus_namespace="ns1")
+    result = deploy(profile, credential)
+    assert result.outcome.ok, result.failed_sentences
+    assert _preview(profile, credential)["service-bus-access"].change.kind is ChangeKind.NO_CHANGE
+    (sender,) = [k for k, r in arm.state.resources.items() if "/microsoft.servicebus/namespaces/ns1/" in k
+                 and r["properties"].get("roleDefinitionId", "").endswith(roles.SERVICE_BUS_SENDER)]
+    del arm.state.resources[sender]
+
+    step = _preview(profile, credential)["service-bus-access"]
+    receiver, sender_name = roles.ROLE_NAMES[roles.SERVICE_BUS_RECEIVER], roles.ROLE_NAMES[roles.SERVICE_BUS_SENDER]
+    assert step.change.kind is ChangeKind.UPDATE
+    assert step.change.settings == (SettingChange("roles", [receiver], [receiver, sender_name]),)
+
+    result = deploy(profile, credential)
+    assert result.outcome.ok, result.failed_sentences
+    assert result.outcome.states["service-bus-access"] is StepState.UPDATED
+    assert sender in arm.state.resources
+    assert result.outcome.outputs["service-bus-access"]["namespace"] == "ns1.servicebus.windows.net"

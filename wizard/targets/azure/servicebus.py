@@ -5,14 +5,15 @@ output queue). The namespace itself is the user's; the wizard never creates or d
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping
 from urllib.parse import urlsplit
 
 from wizard.profile import Profile
 from wizard.targets.azure import api_versions, roles
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 NAMESPACE_API = api_versions.SERVICE_BUS
 CONNECTION = "ServiceBusConnection"  # the binding's `connection` in the generated function_app.py
@@ -56,8 +57,22 @@ def app_settings(ctx: StepContext) -> dict[str, str]:
     return {SETTING: access["namespace"]} if access.get("namespace") else {}
 
 
-class ServiceBusAccessAction:
-    """Azure Service Bus Data Receiver (+ Sender with an output queue) on the namespace for the app's identity."""
+ROLES_SETTING = "roles"
+
+
+@dataclass(frozen=True)
+class ServiceBusAccessOutputs(Outputs):
+    namespace: str  # <name>.servicebus.windows.net, for ServiceBusConnection__fullyQualifiedNamespace
+    namespace_id: str = ""
+    roles: tuple[str, ...] = ()
+
+
+class ServiceBusAccessAction(FirstInterface):
+    """Azure Service Bus Data Receiver (+ Sender with an output queue) on the namespace for the app's identity.
+    Compared on the roles the app's identity holds there (`roles`); a missing one is assigned in place."""
+
+    outputs_type: ClassVar[type[Outputs]] = ServiceBusAccessOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
@@ -68,17 +83,31 @@ class ServiceBusAccessAction:
             wanted.append(roles.SERVICE_BUS_SENDER)
         return wanted
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {ROLES_SETTING: [roles.ROLE_NAMES[r] for r in self._wanted(ctx.profile)]}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         principal = ctx.outputs.get("function-app", {}).get("principal_id")
         if not principal:
             return None
         clients = self._clients_for(ctx.profile)
         namespace = find_namespace(clients, ctx.profile)
-        if all(roles.has(clients, namespace.id, principal, role) for role in self._wanted(ctx.profile)):
-            return self._outputs(namespace, ctx.profile)
-        return None
+        held = [roles.ROLE_NAMES[r] for r in self._wanted(ctx.profile) if roles.has(clients, namespace.id, principal, r)]
+        if not held:
+            return None
+        return Observed({ROLES_SETTING: held}, self._outputs(namespace, ctx.profile))
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> ServiceBusAccessOutputs:
+        return self.create(ctx)  # assigns every wanted role; one that exists already is left as it is
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed("The Service Bus role assignments are never replaced.")
+
+    def create(self, ctx: StepContext) -> ServiceBusAccessOutputs:
         profile = ctx.profile
         principal = ctx.outputs["function-app"].get("principal_id")
         if not principal:
@@ -90,6 +119,6 @@ class ServiceBusAccessAction:
             ctx.log(f"Granted {roles.ROLE_NAMES[role]} on the Service Bus namespace {namespace.name} to the function app's identity.")
         return self._outputs(namespace, profile)
 
-    def _outputs(self, namespace: Any, profile: Profile) -> dict[str, Any]:
-        return {"namespace": fully_qualified(namespace), "namespace_id": namespace.id,
-                "roles": [roles.ROLE_NAMES[r] for r in self._wanted(profile)]}
+    def _outputs(self, namespace: Any, profile: Profile) -> ServiceBusAccessOutputs:
+        return ServiceBusAccessOutputs(namespace=fully_qualified(namespace), namespace_id=namespace.id or "",
+                                       roles=tuple(roles.ROLE_NAMES[r] for r in self._wanted(profile)))
