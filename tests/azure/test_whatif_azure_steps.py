@@ -256,3 +256,20 @@ def test_a_missing_service_bus_role_is_assigned_in_place(arm, credential, manage
     assert result.outcome.states["service-bus-access"] is StepState.UPDATED
     assert sender in arm.state.resources
     assert result.outcome.outputs["service-bus-access"]["namespace"] == "ns1.servicebus.windows.net"
+
+
+def test_a_private_endpoint_on_another_subnet_needs_a_replacement(arm, credential, managed_profile):
+    profile = managed_profile
+    first = "/subscriptions/00000000-0000-0000-0000-00000000a001/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet1/subnets/cache"
+    profile.cache.connectivity = "private-endpoint"
+    profile.cache.subnet_id = first
+    result = deploy(profile, credential)
+    assert result.outcome.ok, result.failed_sentences
+    assert _preview(profile, credential)["cache-private-endpoint"].change.kind is ChangeKind.NO_CHANGE
+
+    profile.cache.subnet_id = first.replace("/subnets/cache", "/subnets/cache2")
+    step = _preview(profile, credential)["cache-private-endpoint"]
+    assert step.change.kind is ChangeKind.REPLACE and step.change.forced_by == ("cache.subnet_id",)
+    result = deploy(profile, credential)
+    assert not result.outcome.ok and "--allow-replace" in result.outcome.failed["cache-private-endpoint"]
+    assert not arm.requests("DELETE", "privateendpoints")

@@ -3,7 +3,8 @@ for both Azure Cache for Redis and Azure Managed Redis."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.network.models import PrivateEndpoint, PrivateLinkServiceConnection, Subnet
@@ -11,8 +12,8 @@ from azure.mgmt.network.models import PrivateEndpoint, PrivateLinkServiceConnect
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
-from wizard.targets.azure.polling import existing_and_ready, resume_or_create
-from wizard.targets.base import StepContext, StepFailed
+from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 # Private DNS zone each service's endpoint needs, for the hint we log (zone + VNet link are not automated).
 _ZONES = {"cache-for-redis": "privatelink.redis.cache.windows.net", "managed-redis": "privatelink.redis.azure.net"}
@@ -27,19 +28,59 @@ def network_client(clients: AzureClients) -> NetworkManagementClient:
     return NetworkManagementClient(clients.credential, clients.subscription_id, **clients.options)
 
 
-class PrivateEndpointAction:
+SUBNET = "cache.subnet_id"
+
+
+@dataclass(frozen=True)
+class PrivateEndpointOutputs(Outputs):
+    private_endpoint: str
+    id: str = ""
+    subnet_id: str = ""
+    dns_zone: str = ""
+
+
+class PrivateEndpointAction(FirstInterface):
+    """The cache's private endpoint, compared on its subnet: an endpoint cannot move to another subnet, so a
+    changed cache.subnet_id replaces it (with consent)."""
+
+    outputs_type: ClassVar[type[Outputs]] = PrivateEndpointOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {
+        SUBNET: "the endpoint's private IP address (DNS records and firewall rules naming it must follow)"}
+
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {SUBNET: (ctx.profile.cache.subnet_id or "").lower()}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
         client = network_client(self._clients_for(ctx.profile))
         found = existing_and_ready(
             "looking for the private endpoint",
             lambda: client.private_endpoints.get(ctx.profile.resource_group.name, endpoint_name(ctx.profile)),
         )
-        return self._outputs(found, ctx.profile) if found is not None else None
+        if found is None:
+            return None
+        subnet = (found.subnet.id if found.subnet is not None else "") or ""
+        return Observed({SUBNET: subnet.lower()}, self._outputs(found, ctx.profile, subnet))
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
+        return self.adopt(ctx, observed)  # the only setting compared forces a replacement
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        client = network_client(self._clients_for(ctx.profile))
+        group, name = ctx.profile.resource_group.name, endpoint_name(ctx.profile)
+        wait_lro(ctx, lambda: client.private_endpoints.begin_delete(group, name), "deleting the cache's private endpoint",
+                 estimate_s=60)
+
+    def create(self, ctx: StepContext) -> PrivateEndpointOutputs:
+        return self._create(ctx)
+
+    def _create(self, ctx: StepContext) -> PrivateEndpointOutputs:
         profile = ctx.profile
         if not profile.cache.subnet_id:
             raise StepFailed(
@@ -71,8 +112,9 @@ class PrivateEndpointAction:
             f"zone {_ZONES[profile.cache.service]} to the subnet's VNet and add VNet integration to the app "
             "(`az functionapp vnet-integration add`); the wizard does not automate those two yet."
         )
-        return self._outputs(found, profile)
+        return self._outputs(found, profile, profile.cache.subnet_id)
 
     @staticmethod
-    def _outputs(found: Any, profile: Profile) -> dict[str, Any]:
-        return {"private_endpoint": found.name, "id": found.id, "subnet_id": profile.cache.subnet_id, "dns_zone": _ZONES[profile.cache.service]}
+    def _outputs(found: Any, profile: Profile, subnet_id: str) -> PrivateEndpointOutputs:
+        return PrivateEndpointOutputs(private_endpoint=found.name or "", id=found.id or "", subnet_id=subnet_id,
+                                      dns_zone=_ZONES[profile.cache.service])
