@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPlainTextEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget, QWizard
 
 from wizard import profile as profile_mod
+from wizard import rules
 from wizard.rules import Problem
 from wizard.ui import sku_catalog
 from wizard.ui.pages.base import PageId, ProfilePage, credential_of
@@ -160,6 +161,7 @@ class ReviewPage(ProfilePage):
         super().initializePage()
         self.save_template_button.setVisible(self.model.profile.target == "azure")
         self.check_name_collision()
+        self.check_model()
         self.refresh_cost()
         self.refresh_preview()
 
@@ -271,6 +273,28 @@ class ReviewPage(ProfilePage):
 
         run_in_background(work, on_success=answer, on_failure=lambda _e: None, owner=self,
                           doing="look for deployments with the same name")
+
+    def check_model(self) -> None:
+        """Load the model and run init() as deploy would: in a subprocess (unpickling runs code, so never in the GUI's
+        process), in a worker; its problems join the page's and block Create (issue 12 item 10)."""
+        from wizard import model_check
+
+        profile = copy.deepcopy(self.model.profile)
+        what = (profile.model.source, profile.model.path, profile.model.entry_script)
+        for key in [k for k in self.model.extra_problems if k.startswith("model-check:")]:
+            self.model.set_extra_problem(key, None)
+        if rules.errors(rules.problems_for(self.model.problems(), "model")):
+            return  # the rules already say what is wrong with the model fields
+
+        def answer(found: list[Problem]) -> None:
+            m = self.model.profile.model
+            if (m.source, m.path, m.entry_script) != what:
+                return  # edited meanwhile: the next visit checks again
+            for i, problem in enumerate(found):
+                self.model.set_extra_problem(f"model-check:{i}", problem)
+
+        run_in_background(lambda: model_check.check_model(profile), on_success=answer, on_failure=lambda _e: None,
+                          owner=self, doing="load the model and run its init()")
 
     def problems(self) -> list[Problem]:
         return self.model.problems()
