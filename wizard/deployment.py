@@ -257,18 +257,6 @@ def load_deployed_profile(name: str) -> Profile:
     return profile
 
 
-def _pid_alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _info(folder: Path) -> DeploymentInfo | None:
     try:
         profile = load_deployed_profile(folder.name)
