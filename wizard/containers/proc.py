@@ -22,30 +22,9 @@ def run_streamed(argv: list[str], *, log: Callable[[str], None], cancel_event: t
                  what: str, env: dict[str, str] | None = None, tail_lines: int = 30) -> None:
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             text=True, bufsize=1, env=env, start_new_session=True)
-    stop = threading.Event()
+    from wizard.targets.local.processes import follow_output
 
-    def watch() -> None:
-        while not stop.is_set():
-            if cancel_event is not None and cancel_event.wait(0.1):
-                _kill(proc)
-                return
-            if cancel_event is None:
-                stop.wait(0.5)
-
-    threading.Thread(target=watch, daemon=True, name="helper-cancel").start()
-    tail: list[str] = []
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            line = line.rstrip("\n")
-            if line.strip():
-                log(line)
-                tail = (tail + [line])[-tail_lines:]
-        proc.wait()
-    finally:
-        stop.set()
-        if proc.poll() is None:
-            _kill(proc)
+    tail = follow_output(proc, log=log, cancel_event=cancel_event, kill=lambda: _kill(proc), tail_lines=tail_lines)
     if cancel_event is not None and cancel_event.is_set():
         raise CommandCancelled(f"{what} was cancelled.")
     if proc.returncode != 0:

@@ -279,29 +279,7 @@ def _stream(argv: list[str], *, log: Callable[[str], None], cancel_event: thread
         env=env, start_new_session=True,
     )
     record = {"pid": proc.pid, "identity": processes.identify(proc.pid, marker), "role": "package build"}
-    stop = threading.Event()
-
-    def watch() -> None:
-        while not stop.is_set():
-            if cancel_event.wait(0.1):
-                _kill_group(proc, record)
-                return
-
-    watcher = threading.Thread(target=watch, daemon=True, name="pip-cancel-watch")
-    watcher.start()
-    tail: list[str] = []
-    try:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            line = line.rstrip("\n")
-            if line.strip():
-                log(line)
-                tail = (tail + [line])[-30:]
-        proc.wait()
-    finally:
-        stop.set()
-        if proc.poll() is None:
-            _kill_group(proc, record)
+    tail = processes.follow_output(proc, log=log, cancel_event=cancel_event, kill=lambda: _kill_group(proc, record))
     if cancel_event.is_set():
         raise Cancelled()
     if proc.returncode != 0:

@@ -397,3 +397,35 @@ def _log_writer_command() -> list[str]:
     if interpreter.is_frozen():
         return interpreter.helper_command("wizard.targets.local.log_rotation")
     return [sys.executable, "-I", "-S", log_rotation.__file__]
+
+
+def follow_output(proc: subprocess.Popen, *, log: Callable[[str], None], cancel_event: threading.Event | None,
+                  kill: Callable[[], None], tail_lines: int = 30) -> list[str]:
+    """Pass each non-blank output line of `proc` (text mode, stdout piped) to `log` as it comes, and wait for it.
+    `kill` stops it when `cancel_event` is set or when reading fails. Returns its last `tail_lines` lines.
+    Shared by the package build and the container helpers, so the streaming and cancel logic exist once."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        if cancel_event is None:
+            return
+        while not stop.is_set():
+            if cancel_event.wait(0.1):
+                kill()
+                return
+
+    threading.Thread(target=watch, daemon=True, name="child-cancel-watch").start()
+    tail: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            if line.strip():
+                log(line)
+                tail = (tail + [line])[-tail_lines:]
+        proc.wait()
+    finally:
+        stop.set()
+        if proc.poll() is None:
+            kill()
+    return tail
