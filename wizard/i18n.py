@@ -57,10 +57,40 @@ def set_language(code: str | None) -> None:
 def catalogue() -> gettext.NullTranslations:
     global _catalogue
     if _catalogue is None:
-        lang = language()
-        _catalogue = (gettext.translation(DOMAIN, localedir=str(translations_dir() / "locale"), languages=[lang],
-                                          fallback=True) if lang != "en" else gettext.NullTranslations())
+        _catalogue = _load(language())
     return _catalogue
+
+
+def domains(lang: str = "pl") -> list[str]:
+    """The catalogue's domains: "mlfunc-wizard" (rules, shared sentences) first, then one per area
+    ("mlfunc-wizard-azure", "-cli", ...), so each area's sentences live in a .po of their own."""
+    folder = translations_dir() / "locale" / lang / "LC_MESSAGES"
+    extra = sorted(po.stem for po in folder.glob(f"{DOMAIN}-*.po")) if folder.is_dir() else []
+    return [DOMAIN, *extra]
+
+
+def _load(lang: str) -> gettext.NullTranslations:
+    if lang == "en":
+        return gettext.NullTranslations()
+    localedir = str(translations_dir() / "locale")
+    first, *rest = domains(lang)
+    chained = gettext.translation(first, localedir=localedir, languages=[lang], fallback=True)
+    for domain in rest:  # a sentence missing from one domain's catalogue is looked up in the next
+        chained.add_fallback(gettext.translation(domain, localedir=localedir, languages=[lang], fallback=True))
+    return chained
+
+
+def read_catalogue(lang: str = "pl", *, keep_empty: bool = False) -> dict[str, str]:
+    """Every domain's .po of `lang`, merged (msgid -> msgstr)."""
+    merged: dict[str, str] = {}
+    for path in po_files(lang):
+        merged.update(read_po(path, keep_empty=keep_empty))
+    return merged
+
+
+def po_files(lang: str = "pl") -> list[Path]:
+    folder = translations_dir() / "locale" / lang / "LC_MESSAGES"
+    return [folder / f"{domain}.po" for domain in domains(lang)]
 
 
 def _(message: str) -> str:

@@ -18,7 +18,7 @@ from wizard.profile import Profile
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
-PO = i18n.translations_dir() / "locale" / "pl" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+PO_FILES = i18n.po_files("pl")  # one .po per domain (rules/shared, azure, cli, ...), merged at lookup
 # The modules whose sentences go through wizard.i18n._ (issue 13: rules, and what the Test page shows).
 ROUTED = ["wizard/rules.py", "wizard/deployment.py", "wizard/targets/local/target.py", "wizard/ui/workers.py",
           "wizard/ui/pages/test_panel.py", "wizard/targets/azure/auth.py", "wizard/cli.py"]
@@ -27,9 +27,11 @@ ROUTED = ["wizard/rules.py", "wizard/deployment.py", "wizard/targets/local/targe
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalogue():
     """The .mo is build output (scripts/setup.sh); compile it when the .po is newer, as set-up would."""
-    mo = PO.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < PO.stat().st_mtime:
-        i18n.compile_catalogues()
+    for po in PO_FILES:
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            i18n.compile_catalogues()
+            break
 
 
 @pytest.fixture
@@ -61,16 +63,17 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_entry_has_a_translation_and_none_is_listed_twice():
-    entries = i18n.read_po(PO, keep_empty=True)
+    entries = i18n.read_catalogue("pl", keep_empty=True)
     unfinished = [msgid for msgid, msgstr in entries.items() if msgid and not msgstr.strip()]
     assert not unfinished
-    msgids = [line for line in PO.read_text(encoding="utf-8").splitlines() if line.startswith('msgid "')]
-    assert len(msgids) == len(set(msgids)), "a msgid appears twice"
+    msgids = [line for po in PO_FILES for line in po.read_text(encoding="utf-8").splitlines()
+              if line.startswith('msgid "') and line != 'msgid ""']
+    assert len(msgids) == len(set(msgids)), "a msgid appears twice (in one domain or in two)"
     assert len(entries) > 150
 
 
 def test_every_routed_sentence_is_in_the_catalogue_with_the_same_placeholders():
-    catalogue = i18n.read_po(PO)
+    catalogue = i18n.read_catalogue("pl")
     wanted: set[str] = set()
     for module in ROUTED:
         wanted |= _msgids_in(REPO / module)
@@ -79,13 +82,13 @@ def test_every_routed_sentence_is_in_the_catalogue_with_the_same_placeholders():
             wanted |= {rule.what, rule.chars_text} | ({rule.edges_text} if rule.edges_text else set())
     assert len(wanted) > 130
     missing = sorted(m for m in wanted if m not in catalogue)
-    assert not missing, f"not in {PO.name}: {missing}"
+    assert not missing, f"not in the Polish catalogue: {missing}"
     different = [m for m in wanted if _fields(m) != _fields(catalogue[m])]
     assert not different, f"placeholders differ: {different}"
 
 
 def test_every_constant_doing_text_of_the_gui_is_translated():
-    catalogue = i18n.read_po(PO)
+    catalogue = i18n.read_catalogue("pl")
     doing = set()
     for ui_module in (REPO / "wizard" / "ui").rglob("*.py"):
         for node in ast.walk(ast.parse(ui_module.read_text(encoding="utf-8"))):
