@@ -145,31 +145,116 @@ def test_finish_saves_the_window_size(qtbot, settings_in_tmp):
 
 
 # --- defect 15: focus is visible on the default button and the response viewer -----------------------
+# The criterion is WCAG 2.2 SC 2.4.13 (Focus Appearance): the focus indicator is the set of pixels that
+# change between an unfocused and a focused grab by a contrast ratio of at least 3:1 (relative luminance per
+# WCAG 2.x), and it must enclose the widget at least 2 px thick. "Encloses" is checked per scanline: every
+# row crosses at least 2 indicator pixels near the left edge and 2 near the right, every column 2 near the top
+# and 2 near the bottom (corners are left out: a rounded frame may cut them).
+EDGE_BAND = 6  # how far inside the widget's edge the indicator may sit (px)
+CORNER = 4  # rounded corners are not required to change
+MIN_THICKNESS = 2
+MIN_CONTRAST = 3.0
+
+
 def _grab(widget: QWidget) -> QImage:
     QApplication.processEvents()
-    return widget.grab().toImage()
+    return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
 
 
-@pytest.mark.parametrize("which", ["send_button", "response"])
-def test_focus_is_visible(wizard_window, qtbot, which):
-    wizard_window.resize(1000, 760)
-    page = wizard_window.page_of(PageId.TEST)
+def _channel(c: int) -> float:
+    v = c / 255
+    return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(rgb: int) -> float:
+    r, g, b = (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(a: int, b: int) -> float:
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def test_contrast_ratio_matches_the_wcag_reference_values():
+    assert contrast_ratio(0x000000, 0xFFFFFF) == pytest.approx(21.0)
+    assert contrast_ratio(0x777777, 0xFFFFFF) == pytest.approx(4.48, abs=0.01)
+    assert contrast_ratio(0x0F6CBD, 0x0F6CBD) == 1.0
+
+
+def focus_indicator_gaps(unfocused: QImage, focused: QImage) -> list[str]:
+    """Where the indicator (pixels changing by >= 3:1) fails to enclose the widget >= 2 px thick; [] when it does."""
+    w, h = focused.width(), focused.height()
+    assert (w, h) == (unfocused.width(), unfocused.height())
+    mask = [[contrast_ratio(focused.pixel(x, y), unfocused.pixel(x, y)) >= MIN_CONTRAST for x in range(w)]
+            for y in range(h)]
+    band = min(EDGE_BAND, w // 2, h // 2)
+    gaps = []
+    for y in range(CORNER, h - CORNER):
+        if sum(mask[y][:band]) < MIN_THICKNESS:
+            gaps.append(f"left edge at y={y}")
+        if sum(mask[y][w - band:]) < MIN_THICKNESS:
+            gaps.append(f"right edge at y={y}")
+    for x in range(CORNER, w - CORNER):
+        if sum(mask[y][x] for y in range(band)) < MIN_THICKNESS:
+            gaps.append(f"top edge at x={x}")
+        if sum(mask[y][x] for y in range(h - band, h)) < MIN_THICKNESS:
+            gaps.append(f"bottom edge at x={x}")
+    return gaps
+
+
+def _focus_target(window, which):
+    page = window.page_of(PageId.TEST)
+    if which == "default_wizard_button":
+        return page, window.button(QWizard.WizardButton.NextButton)
     widget = getattr(page, which)
     if which == "send_button":
         widget.setEnabled(True)
         widget.setDefault(True)
-    page.show()
-    qtbot.waitExposed(page)
-    page.history.setFocus()
-    qtbot.waitUntil(lambda: page.history.hasFocus())
+    return page, widget
+
+
+@pytest.mark.parametrize("which", ["send_button", "default_wizard_button", "response"])
+def test_focus_indicator_encloses_the_widget_2px_thick_at_3_to_1_contrast(wizard_window, qtbot, which):
+    wizard_window.resize(1000, 760)
+    go_to(wizard_window, qtbot, PageId.BASICS)  # a page whose Next is the wizard's default button
+    page, widget = _focus_target(wizard_window, which)
+    if which != "default_wizard_button":
+        page.show()
+        qtbot.waitExposed(page)
+        elsewhere = page.history
+    else:
+        elsewhere = wizard_window.currentPage().name_edit
+        assert widget.isDefault() or widget.autoDefault()
+    elsewhere.setFocus()
+    qtbot.waitUntil(lambda: elsewhere.hasFocus())
     unfocused = _grab(widget)
     widget.setFocus()
     qtbot.waitUntil(lambda: widget.hasFocus())
     focused = _grab(widget)
-    differing = sum(1 for y in range(focused.height()) for x in range(focused.width())
-                    if focused.pixel(x, y) != unfocused.pixel(x, y))
-    # a focus frame of at least two pixels around the widget, not a one-pixel hint
-    assert differing >= 2 * (focused.width() + focused.height()), differing
+    gaps = focus_indicator_gaps(unfocused, focused)
+    assert not gaps, f"{len(gaps)} gaps in the focus ring of {which}, e.g. " + ", ".join(gaps[:6])
+
+
+def test_the_criterion_rejects_a_one_pixel_ring_and_a_faint_ring():
+    """The check itself tells a weak indicator from a strong one (synthetic images, no widgets)."""
+    from PySide6.QtGui import QColor, QPainter
+
+    def ring(width: int, colour: str) -> QImage:
+        img = QImage(60, 24, QImage.Format.Format_RGB32)
+        img.fill(QColor("#fdfdfd"))
+        p = QPainter(img)
+        p.fillRect(0, 0, 60, width, QColor(colour))
+        p.fillRect(0, 24 - width, 60, width, QColor(colour))
+        p.fillRect(0, 0, width, 24, QColor(colour))
+        p.fillRect(60 - width, 0, width, 24, QColor(colour))
+        p.end()
+        return img
+
+    plain = ring(1, "#8a8886")
+    assert focus_indicator_gaps(plain, ring(1, "#0f6cbd"))  # 1 px
+    assert focus_indicator_gaps(plain, ring(2, "#a9c8e8"))  # 2 px but faint
+    assert not focus_indicator_gaps(plain, ring(3, "#0f6cbd"))
 
 
 def test_focus_does_not_change_a_buttons_size_or_cut_its_text(wizard_window, qtbot):
