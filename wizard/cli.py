@@ -681,7 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
 class _ConsoleHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is now (so a redirected stderr is honoured)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self):
         return sys.stderr
 

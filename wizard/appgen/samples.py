@@ -102,7 +102,7 @@ def _read_ready(folder: Path, name: str) -> SampleModel | None:
     return SampleModel(folder / MODEL_FILE, sample_input, name, str(meta.get("version") or file_version(folder / MODEL_FILE)))
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)

@@ -155,7 +155,7 @@ class ScoringService:
             # Traceback stays in the server log; the client gets only the correlation id.
             log.error("Scoring failed (correlation id %s).", correlation, exc_info=exc.__cause__ if isinstance(exc, ModelError) and exc.__cause__ else exc)
             return self._failure(correlation, "The model failed on this input.")
-        body = {"result": prediction.result}
+        answer = {"result": prediction.result}
         try:
             if prediction.cache == HIT:
                 # Every answer came from the cache through orjson, which never yields NaN, so the
@@ -163,14 +163,14 @@ class ScoringService:
                 if prediction.rendered is not None:  # the cached JSON as stored, not decoded and encoded again
                     rendered = '{"result":' + prediction.rendered.decode("utf-8") + "}"
                 else:
-                    rendered = orjson.dumps(body).decode("utf-8")
+                    rendered = orjson.dumps(answer).decode("utf-8")
             else:
-                rendered = json.dumps(body, separators=(",", ":"), allow_nan=False)
+                rendered = json.dumps(answer, separators=(",", ":"), allow_nan=False)
         except ValueError:
             correlation = uuid.uuid4().hex
             log.error("Scoring answered NaN or Infinity, which JSON cannot carry (correlation id %s).", correlation)
             return self._failure(correlation, "The model answered a number JSON cannot carry (NaN or Infinity).")
-        return Answer(200, body, self._headers(prediction), rendered)
+        return Answer(200, answer, self._headers(prediction), rendered)
 
     def too_large(self, size: int) -> Answer:
         limit = self.settings.max_body_bytes

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget, QWizardPage
 
-from wizard.events import StepEvent
+from wizard.core.events import StepEvent
 from wizard.ui.pages.base import PageId, credential_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
