@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from wizard import profile as profiles
+from wizard.containers.reference import looks_like_reference, reference_problem
 from wizard.i18n import _
 from wizard.profile import CacheSettings, Profile
 
@@ -712,7 +713,12 @@ def rule_function_names(p: Profile) -> Iterator[Problem]:
     f = p.function
     yield from _name(FUNCTION_APP_NAME, "function.app_name", f.app_name)
     yield from _name(STORAGE_NAME, "function.storage_account", f.storage_account)
-    if f.registry:
+    if f.registry and looks_like_reference(f.registry):  # an image already pushed: only the azure docker route pulls one
+        problem = reference_problem(f.registry, accepted=p.target == "azure" and f.packaging == "docker",
+                                    packaging=f.packaging, target=p.target)
+        if problem:
+            yield _error("function.registry", problem)
+    elif f.registry:
         yield from _name(REGISTRY_NAME, "function.registry", f.registry)
 
 
