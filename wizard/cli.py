@@ -25,6 +25,9 @@ EXIT_CANCELLED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader (`| head`) went away
 
 PROG = "mlfunc-wizard"
+PLAN_EXIT_CODES = ("Compares the profile with what is deployed and prints each resource's action. Exit codes (as "
+                   "`terraform plan -detailed-exitcode`): 0 nothing would change, 2 something would change, 1 an "
+                   "error, including a profile that cannot be read (other commands exit 2 for that).")
 
 
 class ProblemsFound(WizardError):
@@ -591,7 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Deploy an ML model as a function app with a Redis cache, locally or on Azure. "
         "Run without arguments to open the wizard.",
         epilog="Exit codes: 0 ok, 1 errors or a failed step, 2 unreadable input, 3 unexpected error (see the log "
-        "file it names), 130 cancelled.",
+        "file it names), 130 cancelled. plan exits 2 when something would change and 1 for unreadable input.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail, and show error details")
@@ -626,8 +629,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_samples)
 
     p = add("plan", "show the steps a deployment would take, in order, with the critical path", with_output=True)
+    p.description = PLAN_EXIT_CODES
     p.add_argument("profile")
-    p.set_defaults(func=cmd_plan)
+    # As `terraform plan -detailed-exitcode`, 2 means only "something would change": input errors exit 1 here.
+    p.set_defaults(func=cmd_plan, input_error_exit=EXIT_PROBLEMS)
 
     p = add("deploy", "deploy a profile (resumes an interrupted deployment)", with_output=True)
     p.add_argument("profile")
@@ -826,8 +831,9 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return EXIT_CANCELLED
-    except InputError as exc:
-        return _safely(_report, exc, EXIT_UNREADABLE, verbose=verbose, as_json=as_json)
+    except InputError as exc:  # exit 2, except where 2 means something else (plan: "changes")
+        code = getattr(args, "input_error_exit", EXIT_UNREADABLE)
+        return _safely(_report, exc, code, verbose=verbose, as_json=as_json)
     except WizardError as exc:
         return _safely(_report, exc, EXIT_PROBLEMS, verbose=verbose, as_json=as_json)
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become a sentence
