@@ -1,4 +1,4 @@
-"""The container sub-commands of mlfunc-wizard: `base-image` (get or build the base) and `prune` (old app images)."""
+"""The container sub-commands of mlfunc-wizard: `base-image` (get or build the base) and `prune` (old app images, unused package environments)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import sys
 import threading
 from typing import Callable
+
+from wizard.i18n import _
 
 # The Docker SDK is imported only when a container command runs: other commands start as fast as before.
 MODE_VAR = "MLFUNC_WIZARD_BASE_IMAGE"
@@ -31,35 +33,63 @@ def cmd_base_image(args: argparse.Namespace) -> int:
 
 
 def cmd_prune(args: argparse.Namespace) -> int:
-    """Remove a deployment's images that no container uses (all of them with --all)."""
+    """Remove old app images no container uses (of one deployment, or of all) and unused package environments."""
+    from wizard.containers.env_prune import human_size, package_envs, remove_env
+
+    dry = bool(args.dry_run)
+    freed = 0
+    _prune_images(args.name, remove_used=args.all, dry=dry)
+    for env in package_envs():
+        if env.kept_by:
+            print(_("Kept package environment {folder}: used by {users}.").format(
+                folder=env.folder, users=", ".join(env.kept_by)))
+            continue
+        if dry:
+            print(_("Would remove package environment {folder} ({size}): no deployment uses it.").format(
+                folder=env.folder, size=human_size(env.size)))
+        else:
+            remove_env(env)
+            print(_("Removed package environment {folder} ({size}).").format(folder=env.folder, size=human_size(env.size)))
+        freed += env.size
+    if dry:
+        print(_("A prune without --dry-run would free {size} of package environments.").format(size=human_size(freed)))
+    return 0
+
+
+def _prune_images(name: str | None, *, remove_used: bool, dry: bool) -> None:
+    """The deployment's (or every deployment's) images that no container uses; with the engine down, a sentence."""
     from docker.errors import APIError
 
     from wizard.containers.app_image import DEPLOYMENT_LABEL, image_repo
-    from wizard.containers.engine import connect
+    from wizard.containers.engine import EngineUnavailable, connect
+    from wizard.containers.env_prune import human_size
 
-    engine = connect()
+    try:
+        engine = connect()
+    except EngineUnavailable as exc:
+        print(_("No images were pruned: {reason}").format(reason=exc.message))
+        return
     try:
         in_use = {c["ImageID"] for c in engine.client.containers(all=True)}
-        images = engine.client.images(filters={"label": f"{DEPLOYMENT_LABEL}={args.name}"})
-        removed, kept = [], []
-        for image in images:
-            tags = [t for t in image.get("RepoTags") or [] if t.startswith(image_repo(args.name) + ":")]
-            if image["Id"] in in_use and not args.all:
-                kept.extend(tags)
+        label = f"{DEPLOYMENT_LABEL}={name}" if name else DEPLOYMENT_LABEL
+        for image in engine.client.images(filters={"label": label}):
+            deployment = (image.get("Labels") or {}).get(DEPLOYMENT_LABEL, "")
+            tags = [t for t in image.get("RepoTags") or [] if t.startswith(image_repo(deployment) + ":")]
+            shown = ", ".join(tags) or image["Id"][:19]
+            if image["Id"] in in_use and not remove_used:
+                print(_("Kept image {image}: a container uses it.").format(image=shown))
+                continue
+            if dry:
+                print(_("Would remove image {image} ({size}).").format(image=shown, size=human_size(image.get("Size") or 0)))
                 continue
             try:
                 for tag in tags or [image["Id"]]:
                     engine.client.remove_image(tag, force=False)
-                removed.extend(tags or [image["Id"][:19]])
+                print(_("Removed image {image}.").format(image=shown))
             except APIError as exc:  # still used by a container (with --all): say so, keep going
-                _log(f"Kept {', '.join(tags) or image['Id'][:19]}: {exc.explanation or exc}")
-                kept.extend(tags)
+                print(_("Kept image {image}: {reason}").format(image=shown, reason=exc.explanation or exc))
     finally:
         engine.close()
-    print(f"Removed {len(removed)} image(s){': ' + ', '.join(removed) if removed else ''}.")
-    if kept:
-        print(f"Kept (in use): {', '.join(kept)}.")
-    return 0
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -69,7 +99,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
                    help=f"build the local stand-in without trying to pull (as {MODE_VAR}=stand-in)")
     p.set_defaults(func=cmd_base_image)
 
-    p = add("prune", "remove a deployment's old container images (those no container uses)")
-    p.add_argument("name", help="the deployment name")
+    p = add("prune", "remove old container images no container uses and package environments no deployment uses")
+    p.add_argument("name", nargs="?", help="only this deployment's images (default: every deployment's)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be removed, with sizes; remove nothing")
     p.add_argument("--all", action="store_true", help="also the image the running container uses (it is kept while running)")
     p.set_defaults(func=cmd_prune)
