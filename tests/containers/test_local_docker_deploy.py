@@ -96,6 +96,16 @@ def test_deploy_streams_the_build_answers_miss_then_hit_adopts_and_destroys(dock
         [container] = ctr.find(docker_engine, group=profile.resource_group.name)
         assert container.running and container.labels[ctr.DEPLOYMENT_LABEL] == profile.name
 
+        # `status` lists the container like the host process line: name, short id, image, state, port.
+        shown = subprocess.run([sys.executable, "-m", "wizard", "status", profile.name], capture_output=True,
+                               text=True, timeout=120, cwd=REPO, env=dict(os.environ, LANG="C"))
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        [line] = [x for x in shown.stdout.splitlines() if x.strip().startswith("container ")]
+        port = outcome.outputs["function-app"]["port"]
+        for part in (container.name, f"id {container.id[:12]}", f"image {pkg['image']}", f"port {port}",
+                     "running", "health ok"):
+            assert part in line, (part, line)
+
         # The CLI died before journaling (kill -9): the next deploy adopts the container by its labels.
         journal = deployment.state_dir(profile.name) / "journal.json"
         journal.unlink()

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import Cancelled, Step, StepContext, StepFailed
 from wizard.targets.local import function_host, processes
@@ -429,3 +430,54 @@ def image_tags(engine: Engine, deployment: str) -> list[str]:
     images = engine.client.images(filters={"label": f"{DEPLOYMENT_LABEL}={deployment}"})
     repo = image_repo(deployment)
     return sorted(t for img in images for t in (img.get("RepoTags") or []) if t.startswith(repo + ":"))
+
+
+def status_lines(profile: Profile) -> list[str]:
+    """`status`: the deployment's containers, one line each like the host process line (name, short id, image,
+    state, port, health); a sentence when the engine does not answer."""
+    if not is_docker(profile):
+        return []
+    from wizard.containers import containers as ctr
+    from wizard.containers.engine import EngineUnavailable, connect
+
+    try:
+        engine = connect()
+    except EngineUnavailable as exc:
+        return [_("container     (not listed: {reason})").format(reason=exc.message)]
+    try:
+        group = rg.group_dir(profile.resource_group.name)
+        lines = []
+        for found in ctr.find(engine, group=profile.resource_group.name):
+            lines.append(_container_line(engine, found, group))
+        return lines
+    except ctr.ContainerError as exc:
+        return [_("container     (not listed: {reason})").format(reason=exc.message)]
+    finally:
+        engine.close()
+
+
+def _container_line(engine: Engine, found: Any, group: Path) -> str:
+    from docker.errors import DockerException
+    from requests.exceptions import RequestException
+
+    from wizard.containers import containers as ctr
+
+    app = found.labels.get(ctr.APP_LABEL, "")
+    try:
+        data = engine.client.inspect_container(found.id)
+        tags = engine.client.inspect_image(found.image_id).get("RepoTags") or []
+    except (DockerException, RequestException):
+        data, tags = {}, []
+    image = tags[0] if tags else found.image_id[:19]
+    state = ((data.get("State") or {}).get("Status")) or ("running" if found.running else "stopped")
+    published = ((data.get("NetworkSettings") or {}).get("Ports") or {}).get("80/tcp") or []
+    if published:
+        port = str(published[0].get("HostPort") or "-")
+    else:  # host network: the port the app serves on is in its state file
+        recorded = function_host.read_state(group, app)
+        port = str(recorded.port) if recorded and recorded.port else "-"
+    health = "-"
+    if found.running and port.isdigit():
+        health = "ok" if _answers(group, app, int(port)) else "no answer"
+    return (f"{'container':<13} {found.name:<40} id {found.id[:12]} image {image} port {port:<6} "
+            f"{state}, health {health}")
