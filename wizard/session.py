@@ -4,18 +4,32 @@ The GUI calls only this module and wizard.deployment (in worker threads); it nev
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.profile import Profile
 
 if TYPE_CHECKING:  # the Azure SDKs load on first use, so a local-only session never pays for them
     from wizard.targets.azure.pickers import Choice, NameCheck
+    from wizard.targets.base import Endpoint
 
-__all__ = ["NAME_KINDS", "NotSignedIn", "Session"]
+__all__ = ["NAME_KINDS", "NotSignedIn", "Session", "TaggedDeployment"]
 
 # Resource kinds `Session.check_name` knows; each has a globally unique name in Azure.
 NAME_KINDS = ("cache", "managed-redis", "storage", "function-app", "registry")
+
+
+@dataclass(frozen=True)
+class TaggedDeployment:
+    """A deployment found in Azure by its created-by tag: resource `group` in `subscription_id`; `name` is its
+    mlfunc-deployment tag (or the group name)."""
+
+    name: str
+    group: str
+    subscription_id: str
+    subscription_name: str = ""
 
 
 class NotSignedIn(WizardError):
@@ -85,19 +99,54 @@ class Session:
 
         return pickers.list_resource_groups(self._require(), profile)
 
-    def tagged_deployments(self, profile: Profile) -> list[Choice]:
-        """Resource groups of the profile's subscription tagged created-by: mlfunc-wizard (deployments made on another
-        computer have no local record): `.id` is the group name, `.name` the mlfunc-deployment tag (or the group name).
-        (Added by H8 for the GUI's Reopen; H5 may move it into pickers.)"""
+    def tagged_deployments(self, profile: Profile) -> list[TaggedDeployment]:
+        """Resource groups tagged created-by: mlfunc-wizard in every subscription the account lists (deployments
+        made on another computer have no local record), sorted by deployment name."""
+        import copy
+
+        from wizard.targets.azure import pickers
         from wizard.targets.azure.clients import AzureClients
         from wizard.targets.azure.errors import azure_call
         from wizard.targets.azure.groups import CREATED_BY_TAG, CREATED_BY_VALUE, DEPLOYMENT_TAG
-        from wizard.targets.azure.pickers import Choice as Found
+
+        credential = self._require()
+        found: list[TaggedDeployment] = []
+        for sub in pickers.list_subscriptions(credential, profile):
+            in_sub = copy.deepcopy(profile)
+            in_sub.azure.subscription_id = sub.id
+            clients = AzureClients(in_sub, credential)
+            groups = azure_call(_("listing the resource groups"),
+                                lambda c=clients: list(c.resource.resource_groups.list()))
+            found += [TaggedDeployment((g.tags or {}).get(DEPLOYMENT_TAG) or g.name, g.name, sub.id, sub.name)
+                      for g in groups if (g.tags or {}).get(CREATED_BY_TAG) == CREATED_BY_VALUE]
+        return sorted(found, key=lambda f: (f.name.lower(), f.subscription_id))
+
+    def tagged_endpoint(self, profile: Profile) -> Endpoint | None:
+        """How to call the function app in the profile's resource group (a deployment found by its tag has no
+        journal to read it from): its default host name and the host's default function key (registered for
+        masking); None when the group holds no function app. The route is the generated app's `score`."""
+        from wizard.secrets import registry
+        from wizard.targets.azure.clients import AzureClients
+        from wizard.targets.azure.errors import azure_call
+        from wizard.targets.base import Endpoint
 
         clients = AzureClients(profile, self._require())
-        groups = azure_call("listing the resource groups", lambda: list(clients.resource.resource_groups.list()))
-        return sorted((Found(g.name, (g.tags or {}).get(DEPLOYMENT_TAG) or g.name) for g in groups
-                       if (g.tags or {}).get(CREATED_BY_TAG) == CREATED_BY_VALUE), key=lambda c: c.name.lower())
+        group = profile.resource_group.name
+        listed = azure_call(_("listing the resource group"),
+                            lambda: list(clients.resource.resources.list_by_resource_group(group)))
+        for resource in listed:
+            if (resource.type or "").lower() != "microsoft.web/sites":
+                continue
+            site = azure_call(_("reading the function app"), clients.web.web_apps.get, group, resource.name)
+            if "functionapp" not in (site.kind or "").lower() or not site.default_host_name:
+                continue
+            keys = azure_call(_("reading the host key"), clients.web.web_apps.list_host_keys, group, site.name)
+            key = (keys.function_keys or {}).get("default") or keys.master_key or ""
+            registry.add(key)
+            host = site.default_host_name
+            return Endpoint(url=f"https://{host}/api/score", key=key, auth_header="x-functions-key",
+                            health_url=f"https://{host}/api/health")
+        return None
 
     def aml_models(self, profile: Profile) -> list[Choice]:
         """Registered models of `profile.model.azureml`'s workspace (`.id` is "name:version")."""

@@ -47,7 +47,8 @@ def _load_deployed(name: str) -> Any:
     return deployment.load_deployed_profile(name)
 
 
-AZURE_FOUND = "azure-found:"  # list data of a deployment found in Azure by its tags (group name follows)
+AZURE_FOUND = "azure-found:"  # list data of a deployment found in Azure by its tags ("<subscription>/<group>" follows)
+FOUND_STATUS = "found in Azure"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class FoundInAzure:
     resource_group: str
     status: str
     steps: dict[str, str] = field(default_factory=dict)
+    subscription_id: str = ""
 
 
 LOCAL_NAME = profile_mod.default_local().name  # "digits-local"
@@ -223,6 +225,7 @@ class StartPage(ProfilePage):
         self.existing_groups.activated.connect(self._group_chosen)
         self._deployments_loaded = False
         self._infos: dict[str, Any] = {}
+        self._found: dict[str, Any] = {}  # AZURE_FOUND data -> wizard.session.TaggedDeployment
         self.update_controls()
 
     # --- life cycle -----------------------------------------------------------------------
@@ -247,10 +250,10 @@ class StartPage(ProfilePage):
         status = getattr(info, "status", "")
         for button in (self.test_button, self.resume_button, self.cleanup_button, self.forget_button):
             button.setVisible(info is not None)
-        self.test_button.setEnabled(status == "deployed")
+        self.test_button.setEnabled(status in ("deployed", FOUND_STATUS))
         self.resume_button.setEnabled(status in ("failed", "cancelled", "interrupted", "unknown", "deployed"))
         self.cleanup_button.setEnabled(self.reopened is not None)
-        self.forget_button.setEnabled(status not in ("running", "found in Azure"))
+        self.forget_button.setEnabled(status not in ("running", FOUND_STATUS))
         self.reopen_state.setVisible(info is not None)
         has_account = self.wizard_credential() is not None
         for w in (self.existing_groups,):
@@ -354,9 +357,14 @@ class StartPage(ProfilePage):
         self.find_azure_deployments()  # signed in: add the ones Azure knows by their tags
 
     # --- deployments found in Azure by their tags (no local record) --------------------------
+    def found_reopened(self) -> bool:
+        """The reopened deployment was found in Azure by its tags (no journal: the Test page asks the session)."""
+        return self.reopen_radio.isChecked() and isinstance(self.reopened_info, FoundInAzure)
+
     def find_azure_deployments(self) -> None:
+        """Every subscription the account lists is searched, not only the profile's."""
         session = session_of(self)
-        if session is None or session.credential is None or not self.model.profile.azure.subscription_id:
+        if session is None or session.credential is None:
             return
         profile = copy.deepcopy(self.model.profile)
         run_in_background(lambda: session.tagged_deployments(profile), on_success=self._show_azure_found,
@@ -369,30 +377,38 @@ class StartPage(ProfilePage):
             data = self.deployments.item(row).data(Qt.ItemDataRole.UserRole)
             if isinstance(data, str) and data.startswith(AZURE_FOUND):
                 self.deployments.takeItem(row)
+        self._found = {}
         for choice in found:
             if choice.name in local:
                 continue
-            item = QListWidgetItem(self.tr("%1 — Azure, resource group %2 — found by its tags (no record here)")
-                                   .replace("%1", choice.name).replace("%2", choice.id))
-            item.setData(Qt.ItemDataRole.UserRole, AZURE_FOUND + choice.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, choice.name)
+            data = f"{AZURE_FOUND}{choice.subscription_id}/{choice.group}"
+            self._found[data] = choice
+            subscription = choice.subscription_name or choice.subscription_id
+            item = QListWidgetItem(
+                self.tr("%1 — Azure, resource group %2 in %3 — found by its tags (no record here)")
+                .replace("%1", choice.name).replace("%2", choice.group).replace("%3", subscription))
+            item.setData(Qt.ItemDataRole.UserRole, data)
             self.deployments.addItem(item)
 
-    def _choose_found(self, group: str, name: str) -> None:
-        """A deployment with no local profile: it can be cleaned up (its group is known), not resumed."""
-        base = self.model.profile
-        profile = copy.deepcopy(base)
+    def _choose_found(self, found: Any) -> None:
+        """A deployment with no local profile: it can be tested (the session finds its function app and key) or
+        cleaned up (its group and subscription are known), not resumed."""
+        name, group = found.name, found.group
+        profile = copy.deepcopy(self.model.profile)
         profile.name = name
         profile.target = "azure"
+        profile.azure.subscription_id = found.subscription_id
         profile.resource_group.name = group
         profile.resource_group.create = False
-        self.reopened_info = FoundInAzure(name=name, target="azure", resource_group=group, status="found in Azure")
+        self.reopened_info = FoundInAzure(name=name, target="azure", resource_group=group, status=FOUND_STATUS,
+                                          subscription_id=found.subscription_id)
         self.model.replace(profile)
         self.reopened = name
         self.reopen_action = "cleanup"
-        self.reopen_state.setText(self.tr("'%1' was found in Azure by its tags (resource group %2) but has no record on "
-                                          "this computer, so it can only be cleaned up here.")
-                                  .replace("%1", name).replace("%2", group))
+        self.reopen_state.setText(self.tr("'%1' was found in Azure by its tags (resource group %2, subscription %3) but "
+                                          "has no record on this computer: test it or clean it up here.")
+                                  .replace("%1", name).replace("%2", group)
+                                  .replace("%3", found.subscription_name or found.subscription_id))
         self.update_controls()
         self.reopen_state.setVisible(True)
         self.completeChanged.emit()
@@ -408,7 +424,8 @@ class StartPage(ProfilePage):
             return
         self.reopen_radio.setChecked(True)
         if name.startswith(AZURE_FOUND):
-            self._choose_found(name[len(AZURE_FOUND):], item.data(Qt.ItemDataRole.UserRole + 1))
+            if name in self._found:
+                self._choose_found(self._found[name])
             return
         self.reopened_info = self._infos.get(name)
         self._describe_chosen()

@@ -32,7 +32,7 @@ from PySide6.QtCore import Qt, Signal
 
 from wizard.i18n import _
 from wizard.secrets import mask
-from wizard.ui.pages.base import credential_of
+from wizard.ui.pages.base import PageId, credential_of, session_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor, pretty
@@ -81,6 +81,17 @@ def _sample_input(profile: Any) -> Any:
 
         return ensure_sample(profile.model.sample).sample_input
     return None
+
+
+class _KnownEndpoint:
+    """The `target` handed to deployment.invoke for a deployment found in Azure by its tags: it has no journal,
+    so its endpoint comes from the session (Session.tagged_endpoint), looked up once on the page."""
+
+    def __init__(self, endpoint: Any):
+        self._endpoint = endpoint
+
+    def endpoint(self, _profile: Any, _outputs: Any) -> Any:
+        return self._endpoint
 
 
 class TestPage(QWizardPage):
@@ -203,19 +214,32 @@ class TestPage(QWizardPage):
         self.endpoint: Any = None
         self.results: list[Any] = []
         self.busy = False
+        self.found = False  # the deployment was found in Azure by its tags (no journal)
         self._prefilled = False
         self._sending_text = ""
 
     # --- page life ------------------------------------------------------------------------
+    def _found_in_azure(self) -> bool:
+        w = self.wizard()
+        start = w.page(int(PageId.START)) if w is not None else None
+        found = getattr(start, "found_reopened", None)
+        return bool(found()) if callable(found) else False
+
     def initializePage(self) -> None:  # noqa: N802
         profile = self.model.profile
         credential = credential_of(self)
+        self.found = self._found_in_azure()
+        self.endpoint = None
+        self.error_banner.clear()
         if not self._prefilled or not self.editor.text().strip():
             self._prefilled = True
             run_in_background(lambda: _sample_input(profile), on_success=self._prefill,
                               on_failure=self.error_banner.show_error, owner=self, doing="prepare the sample input")
+        session = session_of(self)
 
         def lookup() -> Any:
+            if self.found and session is not None:
+                return session.tagged_endpoint(profile)  # no journal: the function app in the group, by the session
             from wizard import deployment
 
             return deployment.endpoint(profile, credential=credential)
@@ -229,6 +253,12 @@ class TestPage(QWizardPage):
             self.editor.set_value(value)
 
     def _show_endpoint(self, endpoint: Any) -> None:
+        if endpoint is None:  # found by its tags, but its group holds no function app
+            self.url_label.setText(self.tr("(unknown)"))
+            self.error_banner.show_error(
+                self.tr("The resource group %1 holds no function app, so there is nothing to test: go Back and clean "
+                        "it up.").replace("%1", self.model.profile.resource_group.name))
+            return
         self.endpoint = endpoint
         self.url_label.setText(endpoint.url)
         self.key_label.set_secret(endpoint.key or None)
@@ -271,10 +301,13 @@ class TestPage(QWizardPage):
         self._sending_text = self.tr("Sending…") if single else self.tr("Sending %1 requests…").replace("%1", str(len(bodies)))
         self.stats_label.setText(self._sending_text)
 
+        known = _KnownEndpoint(self.endpoint) if self.found and self.endpoint is not None else None
+
         def work() -> list[Any]:
             from wizard import deployment
 
-            return [deployment.invoke(profile, body, credential=credential) for body in bodies]
+            return [deployment.invoke(profile, body, credential=credential, target=known)  # type: ignore[arg-type]
+                    for body in bodies]
 
         run_in_background(work, on_success=lambda results: self._show_results(results, single),
                           on_failure=self._send_failed, on_done=self._done, owner=self, doing="call the function")
