@@ -4,19 +4,22 @@ so this route must stay removable without touching anything else."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Mapping
 
 from azure.core.credentials import TokenCredential
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry as secret_registry
 from wizard.secrets import scrub
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval
-from wizard.targets.azure.registry import app_outputs, build_app_folder, find_registry
-from wizard.targets.base import StepContext, StepFailed, TransientError
+from wizard.targets.azure.package import ContentTag, PackageOutputs, app_facts, never_replaced, previous
+from wizard.targets.azure.registry import build_app_folder, find_registry
+from wizard.targets.base import Change, Observed, Outputs, StepContext, StepFailed, TransientError
 
 BUILD_ESTIMATE_S = 12 * 60.0
 AZUREML_DEFAULTS = "azureml-defaults>=1.0.45"  # the package service refuses environments without it
@@ -47,8 +50,9 @@ def workspace(profile: Profile, credential: TokenCredential) -> Any:
         )
     except Exception as exc:  # azureml raises its own exception family
         raise StepFailed(
-            f"Could not open the Azure ML workspace {source.workspace} in {source.resource_group}: check "
-            "model.azureml (subscription, resource group, workspace) and that your account can read it.",
+            _("Could not open the Azure ML workspace {workspace} in {group}: check model.azureml (subscription, "
+              "resource group, workspace) and that your account can read it.").format(
+                workspace=source.workspace, group=source.resource_group),
             scrub(str(exc)),
         ) from exc
 
@@ -91,7 +95,8 @@ def trigger_options(profile: Profile) -> tuple[str, dict[str, Any]]:
     trigger = profile.function.trigger
     kind = _TRIGGERS.get(trigger.type)
     if kind is None:
-        raise StepFailed(f'The trigger "{trigger.type}" cannot be packaged by Azure ML; use http, blob or service-bus-queue.')
+        raise StepFailed(_('The trigger "{trigger}" cannot be packaged by Azure ML; use http, blob or service-bus-queue.').format(
+            trigger=trigger.type))
     if kind == "http":
         return kind, {"auth_level": trigger.auth_level or "function"}
     if kind == "blob":
@@ -99,18 +104,62 @@ def trigger_options(profile: Profile) -> tuple[str, dict[str, Any]]:
     return kind, {"input_queue_name": trigger.input_queue, "output_queue_name": trigger.output_queue}
 
 
+def source_tag(folder: Path) -> str:
+    """Hash of the generated app folder without the model (entry script, requirements, functions, Dockerfile)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+MODEL = "model.azureml"  # setting: name:version of the registered model
+SOURCE = "app package"  # setting: the generated app's content hash
+
+
 class AmlPackageAction:
     """package(ws, models, inference_config, functions_enabled=True, trigger=...) with live logs; the image
-    lands in the workspace's registry, whose credentials come from get_container_registry()."""
+    lands in the workspace's registry, whose credentials come from get_container_registry().
+
+    Desired state: the registered model (name:version) and the generated app's content hash (built without the
+    model, which Azure ML mounts). The package service keeps no index to query by content, so observed is what
+    the last deploy packaged (the journal), provided its image's registry is still an ACR of this subscription
+    (read through ARM; the app pulls with that registry's credentials). "latest" (no model.azureml.version) always
+    packages again: which version it means is known only after asking the workspace."""
+
+    outputs_type: ClassVar[type[Outputs]] = PackageOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients], credential: Callable[[], TokenCredential]):
         self._clients_for = clients_for
         self._credential = credential
+        self._content = ContentTag(source_tag, model_in_workspace=True)
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return None  # the package service keeps no index we could query by content; packaging is re-run
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        source = ctx.profile.model.azureml
+        if not source.version:
+            return {MODEL: f"{source.name}:latest"}
+        return {MODEL: f"{source.name}:{source.version}", SOURCE: self._content(ctx)[1]}
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def observe(self, ctx: StepContext) -> Observed | None:
+        last = previous(ctx)
+        if last is None or not last.model_ref or not last.registry_id:
+            return None  # never packaged, or its registry's credentials cannot be read again: package
+        found = find_registry(self._clients_for(ctx.profile), login_server=last.login_server)
+        if found is None:
+            return None
+        return Observed({MODEL: last.model_ref, SOURCE: last.content}, last)
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> PackageOutputs:
+        return self.create(ctx)  # another model version or app: package again (a new image)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise never_replaced()
+
+    def create(self, ctx: StepContext) -> PackageOutputs:
         from azureml.contrib.functions import package
         from azureml.core.model import Model
 
@@ -121,24 +170,28 @@ class AmlPackageAction:
             model = Model(ws, name=source.name, version=int(source.version) if source.version else None)
         except Exception as exc:
             raise StepFailed(
-                f"The model {source.name} (version {source.version or 'latest'}) is not registered in the workspace "
-                f"{source.workspace}. Pick one from the list and deploy again.",
+                _("The model {name} (version {version}) is not registered in the workspace {workspace}. Pick one from "
+                  "the list and deploy again.").format(name=source.name, version=source.version or "latest",
+                                                       workspace=source.workspace),
                 scrub(str(exc)),
             ) from exc
         # The generated entry script and runtime go in as the source directory; the model file too, so the
         # same score.py runs here and in the local target.
-        ctx.report(0.02, "Downloading the model and generating the entry script")
+        ctx.report(0.02, _("Downloading the model and generating the entry script"))
         try:
             downloaded = Path(model.download(target_dir=str(Path(ctx.state_dir) / "aml-model"), exist_ok=True))
         except Exception as exc:
-            raise TransientError(f"Downloading the model from Azure ML failed ({scrub(str(exc))[:200]}); trying again.") from exc
+            raise TransientError(_("Downloading the model from Azure ML failed ({error}); trying again.").format(
+                error=scrub(str(exc))[:200])) from exc
         model_file = downloaded if downloaded.is_file() else next(p for p in sorted(downloaded.rglob("*")) if p.is_file())
+        content = self._content(ctx)[1] if source.version else ""
         built, folder = build_app_folder(ctx, model_path=model_file)
         kind, options = trigger_options(profile)
         try:
             pkg = package(ws, [model], inference_config(profile, folder, list(built.requirements)), functions_enabled=True, trigger=kind, **options)
         except Exception as exc:
-            raise TransientError(f"Azure ML did not accept the packaging request ({scrub(str(exc))[:200]}); trying again.") from exc
+            raise TransientError(_("Azure ML did not accept the packaging request ({error}); trying again.").format(
+                error=scrub(str(exc))[:200])) from exc
         offset = 0
         while True:
             ctx.wait(max(polling_interval(), 0.05))
@@ -151,11 +204,11 @@ class AmlPackageAction:
             state = str(pkg.state)
             if state in ("Succeeded", "Failed", "Cancelled", "TimedOut"):
                 break
-            ctx.report(0.5, f"Azure ML is building the image ({state})")
+            ctx.report(0.5, _("Azure ML is building the image ({state})").format(state=state))
         if state != "Succeeded":
             raise StepFailed(
-                f"Azure ML packaging ended {state}. The build log above says why; fix the entry script or the "
-                "requirements and deploy again.",
+                _("Azure ML packaging ended {state}. The build log above says why; fix the entry script or the "
+                  "requirements and deploy again.").format(state=state),
                 scrub(str(getattr(pkg, "error", "")))
             )
         reg = pkg.get_container_registry()
@@ -163,11 +216,13 @@ class AmlPackageAction:
         ctx.secrets["registry_username"] = reg.username
         ctx.secrets["registry_password"] = reg.password
         found = find_registry(self._clients_for(profile), reg.address.split(".")[0])
-        return {
-            "image": pkg.location,
-            "login_server": reg.address,
-            "registry": reg.address.split(".")[0],
-            "registry_id": found.id if found is not None else "",
-            "pull": "credentials",
-            **app_outputs(built, profile),
-        }
+        return PackageOutputs(
+            image=pkg.location,
+            login_server=reg.address,
+            registry=reg.address.split(".")[0],
+            registry_id=found.id if found is not None else "",
+            pull="credentials",
+            model_ref=f"{source.name}:{model.version}",
+            content=content,
+            **app_facts(built, profile),
+        )

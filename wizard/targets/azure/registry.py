@@ -20,6 +20,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.mgmt.containerregistry.v2019_06_01_preview.models import DockerBuildRequest, PlatformProperties
 from azure.mgmt.containerregistry.v2025_04_01.models import Registry, RegistryUpdateParameters, Sku
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry as secret_registry
 from wizard.secrets import scrub
@@ -28,6 +29,7 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval, verify_setting
 from wizard.targets.azure.errors import azure_call, error_code_and_message, translate
 from wizard.targets.azure.groups import our_tags
+from wizard.targets.azure.package import IMAGE, ContentTag, PackageOutputs, app_facts, changed_from, never_replaced, previous, registry_of
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 
@@ -58,7 +60,7 @@ def register_sas(url: str | None) -> None:
     # Register the raw spelling too: decoding turns a base64 "+" into a space (or %2B into "+"), and logs
     # show the URL as it was sent.
     for part in urlsplit(url or "").query.split("&"):
-        name, _, raw = part.partition("=")
+        name, _eq, raw = part.partition("=")
         if name.lower() == "sig":
             secret_registry.add(raw)
             secret_registry.add(unquote(raw))
@@ -68,7 +70,7 @@ def register_sas(url: str | None) -> None:
 def find_registry(clients: AzureClients, name: str = "", *, login_server: str = "") -> Any | None:
     """A registry of this subscription by name or by login server (it may live in another resource group,
     e.g. Azure ML's)."""
-    for reg in azure_call("listing the container registries", lambda: list(clients.acr.registries.list())):
+    for reg in azure_call(_("listing the container registries"), lambda: list(clients.acr.registries.list())):
         if (name and reg.name.lower() == name.lower()) or (login_server and (reg.login_server or "").lower() == login_server.lower()):
             return reg
     return None
@@ -122,7 +124,7 @@ class RegistryAction(FirstInterface):
         clients = self._clients_for(ctx.profile)
         name = registry_name(ctx.profile)
         found = existing_and_ready(
-            "looking for the container registry", lambda: clients.acr.registries.get(ctx.profile.resource_group.name, name)
+            _("looking for the container registry"), lambda: clients.acr.registries.get(ctx.profile.resource_group.name, name)
         )
         if found is None:
             found = self._elsewhere(clients, ctx.profile)
@@ -136,7 +138,7 @@ class RegistryAction(FirstInterface):
         return self.adopt(ctx, observed)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The container registry is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("The container registry is never replaced; destroy the deployment to delete it."))
 
     def create(self, ctx: StepContext) -> RegistryOutputs:
         profile = ctx.profile
@@ -144,14 +146,15 @@ class RegistryAction(FirstInterface):
         group, name = profile.resource_group.name, registry_name(profile)
         elsewhere = self._elsewhere(clients, profile)
         if elsewhere is not None:
-            ctx.log(f"Reusing the container registry {elsewhere.name} in the resource group {group_of(elsewhere.id)}.")
+            ctx.log(_("Reusing the container registry {name} in the resource group {group}.").format(
+                name=elsewhere.name, group=group_of(elsewhere.id)))
             return self._outputs(elsewhere)
         body = registry_body(profile)
         found = resume_or_create(
             ctx,
             lambda: clients.acr.registries.get(group, name),
             lambda: clients.acr.registries.begin_create(group, name, body),
-            "creating the container registry",
+            _("creating the container registry"),
             estimate_s=60,
             name=name,
             name_field="function.registry",
@@ -199,19 +202,7 @@ def build_app_folder(ctx: StepContext, model_path: Path | None = None) -> tuple[
     return built, Path(built.path)
 
 
-def app_outputs(built: Any, profile: Profile) -> dict[str, Any]:
-    """Non-secret facts of the generated app the later steps need (journaled with the package step)."""
-    from wizard.appgen.builder import app_settings
-
-    return {
-        "app_settings": dict(app_settings(profile, built)),
-        "model_name": built.model_name,
-        "model_version": built.model_version,
-        "function_names": list(built.function_names),
-        "routes": list(built.routes),
-        "requirements": list(built.requirements),
-    }
-
+# --- the build ----------------------------------------------------------------------------------
 
 # Put Blob takes at most 256 MiB in one request on older storage service versions (5000 MiB on current ones;
 # learn.microsoft.com/rest/api/storageservices/put-blob): larger contexts go as Put Block + Put Block List.
@@ -231,7 +222,12 @@ def tasks_call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> 
         return fn(*args, **kwargs)
     except HttpResponseError as exc:
         if error_code_and_message(exc)[0].lower() == "tasksoperationsnotallowed":
-            raise StepFailed(TASKS_NOT_ALLOWED, scrub(error_code_and_message(exc)[1])) from exc
+            raise StepFailed(_(
+                "ACR Tasks are not allowed for this subscription (free trial and some credit offers disable them), so the image "
+                'cannot be built in Azure: use the "docker" packaging route instead (function.packaging = "docker"; with a '
+                "registry name in function.registry the wizard builds the image on this machine with Docker and pushes it), "
+                "then deploy again."
+            ), scrub(error_code_and_message(exc)[1])) from exc
         raise translate(exc, what) from exc
 
 
@@ -239,11 +235,13 @@ def _blob_put(url: str, data: bytes, headers: dict[str, str]) -> None:
     try:
         answer = requests.put(url, data=data, headers=headers, timeout=300, verify=verify_setting())
     except requests.RequestException as exc:
-        raise TransientError(f"Uploading the build context failed ({scrub(str(exc))}); trying again.") from exc
+        raise TransientError(_("Uploading the build context failed ({error}); trying again.").format(
+            error=scrub(str(exc)))) from exc
     if answer.status_code >= 500 or answer.status_code == 429:
-        raise TransientError(f"The registry's upload answered {answer.status_code}; trying again.")
+        raise TransientError(_("The registry's upload answered {status}; trying again.").format(status=answer.status_code))
     if answer.status_code >= 400:
-        raise StepFailed(f"The registry refused the build context upload ({answer.status_code}).", scrub(answer.text[:500]))
+        raise StepFailed(_("The registry refused the build context upload ({status}).").format(status=answer.status_code),
+                         scrub(answer.text[:500]))
 
 
 def upload_context(url: str, context: bytes) -> None:
@@ -261,40 +259,80 @@ def upload_context(url: str, context: bytes) -> None:
     _blob_put(f"{url}&comp=blocklist", body.encode(), {"Content-Type": "application/xml"})
 
 
+def context_tag(folder: Path) -> str:
+    """The acr-build route's content tag: the hash of the reproducible build context of the app folder."""
+    return hashlib.sha256(build_context(folder)).hexdigest()[:16]
+
+
+def _status(run: Any) -> str:
+    return str(getattr(run.status, "value", run.status) or "").lower()
+
+
 class AcrBuildAction:
-    """Route "acr-build": upload the app folder and let ACR Tasks build and push the image, with live logs."""
+    """Route "acr-build": upload the app folder and let ACR Tasks build and push the image, with live logs.
+
+    Desired state: `<login server>/<repository>:<content tag>`, the tag being the hash of the app folder's
+    reproducible build context (model file, score.py, requirements, Dockerfile). Observed: a succeeded ACR Tasks
+    run of the registry that pushed that tag (read through ARM, so the registry's data plane, which network rules
+    may close, is not needed). Found: no change. Not found: an update (image old -> new) when the last deploy
+    pushed another tag, else a create. Both build and push."""
+
+    outputs_type: ClassVar[type[Outputs]] = PackageOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
+        self._content = ContentTag(context_tag)
 
-    def _target(self, ctx: StepContext) -> tuple[Any, bytes, str, str]:
-        built, folder = build_app_folder(ctx)
-        context = build_context(folder)
-        tag = hashlib.sha256(context).hexdigest()[:16]
-        login_server = ctx.outputs["registry"]["login_server"]
-        return built, context, tag, f"{login_server}/{repository(ctx.profile)}:{tag}"
+    @staticmethod
+    def _image(ctx: StepContext, login_server: str, tag: str) -> str:
+        return f"{login_server}/{repository(ctx.profile)}:{tag}"
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        built, _, tag, image = self._target(ctx)
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        _built, tag = self._content(ctx)
+        reg = registry_of(ctx)
+        login_server = reg["login_server"] if reg is not None else registry_name(ctx.profile)
+        return {IMAGE: self._image(ctx, login_server, tag)}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
+        reg = registry_of(ctx)
+        if reg is None:
+            return None  # no registry yet: nothing was pushed
+        built, tag = self._content(ctx)
         clients = self._clients_for(ctx.profile)
-        group, name = _registry_group(ctx), ctx.outputs["registry"]["registry"]
-        runs = tasks_call("listing the registry's builds", lambda: list(clients.acr_tasks.runs.list(group, name, top=50)))
+        group, name = _registry_group(ctx), reg["registry"]
+        runs = tasks_call(_("listing the registry's builds"), lambda: list(clients.acr_tasks.runs.list(group, name, top=50)))
         wanted = f"{repository(ctx.profile)}:{tag}"
         for run in runs:
-            status = str(getattr(run.status, "value", run.status) or "").lower()
-            images = [f"{i.repository}:{i.tag}" for i in (run.output_images or [])]
-            if status in _RUN_DONE and wanted in images:
-                return {"image": image, "run_id": run.run_id, **self._registry_outputs(ctx), **app_outputs(built, ctx.profile)}
-        return None
+            for out in run.output_images or []:
+                if _status(run) in _RUN_DONE and f"{out.repository}:{out.tag}" == wanted:
+                    image = self._image(ctx, reg["login_server"], tag)
+                    outputs = PackageOutputs(image=image, tag=image, digest=out.digest or "", run_id=run.run_id,
+                                             **self._registry_outputs(ctx), **app_facts(built, ctx.profile))
+                    return Observed({IMAGE: image}, outputs)
+        return changed_from(ctx)
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> PackageOutputs:
+        return self.create(ctx)  # a new tag: build and push it (the old image stays in the registry)
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise never_replaced()
+
+    def create(self, ctx: StepContext) -> PackageOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = _registry_group(ctx), ctx.outputs["registry"]["registry"]
-        ctx.report(0.02, "Generating the function app")
-        built, context, tag, image = self._target(ctx)
-        ctx.log(f"Uploading the build context ({len(context) // 1024} KiB) to {name}")
-        upload = tasks_call("asking the registry for an upload address", clients.acr_tasks.registries.get_build_source_upload_url, group, name)
+        ctx.report(0.02, _("Generating the function app"))
+        built, folder = build_app_folder(ctx)
+        context = build_context(folder)
+        tag = hashlib.sha256(context).hexdigest()[:16]
+        image = self._image(ctx, ctx.outputs["registry"]["login_server"], tag)
+        ctx.log(_("Uploading the build context ({size} KiB) to {registry}").format(size=len(context) // 1024, registry=name))
+        upload = tasks_call(_("asking the registry for an upload address"), clients.acr_tasks.registries.get_build_source_upload_url, group, name)
         register_sas(upload.upload_url)
         upload_context(upload.upload_url, context)
         request = DockerBuildRequest(
@@ -307,22 +345,24 @@ class AcrBuildAction:
         )
         run = wait_lro(
             ctx,
-            lambda: tasks_call("starting the image build", clients.acr_tasks.registries.begin_schedule_run, group, name, request),
-            "starting the image build",
+            lambda: tasks_call(_("starting the image build"), clients.acr_tasks.registries.begin_schedule_run, group, name, request),
+            _("starting the image build"),
             estimate_s=10,
             span=(0.05, 0.1),
         )
         run_id = run.run_id
-        ctx.log(f"ACR build {run_id} started for {image}")
-        self._follow(ctx, clients, group, name, run_id)
-        return {"image": image, "run_id": run_id, **self._registry_outputs(ctx), **app_outputs(built, ctx.profile)}
+        ctx.log(_("ACR build {run} started for {image}").format(run=run_id, image=image))
+        done = self._follow(ctx, clients, group, name, run_id)
+        digest = next((o.digest or "" for o in done.output_images or [] if o.tag == tag), "")
+        return PackageOutputs(image=image, tag=image, digest=digest, run_id=run_id, **self._registry_outputs(ctx),
+                              **app_facts(built, profile))
 
     @staticmethod
     def _registry_outputs(ctx: StepContext) -> dict[str, Any]:
         reg = ctx.outputs["registry"]
         return {"registry": reg["registry"], "login_server": reg["login_server"], "registry_id": reg["id"]}
 
-    def _follow(self, ctx: StepContext, clients: AzureClients, group: str, name: str, run_id: str) -> None:
+    def _follow(self, ctx: StepContext, clients: AzureClients, group: str, name: str, run_id: str) -> Any:
         """Poll the run, streaming new lines of its log as they arrive; fail with the log's tail."""
         offset = 0
         tail: list[str] = []
@@ -357,40 +397,45 @@ class AcrBuildAction:
             try:
                 run = clients.acr_tasks.runs.get(group, name, run_id)
             except HttpResponseError as exc:
-                raise translate(exc, "following the image build") from exc
-            status = str(getattr(run.status, "value", run.status) or "").lower()
+                raise translate(exc, _("following the image build")) from exc
+            status = _status(run)
             return run if status in _RUN_DONE or status in _RUN_BAD else None
 
-        run = wait_until(ctx, probe, "building the image", timeout_s=3600, estimate_s=BUILD_ESTIMATE_S, span=(0.1, 0.98),
+        run = wait_until(ctx, probe, _("building the image"), timeout_s=3600, estimate_s=BUILD_ESTIMATE_S, span=(0.1, 0.98),
                          interval_s=polling_interval())
         read_log()
-        status = str(getattr(run.status, "value", run.status) or "").lower()
+        status = _status(run)
         if status not in _RUN_DONE:
             raise StepFailed(
-                f"The image build {run_id} ended with status {status}. The last lines of its log are in the step's details; "
-                "fix the model, entry script or requirements and deploy again.",
+                _("The image build {run} ended with status {status}. The last lines of its log are in the step's details; "
+                  "fix the model, entry script or requirements and deploy again.").format(run=run_id, status=status),
                 scrub("\n".join(tail)),
             )
+        return run
 
 
-class PushedImageAction:
+class PushedImageAction(FirstInterface):
     """Route "docker": the image is already in a registry. function.registry is an ACR name of this subscription
-    (the image is then `<its login server>/<app name>:latest`) or a full image reference `host/repo:tag`."""
+    (the image is then `<its login server>/<app name>:latest`) or a full image reference `host/repo:tag`.
+
+    Nothing is created: the desired image is the profile's reference; observed is the image the last deploy
+    used (an update, image old -> new, when function.registry names another one), else the wanted one as it is."""
+
+    outputs_type: ClassVar[type[Outputs]] = PackageOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, clients_for: Callable[[Profile], AzureClients]):
         self._clients_for = clients_for
+        self._facts = ContentTag(lambda folder: "")
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return None  # nothing is created: computing the outputs is the whole step
-
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+    def _wanted(self, ctx: StepContext) -> PackageOutputs:
         profile = ctx.profile
         ref = profile.function.registry
         if not ref:
-            raise StepFailed(
+            raise StepFailed(_(
                 'The "docker" packaging route needs function.registry: an ACR name or a full image reference '
                 "(myregistry.azurecr.io/my-app:1)."
-            )
+            ))
         clients = self._clients_for(profile)
         if "/" in ref:
             image = ref if ":" in ref.split("/")[-1] else f"{ref}:latest"
@@ -402,15 +447,37 @@ class PushedImageAction:
             name = ref
             found = find_registry(clients, name)
             if found is None:
-                raise StepFailed(
-                    f"The container registry {name} is not in this subscription. Give function.registry as the full image "
+                raise StepFailed(_(
+                    "The container registry {name} is not in this subscription. Give function.registry as the full image "
                     "reference (<login server>/<repository>:<tag>), or the name of a registry in this subscription."
-                )
+                ).format(name=name))
             login_server = found.login_server
             image = f"{login_server}/{repository(profile)}:latest"
         registry_id = found.id if found is not None else ""
-        built, _ = build_app_folder(ctx)  # the same settings the image was built with
-        return {"image": image, "login_server": login_server, "registry": name, "registry_id": registry_id, **app_outputs(built, ctx.profile)}
+        built, _tag = self._facts(ctx)  # the same settings the image was built with
+        return PackageOutputs(image=image, tag=image, login_server=login_server, registry=name, registry_id=registry_id,
+                              **app_facts(built, profile))
+
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        return {IMAGE: self._wanted(ctx).image}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
+        wanted = self._wanted(ctx)
+        last = previous(ctx)
+        return Observed({IMAGE: last.content_ref if last is not None else wanted.image}, wanted)
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
+        return self.adopt(ctx, observed)  # observe() computed the new image's outputs
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise never_replaced()
+
+    def create(self, ctx: StepContext) -> PackageOutputs:
+        return self._wanted(ctx)
 
 
 # --- pull access -----------------------------------------------------------------------------
@@ -422,22 +489,32 @@ def role_assignment_name(scope: str, principal_id: str) -> str:
 
 
 def registry_credentials(clients: AzureClients, registry_id: str, name: str) -> tuple[str, str]:
-    """Admin user name and password of an ACR registry (enabling the admin user if needed); a secret."""
+    """Admin user name and password of an ACR registry; a secret. Only reads: the app-settings step's preview
+    calls it too, so switching the admin user on is the registry-access step's (enable_admin_user)."""
     group = group_of(registry_id)
-    reg = azure_call("reading the container registry", clients.acr.registries.get, group, name)
+    reg = azure_call(_("reading the container registry"), clients.acr.registries.get, group, name)
     if not reg.admin_user_enabled:
-        wait_lro_plain(lambda: clients.acr.registries.begin_update(group, name, RegistryUpdateParameters(admin_user_enabled=True)))
-    creds = azure_call("reading the registry credentials", clients.acr.registries.list_credentials, group, name)
+        raise StepFailed(_("The admin user of the container registry {name} is off, so the app cannot pull with its "
+                           "credentials; deploy again to switch it on.").format(name=name))
+    creds = azure_call(_("reading the registry credentials"), clients.acr.registries.list_credentials, group, name)
     password = creds.passwords[0].value
     secret_registry.add(password)
     return creds.username, password
+
+
+def enable_admin_user(clients: AzureClients, registry_id: str, name: str) -> None:
+    """Switch the registry's admin user on (the credentials fallback), unless it is on already."""
+    group = group_of(registry_id)
+    reg = azure_call(_("reading the container registry"), clients.acr.registries.get, group, name)
+    if not reg.admin_user_enabled:
+        wait_lro_plain(lambda: clients.acr.registries.begin_update(group, name, RegistryUpdateParameters(admin_user_enabled=True)))
 
 
 def wait_lro_plain(start: Callable[[], Any]) -> Any:
     try:
         return start().result()
     except HttpResponseError as exc:
-        raise translate(exc, "updating the container registry") from exc
+        raise translate(exc, _("updating the container registry")) from exc
 
 
 @dataclass(frozen=True)
@@ -486,7 +563,7 @@ class RegistryAccessAction(FirstInterface):
         return self.adopt(ctx, observed)  # nothing is compared: found is right
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The AcrPull role assignment is never replaced.")
+        raise StepFailed(_("The AcrPull role assignment is never replaced."))
 
     def create(self, ctx: StepContext) -> RegistryAccessOutputs:
         package = ctx.outputs["package"]
@@ -496,12 +573,13 @@ class RegistryAccessAction(FirstInterface):
             return self._without_registry(package)
         clients = self._clients_for(ctx.profile)
         try:
-            roles.assign(ctx, clients, scope, principal, roles.ACR_PULL, "giving the function app pull access to the registry")
+            roles.assign(ctx, clients, scope, principal, roles.ACR_PULL, _("giving the function app pull access to the registry"))
         except roles.RoleForbidden:
-            ctx.log(
+            ctx.log(_(
                 "You may not assign roles on the registry (needs Owner or User Access Administrator); "
                 "the app will pull with the registry's admin credentials instead."
-            )
+            ))
+            enable_admin_user(clients, scope, package["registry"])
             return RegistryAccessOutputs(pull="credentials", login_server=package["login_server"])
-        ctx.log(f"Granted AcrPull on {package['registry']} to the function app's identity.")
+        ctx.log(_("Granted AcrPull on {registry} to the function app's identity.").format(registry=package["registry"]))
         return RegistryAccessOutputs(pull="managed-identity", login_server=package["login_server"])
