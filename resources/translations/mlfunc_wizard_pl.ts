@@ -112,12 +112,20 @@
         <translation>Język systemu</translation>
     </message>
     <message>
-        <source>%1 — Azure, resource group %2 — found by its tags (no record here)</source>
-        <translation>%1 — Azure, grupa zasobów %2 — znalezione po tagach (brak wpisu na tym komputerze)</translation>
+        <source>%1 — Azure, resource group %2 in %3 — found by its tags (no record here)</source>
+        <translation>%1 — Azure, grupa zasobów %2 w %3 — znalezione po tagach (brak wpisu na tym komputerze)</translation>
     </message>
     <message>
-        <source>'%1' was found in Azure by its tags (resource group %2) but has no record on this computer, so it can only be cleaned up here.</source>
-        <translation>Wdrożenie „%1” znaleziono w Azure po tagach (grupa zasobów %2), ale nie ma go w zapisach tego komputera, więc można tu tylko usunąć jego zasoby.</translation>
+        <source>'%1' was found in Azure by its tags (resource group %2, subscription %3) but has no record on this computer: test it or clean it up here.</source>
+        <translation>Wdrożenie „%1” znaleziono w Azure po tagach (grupa zasobów %2, subskrypcja %3), ale nie ma go w zapisach tego komputera: możesz je tu przetestować lub usunąć jego zasoby.</translation>
+    </message>
+    <message>
+        <source>Signed in.</source>
+        <translation>Zalogowano.</translation>
+    </message>
+    <message>
+        <source>Signing in… (a browser window or a device code may appear)</source>
+        <translation>Logowanie… (może pojawić się okno przeglądarki lub kod urządzenia)</translation>
     </message>
 </context>
 <context>
@@ -599,6 +607,26 @@
         <source>The deployment could not be planned.</source>
         <translation>Nie udało się zaplanować wdrożenia.</translation>
     </message>
+    <message>
+        <source>Cancelled before anything was created.</source>
+        <translation>Anulowano, zanim cokolwiek zostało utworzone.</translation>
+    </message>
+    <message>
+        <source>Cancelled. What was created is recorded; Retry / resume continues from there, or go Back to Start and reopen it later.</source>
+        <translation>Anulowano. To, co utworzono, jest zapisane; Ponów / wznów kontynuuje od tego miejsca. Możesz też przejść Wstecz do strony Początek i otworzyć wdrożenie ponownie później.</translation>
+    </message>
+    <message>
+        <source>Cancelling… (the step that is running stops at its next safe point)</source>
+        <translation>Anulowanie… (trwający krok zatrzyma się w najbliższym bezpiecznym miejscu)</translation>
+    </message>
+    <message>
+        <source>✗ The deployment failed. Fix the cause, then Retry / resume.</source>
+        <translation>✗ Wdrożenie nie powiodło się. Usuń przyczynę, a potem użyj Ponów / wznów.</translation>
+    </message>
+    <message>
+        <source>✗ The deployment stopped with an error. Retry / resume continues from the last finished step.</source>
+        <translation>✗ Wdrożenie zatrzymało się z błędem. Ponów / wznów kontynuuje od ostatniego ukończonego kroku.</translation>
+    </message>
 </context>
 <context>
     <name>TestPage</name>
@@ -706,6 +734,10 @@
         <source>%1 requests, %2 OK — p50 %3 ms, p95 %4 ms, cache hit ratio %5</source>
         <translation>Żądania: %1, poprawne: %2 — p50 %3 ms, p95 %4 ms, trafienia w pamięci podręcznej %5</translation>
     </message>
+    <message>
+        <source>The resource group %1 holds no function app, so there is nothing to test: go Back and clean it up.</source>
+        <translation>Grupa zasobów %1 nie zawiera aplikacji funkcji, więc nie ma czego testować: przejdź Wstecz i usuń jej zasoby.</translation>
+    </message>
 </context>
 <context>
     <name>CleanupPage</name>
@@ -740,6 +772,22 @@
     <message>
         <source>Listing…</source>
         <translation>Wyszukiwanie…</translation>
+    </message>
+    <message>
+        <source>Deleted:</source>
+        <translation>Usunięto:</translation>
+    </message>
+    <message>
+        <source>Stopped. Some resources may remain; type the name and delete again to finish.</source>
+        <translation>Zatrzymano. Część zasobów mogła zostać; wpisz nazwę i usuń ponownie, aby dokończyć.</translation>
+    </message>
+    <message>
+        <source>Stopping after the current resource…</source>
+        <translation>Zatrzymywanie po bieżącym zasobie…</translation>
+    </message>
+    <message>
+        <source>✗ The clean-up did not finish.</source>
+        <translation>✗ Usuwanie zasobów nie zostało ukończone.</translation>
     </message>
 </context>
 <context>
@@ -978,6 +1026,18 @@
     <message>
         <source>digits-heavy (slow model: shows the cache's effect)</source>
         <translation>digits-heavy (wolny model: pokazuje działanie pamięci podręcznej)</translation>
+    </message>
+    <message>
+        <source>Listing the workspace's models…</source>
+        <translation>Wyszukiwanie modeli w obszarze roboczym…</translation>
+    </message>
+    <message>
+        <source>Sign in to Azure on the Start page first.</source>
+        <translation>Najpierw zaloguj się do Azure na stronie Początek.</translation>
+    </message>
+    <message>
+        <source>Type an example input: the smoke test sends it after the deployment.</source>
+        <translation>Wpisz przykładowe dane wejściowe: test dymny wyśle je po wdrożeniu.</translation>
     </message>
 </context>
 <context>
@@ -1356,6 +1416,10 @@
     <message>
         <source>The log stream ended.</source>
         <translation>Strumień dziennika się zakończył.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Zatrzymano.</translation>
     </message>
 </context>
 <context>
