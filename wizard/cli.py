@@ -25,6 +25,8 @@ EXIT_CANCELLED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader (`| head`) went away
 
 PROG = "mlfunc-wizard"
+# The words before a problem stay English in every language, as in `validate`'s problem lines: scripts grep them.
+ERROR_PREFIX, WARNING_PREFIX = "error: ", "warning: "
 PLAN_EXIT_CODES = ("Compares the profile with what is deployed and prints each resource's action. Exit codes (as "
                    "`terraform plan -detailed-exitcode`): 0 nothing would change, 2 something would change, 1 an "
                    "error, including a profile that cannot be read (other commands exit 2 for that).")
@@ -122,15 +124,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = exc.filename or args.out
         raise WizardError(
-            f"writing the function app failed at {where}: {exc.strerror or exc}. Check that the folder "
-            "is writable and has free space, and that no other build writes into it at the same time."
+            _("writing the function app failed at {where}: {reason}. Check that the folder "
+              "is writable and has free space, and that no other build writes into it at the same time.").format(
+                where=where, reason=exc.strerror or exc)
         ) from None
-    print(f"Function app written to {built.path.resolve()}")
-    print(f"Model {built.model_name} version {built.model_version}")
-    print("Functions: " + ", ".join(built.function_names))
-    print("Routes: " + ", ".join(f"/api/{route}" for route in built.routes))
+    print(_("Function app written to {path}").format(path=built.path.resolve()))
+    print(_("Model {name} version {version}").format(name=built.model_name, version=built.model_version))
+    print(_("Functions: {names}").format(names=", ".join(built.function_names)))
+    print(_("Routes: {routes}").format(routes=", ".join(f"/api/{route}" for route in built.routes)))
     for warning in built.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(WARNING_PREFIX + warning, file=sys.stderr)
     return EXIT_OK
 
 
@@ -268,14 +271,16 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     # Load the model and run init() in a subprocess before anything is started (unpickling runs code).
     found = rules.errors(model_check.check_model(profile))
     if found:
-        raise ProblemsFound(f"The model or entry script of {args.profile} does not load; fix it and deploy again.", found)
+        raise ProblemsFound(_("The model or entry script of {profile} does not load; fix it and deploy again.").format(
+            profile=args.profile), found)
     if profile.target == "azure" and not args.yes:
         if not sys.stdin.isatty():
-            raise WizardError("Deploying to Azure creates billed resources; confirm with --yes when not running in a terminal.")
-        answer = input(f"Create the resources of '{profile.name}' in Azure resource group "
-                       f"'{profile.resource_group.name}'? They are billed. Type yes to go on: ")
-        if answer.strip().lower() not in ("y", "yes"):
-            raise WizardError("Nothing was created.")
+            raise WizardError(_("Deploying to Azure creates billed resources; confirm with --yes when not running in a terminal."))
+        answer = input(_("Create the resources of '{name}' in Azure resource group '{group}'? They are billed. "
+                         "Type yes to go on: ").format(name=profile.name, group=profile.resource_group.name))
+        # "yes" in English, and the answer the translation asks for (Polish: "tak")
+        if answer.strip().lower() not in ("y", "yes", _("yes")):
+            raise WizardError(_("Nothing was created."))
 
     printer = _EventPrinter(as_json)
     run_ = deployment.DeploymentRun(profile, printer, allow_replace=args.allow_replace)
@@ -288,7 +293,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             result["error"] = exc
 
     def on_signal(signum, frame) -> None:
-        print("cancelling…", file=sys.stderr, flush=True)
+        print(_("cancelling…"), file=sys.stderr, flush=True)
         run_.cancel()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -316,24 +321,25 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         return EXIT_OK if outcome.ok else EXIT_CANCELLED if outcome.cancelled else EXIT_PROBLEMS
     if outcome.ok:
         adopted = sum(1 for s in states.values() if s in ("skipped", "adopted"))
-        print(f"\nDeployed '{profile.name}' in {outcome.duration_s:.1f} s "
-              f"({len(states)} steps, {adopted} already in place).")
+        print("\n" + _("Deployed '{name}' in {seconds:.1f} s ({steps} steps, {adopted} already in place).").format(
+            name=profile.name, seconds=outcome.duration_s, steps=len(states), adopted=adopted))
         if outcome.endpoint is not None:
-            print(f"Invoke URL: {outcome.endpoint.url}")
+            print(_("Invoke URL: {url}").format(url=outcome.endpoint.url))
             if outcome.endpoint.key:
-                print(f"Function key: {secrets.mask(outcome.endpoint.key)} (header {outcome.endpoint.auth_header}; "
-                      f"`{PROG} keys {profile.name} --show` prints it)")
-        print(f"Try it: {PROG} invoke {profile.name}")
+                print(_("Function key: {key} (header {header}; `{command}` prints it)").format(
+                    key=secrets.mask(outcome.endpoint.key), header=outcome.endpoint.auth_header,
+                    command=f"{PROG} keys {profile.name} --show"))
+        print(_("Try it: {command}").format(command=f"{PROG} invoke {profile.name}"))
         return EXIT_OK
     if outcome.cancelled:
-        print("deployment cancelled; run deploy again to resume", file=sys.stderr)
+        print(_("deployment cancelled; run deploy again to resume"), file=sys.stderr)
         return EXIT_CANCELLED
-    print("\nThe deployment did not finish:", file=sys.stderr)
+    print("\n" + _("The deployment did not finish:"), file=sys.stderr)
     for step, sentence in outcome.failed.items():
         print(f"  {step}: {sentence}", file=sys.stderr)
     if blocked:
-        print(f"  not started: {', '.join(blocked)}", file=sys.stderr)
-    print("Finished steps are kept: run the same command again to resume.", file=sys.stderr)
+        print("  " + _("not started: {steps}").format(steps=", ".join(blocked)), file=sys.stderr)
+    print(_("Finished steps are kept: run the same command again to resume."), file=sys.stderr)
     return EXIT_PROBLEMS
 
 
@@ -356,8 +362,9 @@ def _deployed_profile(name: str) -> profiles.Profile:
         raise
     except (WizardError, OSError, ValueError) as exc:  # a damaged or hand-edited profile copy
         raise WizardError(
-            f"The record of deployment '{name}' in {folder} cannot be read ({exc}); remove it with "
-            f"`{PROG} destroy {name} --forget` and deploy again.",
+            _("The record of deployment '{name}' in {folder} cannot be read ({problem}); remove it with "
+              "`{command}` and deploy again.").format(name=name, folder=folder, problem=exc,
+                                                      command=f"{PROG} destroy {name} --forget"),
         ) from None
 
 
@@ -367,7 +374,7 @@ def _local_resources(profile: profiles.Profile) -> list[str]:
     try:
         return list(deployment.target_for(profile).resources(profile))
     except Exception as exc:  # noqa: BLE001 - status must still list the others
-        return [f"(cannot list resources: {exc})"]
+        return ["(" + _("cannot list resources: {problem}").format(problem=exc) + ")"]
 
 
 def _iso(timestamp: float | None) -> str | None:
@@ -384,7 +391,7 @@ def _drift(name: str, *, as_json: bool) -> Any:
     try:
         found = deployment.drift(name)
     except WizardError as exc:
-        return {"error": exc.message} if as_json else f"Drift: not available ({exc.message})"
+        return {"error": exc.message} if as_json else _("Drift: not available ({reason})").format(reason=exc.message)
     return whatif.to_json(found) if as_json else whatif.render_drift(found)
 
 
@@ -414,7 +421,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         _emit_json(documents[0] if args.name else documents)
         return EXIT_OK
     if not infos:
-        print(f"No deployments yet. Deploy one with `{PROG} deploy PROFILE`.")
+        print(_("No deployments yet. Deploy one with `{command}`.").format(command=f"{PROG} deploy PROFILE"))
         return EXIT_OK
     rows = [("NAME", "TARGET", "RESOURCE GROUP", "STATE", "UPDATED", "ENDPOINT")]
     for i in infos:
@@ -425,14 +432,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)) + "  " + r[-1])
     for i in infos:
         if args.name:
-            print(f"\nSteps of {i.name}:")
+            print("\n" + _("Steps of {name}:").format(name=i.name))
             for step, state in i.steps.items():
                 print(f"  {step}: {getattr(state, 'value', state)}")
             print("\n" + _drift(i.name, as_json=False))
         if i.target == "local":
             profile = deployment.load_deployed_profile(i.name)
-            print(f"\nResources of {i.name} ({i.resource_group}):")
-            for line in _local_resources(profile) or ["(none)"]:
+            print("\n" + _("Resources of {name} ({group}):").format(name=i.name, group=i.resource_group))
+            for line in _local_resources(profile) or [_("(none)")]:
                 print(f"  {line}")
     return EXIT_OK
 
@@ -445,17 +452,18 @@ def _invoke_data(args: argparse.Namespace):
             try:
                 text = Path(text[1:]).expanduser().read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise InputError(f"Cannot read {text[1:]}: {getattr(exc, 'strerror', None) or exc}. "
-                                 "Check the path after @.") from None
+                raise InputError(_("Cannot read {path}: {reason}. Check the path after @.").format(
+                    path=text[1:], reason=getattr(exc, "strerror", None) or exc)) from None
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"--data is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
+            raise InputError(_("--data is not valid JSON ({problem} at line {line}, column {column}).").format(
+                problem=exc.msg, line=exc.lineno, column=exc.colno)) from None
         except RecursionError:
-            raise InputError("--data is nested too deep to read; send a flatter JSON document.") from None
+            raise InputError(_("--data is nested too deep to read; send a flatter JSON document.")) from None
         except ValueError:  # an integer over the digit limit
-            raise InputError(f"--data holds a number with more than {sys.get_int_max_str_digits()} digits; "
-                             "send smaller numbers.") from None
+            raise InputError(_("--data holds a number with more than {digits} digits; send smaller numbers.").format(
+                digits=sys.get_int_max_str_digits())) from None
     profile = _deployed_profile(args.name)
     if profile.model.sample_input is not None:
         return profile.model.sample_input
@@ -463,7 +471,7 @@ def _invoke_data(args: argparse.Namespace):
         from wizard.appgen.samples import ensure_sample
 
         return ensure_sample(profile.model.sample).sample_input
-    raise InputError("This profile has no model.sample_input; pass the input with --data JSON or --data @FILE.")
+    raise InputError(_("This profile has no model.sample_input; pass the input with --data JSON or --data @FILE."))
 
 
 def cmd_invoke(args: argparse.Namespace) -> int:
@@ -504,11 +512,13 @@ def cmd_keys(args: argparse.Namespace) -> int:
         print(json.dumps(document, ensure_ascii=False), flush=True)
         return EXIT_OK
     if not key:
-        print(f"'{profile.name}' needs no key (auth level {_auth_level(profile) or 'none'}).")
+        print(_("'{name}' needs no key (auth level {level}).").format(name=profile.name,
+                                                                      level=_auth_level(profile) or "none"))
         return EXIT_OK
-    print(f"{shown}\t(header {endpoint.auth_header})")
+    print(shown + "\t" + _("(header {header})").format(header=endpoint.auth_header))
     if not args.show:
-        print(f"The key is masked; `{PROG} keys {profile.name} --show` prints it.", file=sys.stderr)
+        print(_("The key is masked; `{command}` prints it.").format(command=f"{PROG} keys {profile.name} --show"),
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -521,27 +531,31 @@ def cmd_destroy(args: argparse.Namespace) -> int:
     if args.forget:
         _deployment_folder_exists(args.name)
         group, subscription = deployment.forget(args.name)
-        where = f"resource group '{group}'" + (f" in subscription {subscription}" if subscription else "")
-        print(f"Forgot the deployment '{args.name}' (its local record only). Its {where} was NOT deleted.")
         if subscription:
-            print(f"Delete it by hand when you no longer need it: az group delete --name {group} "
-                  f"--subscription {subscription}")
-        elif group:
-            print(f"Delete it by hand when you no longer need it (a local group is a folder under "
-                  f"{Path('resource-groups') / group} in the data folder, with its processes).")
+            print(_("Forgot the deployment '{name}' (its local record only). Its resource group '{group}' in "
+                    "subscription {subscription} was NOT deleted.").format(name=args.name, group=group,
+                                                                          subscription=subscription))
+            print(_("Delete it by hand when you no longer need it: {command}").format(
+                command=f"az group delete --name {group} --subscription {subscription}"))
+        else:
+            print(_("Forgot the deployment '{name}' (its local record only). Its resource group '{group}' was NOT "
+                    "deleted.").format(name=args.name, group=group))
+            if group:
+                print(_("Delete it by hand when you no longer need it (a local group is a folder under {folder} in "
+                        "the data folder, with its processes).").format(folder=Path("resource-groups") / group))
         return EXIT_OK
     profile = _deployed_profile(args.name)
     group = profile.resource_group.name
     typed = None
     if not args.yes:
         if not sys.stdin.isatty():
-            raise WizardError(f"destroy asks you to type the resource group name '{group}' to confirm; run it in a "
-                              "terminal or pass --yes.")
+            raise WizardError(_("destroy asks you to type the resource group name '{group}' to confirm; run it in a "
+                                "terminal or pass --yes.").format(group=group))
         if profile.target == "local":
-            print(f"Resource group {group} holds:")
-            for line in _local_resources(profile) or ["(nothing)"]:
+            print(_("Resource group {group} holds:").format(group=group))
+            for line in _local_resources(profile) or [_("(nothing)")]:
                 print(f"  {line}")
-        typed = input(f"Type the resource group name ({group}) to delete it and everything in it: ")
+        typed = input(_("Type the resource group name ({group}) to delete it and everything in it: ").format(group=group))
     cancel = threading.Event()
     previous = {s: signal.signal(s, lambda signum, frame: cancel.set()) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -550,9 +564,9 @@ def cmd_destroy(args: argparse.Namespace) -> int:
         for s, handler in previous.items():
             signal.signal(s, handler)
     if cancel.is_set():
-        print("destroy cancelled; run it again to delete the rest", file=sys.stderr)
+        print(_("destroy cancelled; run it again to delete the rest"), file=sys.stderr)
         return EXIT_CANCELLED
-    print(f"Deleted resource group {group} and the deployment '{profile.name}'.")
+    print(_("Deleted resource group {group} and the deployment '{name}'.").format(group=group, name=profile.name))
     return EXIT_OK
 
 
@@ -564,7 +578,9 @@ def _deployment_folder_exists(name: str) -> None:
     except ValueError as exc:
         raise InputError(str(exc)) from None
     if not folder.is_dir():
-        raise deployment.DeploymentNotFound(f"No deployment named '{name}'. Run `{PROG} status` to list deployments.")
+        # The same sentence as deployment.load_deployed_profile's (one catalogue entry).
+        raise deployment.DeploymentNotFound(
+            _("No deployment named '{name}'. Run `mlfunc-wizard status` to list deployments.").format(name=name))
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
@@ -743,9 +759,9 @@ def _report(exc: WizardError, code: int, *, verbose: bool, as_json: bool) -> int
     if isinstance(exc, ProblemsFound):
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-    print(f"error: {secrets.scrub(exc.message)}", file=sys.stderr)
+    print(ERROR_PREFIX + secrets.scrub(exc.message), file=sys.stderr)
     if verbose and exc.detail:
-        print(f"detail: {secrets.scrub(exc.detail)}", file=sys.stderr)
+        print(_("detail: {detail}").format(detail=secrets.scrub(exc.detail)), file=sys.stderr)
     return code
 
 
@@ -787,16 +803,21 @@ def _unexpected(exc: BaseException, argv: list[str], *, as_json: bool) -> int:
 
     correlation = uuid.uuid4().hex[:12]
     path = _log_unexpected(exc, correlation, argv)
-    where = f"the traceback is in {path}" if path else "the traceback could not be written to a log file"
-    sentence = (f"mlfunc-wizard failed unexpectedly ({type(exc).__name__}); this is a bug: report it with "
-                f"correlation id {correlation} — {where} .")
+    if path:
+        sentence = _("mlfunc-wizard failed unexpectedly ({error}); this is a bug: report it with correlation id "
+                     "{correlation} — the traceback is in {path} .").format(error=type(exc).__name__,
+                                                                             correlation=correlation, path=path)
+    else:
+        sentence = _("mlfunc-wizard failed unexpectedly ({error}); this is a bug: report it with correlation id "
+                     "{correlation} — the traceback could not be written to a log file .").format(
+            error=type(exc).__name__, correlation=correlation)
     if as_json:
         document = _error_document(exc, EXIT_UNEXPECTED, correlation_id=correlation, log_file=str(path or ""))
         document["error"]["message"] = sentence
         document["error"]["detail"] = secrets.scrub(f"{type(exc).__name__}: {exc}")
         _emit_json(document)
     else:
-        print(f"error: {sentence}", file=sys.stderr)
+        print(ERROR_PREFIX + sentence, file=sys.stderr)
     return EXIT_UNEXPECTED
 
 
@@ -829,7 +850,7 @@ def run(argv: list[str]) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        print("cancelled", file=sys.stderr)
+        print(_("cancelled"), file=sys.stderr)
         return EXIT_CANCELLED
     except InputError as exc:  # exit 2, except where 2 means something else (plan: "changes")
         code = getattr(args, "input_error_exit", EXIT_UNREADABLE)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from wizard.core.errors import InputError
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.template_export import export_text
 
@@ -24,7 +25,8 @@ def cmd_export(args: argparse.Namespace, load: Callable[[str], Profile],
         try:
             Path(args.out).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"The file {args.out} cannot be written ({exc.strerror}); choose another path.") from exc
+            raise InputError(_("The file {path} cannot be written ({reason}); choose another path.").format(
+                path=args.out, reason=exc.strerror)) from exc
         if args.format == "az":
             Path(args.out).chmod(0o755)
     else:

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.rules import Problem
 from wizard.secrets import scrub
@@ -136,12 +137,18 @@ def _parse_problem(script: Path) -> Problem | None:
     try:
         ast.parse(source, filename=str(script))
     except SyntaxError as exc:
-        where = f" at line {exc.lineno}" if exc.lineno else ""
-        return Problem("model.entry_script", "error",
-                       f"The entry script {script} has a syntax error{where} ({_sentence_part(exc.msg)}); fix it.")
+        reason = _sentence_part(exc.msg)
+        if exc.lineno:
+            sentence = _("The entry script {script} has a syntax error at line {line} ({reason}); fix it.").format(
+                script=script, line=exc.lineno, reason=reason)
+        else:
+            sentence = _("The entry script {script} has a syntax error ({reason}); fix it.").format(
+                script=script, reason=reason)
+        return Problem("model.entry_script", "error", sentence)
     except ValueError as exc:  # e.g. null bytes
         return Problem("model.entry_script", "error",
-                       f"The entry script {script} is not Python source ({_sentence_part(str(exc))}); choose the .py file.")
+                       _("The entry script {script} is not Python source ({reason}); choose the .py file.").format(
+                           script=script, reason=_sentence_part(str(exc))))
     return None
 
 
@@ -159,8 +166,8 @@ def _model_file(profile: Profile, *, needed: bool) -> tuple[Path | None, Problem
             return None, None
         if size == 0:
             return None, Problem("model.path", "error",
-                                 f"The model file {path} is empty; choose the file your training code saved "
-                                 "(joblib.dump or pickle.dump).")
+                                 _("The model file {path} is empty; choose the file your training code saved "
+                                   "(joblib.dump or pickle.dump).").format(path=path))
         return path, None
     if model.source == "sample" and needed:
         from wizard.appgen import samples
@@ -236,25 +243,37 @@ def _problems(report: dict[str, Any], model_file: Path, script: Path | None, tim
     reason = _sentence_part(f"{error}: {report.get('message')}" if error else report.get("message") or "")
     if stage == "timeout":
         return [Problem("model.path", "warning",
-                        f"Loading the model and running init() did not finish within {timeout_s:.0f} s, so the check "
-                        "stopped; the app will start slowly or time out — check the model's size and init().")]
+                        _("Loading the model and running init() did not finish within {seconds:.0f} s, so the check "
+                          "stopped; the app will start slowly or time out — check the model's size and init().").format(
+                            seconds=timeout_s))]
     if stage == "cancelled":
         return []
     if stage == "start":
         return [Problem("model.path", "warning",
-                        f"The model could not be checked: {report.get('python')} did not start ({reason}).")]
+                        _("The model could not be checked: {python} did not start ({reason}).").format(
+                            python=report.get("python"), reason=reason))]
     if script is None:  # the generated score.py: init() is joblib.load of the model file
         if stage == "predict":
             return [Problem("model.path", "error",
-                            f"The model file {model_file} loads, but {reason}; the generated score.py calls "
-                            "model.predict(), so save a fitted model or add an entry script.")]
+                            _("The model file {path} loads, but {reason}; the generated score.py calls "
+                              "model.predict(), so save a fitted model or add an entry script.").format(
+                                path=model_file, reason=reason))]
         return [Problem("model.path", "error",
-                        f"The model file {model_file} cannot be loaded ({reason}); choose a file saved with "
-                        "joblib.dump or pickle.dump, with the libraries it needs installed.")]
-    what = {"import": "Importing the entry script", "run": "The entry script", "init": "The entry script's init()",
-            "died": "Loading the entry script"}.get(str(stage), "The entry script")
+                        _("The model file {path} cannot be loaded ({reason}); choose a file saved with "
+                          "joblib.dump or pickle.dump, with the libraries it needs installed.").format(
+                            path=model_file, reason=reason))]
     if stage == "run":
         return [Problem("model.entry_script", "error",
-                        f"The entry script {script} has no run(raw_data) function; add one (init() is optional).")]
+                        _("The entry script {script} has no run(raw_data) function; add one (init() is optional).").format(
+                            script=script))]
+    # One whole sentence per stage, so that a translation can inflect its subject.
+    if stage == "import":
+        sentence = _("Importing the entry script failed ({reason}) with the model {model}; fix {script} and check again.")
+    elif stage == "init":
+        sentence = _("The entry script's init() failed ({reason}) with the model {model}; fix {script} and check again.")
+    elif stage == "died":
+        sentence = _("Loading the entry script failed ({reason}) with the model {model}; fix {script} and check again.")
+    else:
+        sentence = _("The entry script failed ({reason}) with the model {model}; fix {script} and check again.")
     return [Problem("model.entry_script", "error",
-                    f"{what} failed ({reason}) with the model {model_file.name}; fix {script.name} and check again.")]
+                    sentence.format(reason=reason, model=model_file.name, script=script.name))]

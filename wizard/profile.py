@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wizard.core.errors import InputError
+from wizard.i18n import _
 
 PROFILE_VERSION = 1
 
@@ -185,27 +186,28 @@ def to_dict(obj: Any) -> Any:
 def from_dict(data: Any) -> Profile:
     """A `Profile` from JSON data; raises `ProfileError` naming the field at fault."""
     if not isinstance(data, dict):
-        raise ProfileFieldError("", "A profile must be a JSON object ({ ... }) at the top level.")
+        raise ProfileFieldError("", _("A profile must be a JSON object ({ ... }) at the top level."))
     version = data.get("version", PROFILE_VERSION)
     if version != PROFILE_VERSION:
         raise ProfileFieldError(
-            "version",
-            f"This profile has version {version!r}; this mlfunc-wizard reads version {PROFILE_VERSION}. "
-            "Save it again from a matching mlfunc-wizard, or set \"version\": 1 if it was written by hand.",
+            field="version",
+            sentence=_("This profile has version {found}; this mlfunc-wizard reads version {wanted}. "
+                       "Save it again from a matching mlfunc-wizard, or set \"version\": 1 if it was written by hand."
+                       ).format(found=repr(version), wanted=PROFILE_VERSION),
         )
     return _build(Profile, data, "")
 
 
 def _build(cls: type, data: Any, path: str) -> Any:
     if not isinstance(data, dict):
-        raise ProfileFieldError(path, f"Write an object {{ ... }} here, not {_json_type(data)}.")
+        raise ProfileFieldError(path, _("Write an object {{ ... }} here, not {what}.").format(what=_json_type(data)))
     hints = _type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("transient")}
     unknown = sorted(set(data) - set(known))
     if unknown:
         where = f"{path}.{unknown[0]}" if path else unknown[0]
         raise ProfileFieldError(
-            where, f"Unknown field; check the spelling (the fields here are: {', '.join(known)})."
+            where, _("Unknown field; check the spelling (the fields here are: {fields}).").format(fields=", ".join(known))
         )
     kwargs = {}
     for name, value in data.items():
@@ -233,39 +235,42 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
         return _build(hint, value, path)
     if origin is list:
         if not isinstance(value, list):
-            raise ProfileFieldError(path, f"Write a list [ ... ] here, not {_json_type(value)}.")
+            raise ProfileFieldError(path, _("Write a list [ ... ] here, not {what}.").format(what=_json_type(value)))
         return [_convert(args[0], v, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
         if not isinstance(value, dict):
-            raise ProfileFieldError(path, f"Write an object {{ ... }} here, not {_json_type(value)}.")
+            raise ProfileFieldError(path, _("Write an object {{ ... }} here, not {what}.").format(what=_json_type(value)))
         return {str(k): _convert(args[1], v, f"{path}.{k}") for k, v in value.items()}
     if hint is bool:
         if not isinstance(value, bool):
-            raise ProfileFieldError(path, f"Write true or false here, not {_json_type(value)}.")
+            raise ProfileFieldError(path, _("Write true or false here, not {what}.").format(what=_json_type(value)))
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ProfileFieldError(path, f"Write a whole number here (no quotes, no decimals), not {_json_type(value)}.")
+            raise ProfileFieldError(path, _("Write a whole number here (no quotes, no decimals), not {what}.").format(
+                what=_json_type(value)))
         return value
     if hint is str:
         if not isinstance(value, str):
-            raise ProfileFieldError(path, f"Write a string in double quotes here, not {_json_type(value)}.")
+            raise ProfileFieldError(path, _("Write a string in double quotes here, not {what}.").format(
+                what=_json_type(value)))
         return value
     raise TypeError(f"unsupported profile type {hint!r} at {path}")  # a bug in this module
 
 
 def _json_type(value: Any) -> str:
+    """What was written instead, as the end of "…, not {what}." (Polish: the accusative)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f'the string "{value[:40]}"'
+        return _('the string "{value}"').format(value=value[:40])
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return _("a list")
+    return _("an object")
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -280,7 +285,8 @@ def loads(text: str, base_dir: Path | None = None) -> Profile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProfileError(
-            f"The profile is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            _("The profile is not valid JSON: {problem} at line {line}, column {column}.").format(
+                problem=exc.msg, line=exc.lineno, column=exc.colno),
             exc.lineno,
             exc.colno,
         ) from None
@@ -288,8 +294,8 @@ def loads(text: str, base_dir: Path | None = None) -> Profile:
         raise ProfileError(_too_deep()) from None
     except ValueError as exc:  # an integer over sys.get_int_max_str_digits() (a guard against slow conversions)
         raise ProfileError(
-            f"The profile holds a number with more than {sys.get_int_max_str_digits()} digits, which no field accepts; "
-            "write a smaller number.",
+            _("The profile holds a number with more than {digits} digits, which no field accepts; "
+              "write a smaller number.").format(digits=sys.get_int_max_str_digits()),
             detail=str(exc),
         ) from None
     if _depth_exceeds(data, MAX_DEPTH):
@@ -300,8 +306,8 @@ def loads(text: str, base_dir: Path | None = None) -> Profile:
 
 
 def _too_deep() -> str:
-    return (f"The profile is nested too deep (more than {MAX_DEPTH} levels of [ ] or {{ }}); a profile is a few levels "
-            "deep, so check that this is the right file.")
+    return _("The profile is nested too deep (more than {levels} levels of [ ] or {{ }}); a profile is a few levels "
+             "deep, so check that this is the right file.").format(levels=MAX_DEPTH)
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
@@ -325,9 +331,10 @@ def load(path: str | Path) -> Profile:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError(f"No profile at {path}. Check the path, or save one from the wizard.") from None
+        raise ProfileError(_("No profile at {path}. Check the path, or save one from the wizard.").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"Cannot read the profile {path} ({exc}); check the path and its permissions.") from None
+        raise ProfileError(_("Cannot read the profile {path} ({problem}); check the path and its permissions.").format(
+            path=path, problem=exc)) from None
     try:
         return loads(text, base_dir=path.resolve().parent)
     except ProfileFieldError:
@@ -337,7 +344,8 @@ def load(path: str | Path) -> Profile:
             raise ProfileError(f"{path}: {exc}", detail=exc.detail) from None
         # Name the file, so the line and column can be found.
         raise ProfileError(
-            f"{path}: {exc} Fix the file at that spot (often a missing comma, quote or bracket just before it).",
+            _("{path}: {problem} Fix the file at that spot (often a missing comma, quote or bracket just before it).").format(
+                path=path, problem=exc),
             exc.line,
             exc.column,
         ) from None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from wizard.appgen import samples
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.paths import resources_dir
 from wizard.profile import Profile
 
@@ -106,7 +107,7 @@ def _resolve_model(profile: Profile, model_path: Path | None, model_in_workspace
     model = profile.model
     if model_path is None and model.source == "azureml" and model_in_workspace:
         if not model.azureml.name:
-            raise BuildError("model.azureml.name is empty; choose the registered model to deploy.")
+            raise BuildError(_("model.azureml.name is empty; choose the registered model to deploy."))
         return None, model.azureml.name
     if model_path is not None:
         path = Path(model_path)
@@ -115,23 +116,25 @@ def _resolve_model(profile: Profile, model_path: Path | None, model_in_workspace
         try:
             sample = samples.ensure_sample(model.sample or "digits")
         except samples.SampleError as exc:
-            raise BuildError(f"model.sample: {exc}") from None
+            raise BuildError(_("model.sample: {problem}").format(problem=exc)) from None
         path, default_name = sample.model_path, sample.name
     elif model.source == "file":
         if not model.path:
-            raise BuildError("model.path is empty; choose the model file (a joblib/pickle file) to deploy.")
+            raise BuildError(_("model.path is empty; choose the model file (a joblib/pickle file) to deploy."))
         path = profile.resolve(model.path)
         default_name = path.stem
     elif model.source == "azureml":
-        raise BuildError(
+        raise BuildError(_(
             "model.source is \"azureml\": the model lives in an Azure ML workspace. Deploy with the Azure "
             "target (its Azure ML packaging route downloads it), or download the model file and set "
             "model.source to \"file\"."
-        )
+        ))
     else:
-        raise BuildError(f"model.source is {model.source!r}; use \"sample\", \"file\" or \"azureml\".")
+        raise BuildError(_("model.source is {value}; use \"sample\", \"file\" or \"azureml\".").format(
+            value=repr(model.source)))
     if not path.is_file():
-        raise BuildError(f"The model file {path} does not exist. Check model.path (relative to the profile's folder).")
+        raise BuildError(_("The model file {path} does not exist. Check model.path (relative to the profile's folder).").format(
+            path=path))
     return path, default_name
 
 
@@ -150,7 +153,8 @@ def _script_imports(script: Path) -> list[str]:
     try:
         tree = ast.parse(script.read_text(encoding="utf-8"), filename=str(script))
     except (SyntaxError, UnicodeDecodeError) as exc:
-        raise BuildError(f"The entry script {script} is not valid Python: {exc}. Fix it and build again.") from None
+        raise BuildError(_("The entry script {script} is not valid Python: {problem}. Fix it and build again.").format(
+            script=script, problem=exc)) from None
     modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -165,7 +169,8 @@ def _requirements(extra_modules: list[str], warnings: list[str]) -> list[str]:
     for dist in PINNED_DISTRIBUTIONS:
         version = _installed_version(dist)
         if version is None:
-            raise BuildError(f"{dist} is not installed in this environment; reinstall mlfunc-wizard with its dependencies.")
+            raise BuildError(_("{dist} is not installed in this environment; reinstall mlfunc-wizard with its dependencies.").format(
+                dist=dist))
         pins[dist.lower()] = f"{dist}=={version}"
     dists_of = importlib.metadata.packages_distributions()
     for module in extra_modules:
@@ -173,9 +178,9 @@ def _requirements(extra_modules: list[str], warnings: list[str]) -> list[str]:
             continue
         dists = dists_of.get(module)
         if not dists:
-            warnings.append(
-                f"The entry script imports {module!r}, which is not installed here; add it to requirements.txt yourself."
-            )
+            warnings.append(_(
+                "The entry script imports {module}, which is not installed here; add it to requirements.txt yourself."
+            ).format(module=repr(module)))
             continue
         for dist in sorted(set(dists)):
             version = _installed_version(dist)
@@ -197,10 +202,10 @@ def _functions(profile: Profile) -> tuple[str, list[str]]:
         output_path = trigger.output_path or DEFAULT_BLOB_OUTPUT
         for field_name, value in (("input_path", input_path), ("output_path", output_path)):
             if "/" not in value.strip("/"):
-                raise BuildError(
-                    f"function.trigger.{field_name} is {value!r}; write it as <container>/<blob pattern>, "
-                    "e.g. mlfunc-input/{name}."
-                )
+                raise BuildError(_(
+                    "function.trigger.{field} is {value}; write it as <container>/<blob pattern>, "
+                    "e.g. {example}."
+                ).format(field=field_name, value=repr(value), example="mlfunc-input/{name}"))
         code = _template("blob_trigger.py.tmpl", {"INPUT_PATH": json.dumps(input_path), "OUTPUT_PATH": json.dumps(output_path)})
         return code, ["score_blob"]
     if trigger.type == "service-bus-queue":
@@ -212,15 +217,17 @@ def _functions(profile: Profile) -> tuple[str, list[str]]:
             },
         )
         return code, ["score_queue"]
-    raise BuildError(f"function.trigger.type is {trigger.type!r}; use \"http\", \"blob\" or \"service-bus-queue\".")
+    raise BuildError(_("function.trigger.type is {value}; use \"http\", \"blob\" or \"service-bus-queue\".").format(
+        value=repr(trigger.type)))
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
-        raise BuildError(f"{out_dir} is a file; choose a folder for the function app.")
+        raise BuildError(_("{folder} is a file; choose a folder for the function app.").format(folder=out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
-        raise BuildError(f"{out_dir} is not empty and was not written by mlfunc-wizard; choose an empty folder.")
+        raise BuildError(_("{folder} is not empty and was not written by mlfunc-wizard; choose an empty folder.").format(
+            folder=out_dir))
     # Rebuilding: replace what we generate, keep anything else (e.g. the user's local.settings.json).
     for name in GENERATED_DIRS:
         shutil.rmtree(out_dir / name, ignore_errors=True)
@@ -245,19 +252,21 @@ def build_app(profile: Profile, out_dir: Path, *, model_path: Path | None = None
     elif profile.model.azureml.version:
         model_version = _safe_name(f"aml{profile.model.azureml.version}")
     else:
-        raise BuildError(
+        raise BuildError(_(
             "model.azureml.version is empty; choose a model version, so that the cache keys change "
             "when a new version of the model is deployed."
-        )
+        ))
     auth = (profile.function.trigger.auth_level or "function").lower()
     if auth not in AUTH_LEVELS:
-        raise BuildError(f"function.trigger.auth_level is {auth!r}; use anonymous, function or admin.")
+        raise BuildError(_("function.trigger.auth_level is {value}; use anonymous, function or admin.").format(
+            value=repr(auth)))
 
     entry_script: Path | None = None
     if profile.model.entry_script:
         entry_script = profile.resolve(profile.model.entry_script)
         if not entry_script.is_file():
-            raise BuildError(f"The entry script {entry_script} does not exist. Check model.entry_script or clear it to use the generated score.py.")
+            raise BuildError(_("The entry script {script} does not exist. Check model.entry_script or clear it to use the generated score.py.").format(
+                script=entry_script))
     extra_code, extra_functions = _functions(profile)
     requirements = _requirements(_script_imports(entry_script) if entry_script else [], warnings)
 

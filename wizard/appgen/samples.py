@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.paths import data_home
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,8 @@ def _exclusive(folder: Path) -> Iterator[None]:
 def ensure_sample(name: str = "digits") -> SampleModel:
     """The sample model `name`, trained and saved under data_home()/samples/<name>/ the first time."""
     if name not in RECIPES:
-        raise SampleError(f"There is no sample model called {name!r}; choose one of: {', '.join(RECIPES)}.")
+        raise SampleError(_("There is no sample model called {name}; choose one of: {choices}.").format(
+            name=repr(name), choices=", ".join(RECIPES)))
     folder = sample_dir(name)
     ready = _read_ready(folder, name)
     if ready is not None:
@@ -146,7 +148,7 @@ def ensure_sample(name: str = "digits") -> SampleModel:
 
         log.info("Training the %s sample model in %s", name, folder)
         model = RECIPES[name]()
-        features, _ = _digits()
+        features, _labels = _digits()
         sample_input = {"data": [[float(v) for v in row] for row in features[:SAMPLE_ROWS]]}
         _write_atomic(folder / INPUT_FILE, lambda p: p.write_text(json.dumps(sample_input) + "\n", encoding="utf-8"))
         _write_atomic(folder / MODEL_FILE, lambda p: joblib.dump(model, p))
