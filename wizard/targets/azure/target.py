@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from azure.core.credentials import TokenCredential
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, monitoring, registry, servicebus, storage
 from wizard.targets.azure.auth import default_credential
@@ -76,10 +77,10 @@ class AzureTarget:
         elif packaging == "docker":  # a full image reference: an image you already pushed
             steps.append(Step("package", "Use the pushed image", "nothing (the image already exists)", (), registry.PushedImageAction(c), 2))
         else:
-            raise StepFailed(
-                f'The packaging route "{packaging}" does not work with the Azure target. Choose "acr-build" (build in '
+            raise StepFailed(_(
+                'The packaging route "{route}" does not work with the Azure target. Choose "acr-build" (build in '
                 'Azure from the generated app), "docker" (an image you pushed) or "azureml" (Azure ML packaging).'
-            )
+            ).format(route=packaging))
         steps += [
             Step("plan", "Create the App Service plan", f"App Service plan {functionapp.plan_name(profile)} ({profile.function.plan_sku}, Linux)",
                  ("resource-group",), functionapp.PlanAction(c), 60),
@@ -130,11 +131,11 @@ class AzureTarget:
         keys = outputs.get("function-keys") or {}
         if not keys.get("invoke_url"):
             if "function-keys" not in outputs:
-                raise StepFailed(f"The deployment {profile.name} has not finished; deploy it first.")
+                raise StepFailed(_("The deployment {name} has not finished; deploy it first.").format(name=profile.name))
             return Endpoint(url="", key="", health_url=keys.get("health_url", ""))
         key = functionapp.function_key(self.clients(profile), profile, keys["function"])
         if not key:
-            raise StepFailed("The function app does not answer yet, so its key cannot be read. Try again in a minute.")
+            raise StepFailed(_("The function app does not answer yet, so its key cannot be read. Try again in a minute."))
         return Endpoint(url=keys["invoke_url"], key=key, auth_header="x-functions-key", health_url=keys.get("health_url", ""))
 
     def resources(self, profile: Profile) -> list[str]:
