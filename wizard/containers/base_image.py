@@ -26,6 +26,7 @@ from wizard.containers.paths import cache_home
 from wizard.containers.proc import run_streamed
 from wizard.containers.wheelhouse import ensure_wheelhouse, link_into
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 OFFICIAL_REPO = "mcr.microsoft.com/azure-functions/python"
 STANDIN_REPO = "mlfunc-wizard/functions-python"
@@ -109,7 +110,7 @@ def host_pins() -> list[str]:
 
 def standin_ref() -> str:
     """Tagged by a hash of the host's code and pins, so a changed host builds a new stand-in (the rootfs stays cached)."""
-    _, files, entry = host_source()
+    _source, files, entry = host_source()
     digest = hashlib.sha256(DOCKERFILE.encode() + ENTRYPOINT.encode() + entry.encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -129,7 +130,7 @@ def image_exists(engine: Engine, ref: str) -> bool:
 
 def try_pull(engine: Engine, ref: str, *, log: Callable[[str], None], timeout_s: float = PULL_TIMEOUT_S) -> bool:
     """Pull `ref` with its progress streamed; give up after `timeout_s` (the stream is closed, the pull dropped)."""
-    repo, _, tag = ref.rpartition(":")
+    repo, _sep, tag = ref.rpartition(":")
     expired = threading.Event()
     timer = threading.Timer(timeout_s, expired.set)
     timer.daemon = True
@@ -146,10 +147,11 @@ def try_pull(engine: Engine, ref: str, *, log: Callable[[str], None], timeout_s:
     finally:
         timer.cancel()
     if expired.is_set():
-        log(f"Pulling {ref} took more than {timeout_s:.0f} s; using the local stand-in instead.")
+        log(_("Pulling {image} took more than {seconds} s; using the local stand-in instead.").format(
+            image=ref, seconds=f"{timeout_s:.0f}"))
         return False
     if failed:
-        log(f"Could not pull {ref} ({failed.strip()[:200]}).")
+        log(_("Could not pull {image} ({error}).").format(image=ref, error=failed.strip()[:200]))
         return False
     return image_exists(engine, ref)
 
@@ -163,10 +165,10 @@ def ensure_rootfs(engine: Engine, *, log: Callable[[str], None], cancel_event: t
     tar = folder / "bookworm-rootfs.tar"
     if not tar.is_file():
         if not shutil.which("mmdebstrap"):
-            raise BaseImageError("mmdebstrap is not installed, so the local base image cannot be made; run "
-                                 "`sudo apt-get install -y mmdebstrap` (or scripts/setup.sh) and try again.")
+            raise BaseImageError(_("mmdebstrap is not installed, so the local base image cannot be made; run "
+                                   "`sudo apt-get install -y mmdebstrap` (or scripts/setup.sh) and try again."))
         tmp = folder / f".bookworm-rootfs-{os.getpid()}.tar"
-        log("Making a Debian bookworm root file system with mmdebstrap (about 30 s, once per machine).")
+        log(_("Making a Debian bookworm root file system with mmdebstrap (about 30 s, once per machine)."))
         try:
             run_streamed(["mmdebstrap", "--variant=apt", "--format=tar",
                           "--include=python3,python3-venv,ca-certificates", "bookworm", str(tmp)],
@@ -174,14 +176,16 @@ def ensure_rootfs(engine: Engine, *, log: Callable[[str], None], cancel_event: t
             os.replace(tmp, tar)
         finally:
             tmp.unlink(missing_ok=True)
-    log(f"Importing {tar} as {ROOTFS_IMAGE}.")
-    repo, _, tag = ROOTFS_IMAGE.rpartition(":")
+    log(_("Importing {tar} as {image}.").format(tar=tar, image=ROOTFS_IMAGE))
+    repo, _sep, tag = ROOTFS_IMAGE.rpartition(":")
     try:
         engine.client.import_image_from_file(str(tar), repository=repo, tag=tag)
     except (DockerException, RequestException, OSError) as exc:
-        raise BaseImageError(f"Docker could not import the base root file system ({exc}); check the engine's log.") from None
+        raise BaseImageError(_("Docker could not import the base root file system ({error}); check the engine's "
+                               "log.").format(error=exc)) from None
     if not image_exists(engine, ROOTFS_IMAGE):
-        raise BaseImageError("Docker did not keep the imported base root file system; check the engine's log and retry.")
+        raise BaseImageError(_("Docker did not keep the imported base root file system; check the engine's log and "
+                               "retry."))
     return ROOTFS_IMAGE
 
 
@@ -202,8 +206,8 @@ def ensure_standin(engine: Engine, *, log: Callable[[str], None], cancel_event: 
         (context / "Dockerfile").write_text(DOCKERFILE.format(official=OFFICIAL_REPO, rootfs=rootfs,
                                                               pins=" ".join(host_pins()),
                                                               host_hash=ref.rsplit("-", 1)[1]), encoding="utf-8")
-        log(f"Building the local stand-in base image {ref} (Debian bookworm, Python {STANDIN_PYTHON}, the local "
-            f"functions host from {source.name}/).")
+        log(_("Building the local stand-in base image {ref} (Debian bookworm, Python {python}, the local functions "
+              "host from {folder}/).").format(ref=ref, python=STANDIN_PYTHON, folder=source.name))
         build_image(engine, context, tags=[ref, f"{STANDIN_REPO}:latest"], on_line=log, cancel_event=cancel_event,
                     network_mode="none", platform=None)
     return ref
@@ -216,22 +220,23 @@ def ensure_base_image(engine: Engine, python_version: str, *, log: Callable[[str
     official = official_ref(python_version)
     if mode in ("auto", "official"):
         if image_exists(engine, official):
-            return BaseImage(official, "official", f"Base image: {official} (already in the engine).")
-        log(f"Pulling {official} (at most {PULL_TIMEOUT_S:.0f} s).")
+            return BaseImage(official, "official", _("Base image: {image} (already in the engine).").format(image=official))
+        log(_("Pulling {image} (at most {seconds} s).").format(image=official, seconds=f"{PULL_TIMEOUT_S:.0f}"))
         if try_pull(engine, official, log=log):
-            return BaseImage(official, "official", f"Base image: {official} (pulled).")
+            return BaseImage(official, "official", _("Base image: {image} (pulled).").format(image=official))
         if mode == "official":
-            raise BaseImageError(f"{official} could not be pulled; check the network or a proxy, or set "
-                                 f"{MODE_VAR}=auto to use the local stand-in.")
-        why = f"{official} could not be pulled"
+            raise BaseImageError(_("{image} could not be pulled; check the network or a proxy, or set {var}=auto to "
+                                   "use the local stand-in.").format(image=official, var=MODE_VAR))
+        why = _("{image} could not be pulled").format(image=official)
     elif mode in ("stand-in", "standin"):
         why = f"{MODE_VAR}={mode}"
     else:
-        raise BaseImageError(f"{MODE_VAR} is {mode!r}; use auto, stand-in or official.")
+        raise BaseImageError(_("{var} is {mode}; use auto, stand-in or official.").format(var=MODE_VAR, mode=repr(mode)))
     if python_version != STANDIN_PYTHON:
-        raise BaseImageError(
-            f"The local stand-in base image has Debian bookworm's Python {STANDIN_PYTHON}, not "
-            f"{python_version}; set function.python_version to {STANDIN_PYTHON}, or make {official} pullable.")
+        raise BaseImageError(_(
+            "The local stand-in base image has Debian bookworm's Python {standin}, not {python}; set "
+            "function.python_version to {standin}, or make {image} pullable.").format(
+            standin=STANDIN_PYTHON, python=python_version, image=official))
     ref = ensure_standin(engine, log=log, cancel_event=cancel_event)
-    return BaseImage(ref, "stand-in", f"Base image: the local stand-in {ref} (Debian bookworm + the local functions "
-                                      f"host), because {why}.")
+    return BaseImage(ref, "stand-in", _("Base image: the local stand-in {ref} (Debian bookworm + the local functions "
+                                        "host), because {why}.").format(ref=ref, why=why))

@@ -19,6 +19,7 @@ from requests.exceptions import RequestException
 
 from wizard.containers.engine import Engine
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 PLATFORM = "linux/amd64"  # Azure runs amd64 whatever the build machine is
 _STEP = re.compile(r"^Step (\d+)/(\d+) :")
@@ -78,10 +79,10 @@ def _capture_stream(engine: Engine, handle: _StreamHandle) -> Callable[[], None]
             handle.close(engine)
         return original(response, decode=decode)
 
-    client._stream_helper = helper  # type: ignore[method-assign]
+    client._stream_helper = helper
 
     def restore() -> None:
-        client._stream_helper = original  # type: ignore[method-assign]
+        client._stream_helper = original
 
     return restore
 
@@ -180,18 +181,19 @@ def build_image(
     except STREAM_ERRORS as exc:
         if partial:
             emit(partial)
-        raise BuildFailed(f"The Docker build stopped: {exc}; check that the engine is still running and build again.",
-                          detail="\n".join(tail)) from None
+        raise BuildFailed(_("The Docker build stopped: {error}; check that the engine is still running and build "
+                            "again.").format(error=exc), detail="\n".join(tail)) from None
     if partial:
         emit(partial)
     if cancel_event is not None and cancel_event.is_set():
-        raise BuildCancelled("The Docker build was cancelled; the engine dropped it and no image was tagged.")
+        raise BuildCancelled(_("The Docker build was cancelled; the engine dropped it and no image was tagged."))
     if error:
         emit(error)
-        raise BuildFailed(f"The Docker build failed: {error.strip().splitlines()[-1][:300]}", detail="\n".join(tail))
+        raise BuildFailed(_("The Docker build failed: {error}").format(error=error.strip().splitlines()[-1][:300]),
+                          detail="\n".join(tail))
     if not image_id:
-        raise BuildFailed("The Docker build ended without an image; see the build lines.", detail="\n".join(tail))
+        raise BuildFailed(_("The Docker build ended without an image; see the build lines."), detail="\n".join(tail))
     for extra in tags[1:]:
-        repo, _, tag = extra.rpartition(":")
+        repo, _sep, tag = extra.rpartition(":")
         engine.client.tag(image_id, repo or extra, tag or "latest")
     return BuildResult(image_id=image_id, tags=list(tags), lines=count, seconds=time.monotonic() - started, tail=tail)

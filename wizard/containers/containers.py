@@ -11,6 +11,7 @@ from requests.exceptions import RequestException
 
 from wizard.containers.engine import Engine
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 OWNER_LABEL = "io.mlfunc.created-by"
 DEPLOYMENT_LABEL = "io.mlfunc.deployment"
@@ -63,14 +64,16 @@ def find(engine: Engine, *, group: str, app: str | None = None) -> list[RunningC
     try:
         listed = engine.client.containers(all=True, filters={"label": filters})
     except (DockerException, RequestException) as exc:
-        raise ContainerError(f"Docker could not list containers ({exc}); check that the engine is running.") from None
+        raise ContainerError(_("Docker could not list containers ({error}); check that the engine is running.").format(
+            error=exc)) from None
     found = [_info(engine, c["Id"]) for c in listed]
     return [c for c in found if c is not None]
 
 
 def remove(engine: Engine, container: RunningContainer) -> None:
     if container.labels.get(OWNER_LABEL) != "mlfunc-wizard":
-        raise ContainerError(f"Container {container.name} was not created by mlfunc-wizard; it is left alone.")
+        raise ContainerError(_("Container {name} was not created by mlfunc-wizard; it is left alone.").format(
+            name=container.name))
     try:
         if container.running:
             engine.client.stop(container.id, timeout=STOP_TIMEOUT_S)
@@ -78,8 +81,8 @@ def remove(engine: Engine, container: RunningContainer) -> None:
     except NotFound:
         return
     except (DockerException, RequestException) as exc:
-        raise ContainerError(f"Docker could not remove container {container.name} ({exc}); remove it with "
-                             f"`docker rm -f {container.name}` and try again.") from None
+        raise ContainerError(_("Docker could not remove container {name} ({error}); remove it with "
+                               "`docker rm -f {name}` and try again.").format(name=container.name, error=exc)) from None
 
 
 def run(engine: Engine, *, image: str, name: str, env: dict[str, str], labels: dict[str, str], port: int,
@@ -107,11 +110,11 @@ def run(engine: Engine, *, image: str, name: str, env: dict[str, str], labels: d
         )
         engine.client.start(created["Id"])
     except (DockerException, RequestException) as exc:
-        raise ContainerError(f"Docker could not start the function app container ({str(exc)[:300]}); see the engine's "
-                             "log, then deploy again.") from None
+        raise ContainerError(_("Docker could not start the function app container ({error}); see the engine's log, "
+                               "then deploy again.").format(error=str(exc)[:300])) from None
     info = _info(engine, created["Id"])
     if info is None:
-        raise ContainerError("The function app container vanished right after it started; deploy again.")
+        raise ContainerError(_("The function app container vanished right after it started; deploy again."))
     return info
 
 

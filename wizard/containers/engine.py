@@ -15,6 +15,7 @@ from requests.exceptions import RequestException
 
 from wizard.containers.paths import private_engine_socket
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def candidates() -> list[tuple[str, str, object]]:
             ctx = None
         if ctx is not None and ctx.Host:
             return [(ctx.Host, f"context {name}", ctx.TLSConfig or None)]
-    found = [(DEFAULT_HOST, "default", None)]
+    found: list[tuple[str, str, object]] = [(DEFAULT_HOST, "default", None)]
     private = private_engine_socket()
     if private.exists():
         found.append((f"unix://{private}", "private engine", None))
@@ -89,4 +90,4 @@ def connect(timeout: float = PING_TIMEOUT_S) -> Engine:
         # Builds and pushes may be quiet for minutes between lines: no read timeout after the ping.
         client.timeout = None
         return Engine(client=client, host=host, source=source, version=version)
-    raise EngineUnavailable(NOT_RUNNING, detail="\n".join(tried))
+    raise EngineUnavailable(_(NOT_RUNNING), detail="\n".join(tried))

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 
 class CommandFailed(WizardError):
@@ -26,9 +27,10 @@ def run_streamed(argv: list[str], *, log: Callable[[str], None], cancel_event: t
 
     tail = follow_output(proc, log=log, cancel_event=cancel_event, kill=lambda: _kill(proc), tail_lines=tail_lines)
     if cancel_event is not None and cancel_event.is_set():
-        raise CommandCancelled(f"{what} was cancelled.")
+        raise CommandCancelled(_("{what} was cancelled.").format(what=what))
     if proc.returncode != 0:
-        raise CommandFailed(f"{what} failed (exit code {proc.returncode}); see the lines above.", detail="\n".join(tail))
+        raise CommandFailed(_("{what} failed (exit code {code}); see the lines above.").format(
+            what=what, code=proc.returncode), detail="\n".join(tail))
 
 
 def _kill(proc: subprocess.Popen) -> None:

@@ -16,6 +16,7 @@ import requests
 from wizard.containers.build import STREAM_ERRORS, stream_call
 from wizard.containers.engine import Engine
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 ACR_USER = "00000000-0000-0000-0000-000000000000"
 EXCHANGE_TIMEOUT_S = 30.0
@@ -48,16 +49,16 @@ def acr_exchange(login_server: str, arm_token: str, *, tenant: str = "", verify:
     try:
         response = requests.post(f"https://{login_server}/oauth2/exchange", data=form, timeout=timeout, verify=verify)
     except requests.RequestException as exc:
-        raise RegistryError(f"Could not reach the registry {login_server} to sign in ({type(exc).__name__}); check "
-                            "the registry name and the network.") from None
+        raise RegistryError(_("Could not reach the registry {server} to sign in ({error}); check the registry name "
+                              "and the network.").format(server=login_server, error=type(exc).__name__)) from None
     if response.status_code in (401, 403):
-        raise RegistryError(f"The registry {login_server} refused the sign-in (HTTP {response.status_code}); you need "
-                            "the AcrPush role on it, or sign in again.")
+        raise RegistryError(_("The registry {server} refused the sign-in (HTTP {status}); you need the AcrPush role "
+                              "on it, or sign in again.").format(server=login_server, status=response.status_code))
     try:
         token = response.json()["refresh_token"]
     except (ValueError, KeyError, TypeError):
-        raise RegistryError(f"The registry {login_server} answered the sign-in with HTTP {response.status_code} and no "
-                            "refresh token; try again later.") from None
+        raise RegistryError(_("The registry {server} answered the sign-in with HTTP {status} and no refresh token; "
+                              "try again later.").format(server=login_server, status=response.status_code)) from None
     return RegistryAuth(login_server=login_server, username=ACR_USER, password=token)
 
 
@@ -89,7 +90,8 @@ def push(engine: Engine, image: str, *, repository: str, tag: str, auth: Registr
     try:
         engine.client.tag(image, repository, tag)
     except STREAM_ERRORS as exc:
-        raise RegistryError(f"Could not tag the image for {repository} ({exc}); build it again.") from None
+        raise RegistryError(_("Could not tag the image for {repository} ({error}); build it again.").format(
+            repository=repository, error=exc)) from None
     progress = _LayerProgress(on_line)
     digest, error = "", ""
     kwargs: dict[str, Any] = {"stream": True, "decode": True}
@@ -104,15 +106,18 @@ def push(engine: Engine, image: str, *, repository: str, tag: str, auth: Registr
             else:
                 progress.feed(chunk)
     except STREAM_ERRORS as exc:
-        raise RegistryError(f"The push to {repository} stopped ({type(exc).__name__}); check the engine and push again.",
-                            detail=str(exc)) from None
+        raise RegistryError(_("The push to {repository} stopped ({error}); check the engine and push again.").format(
+            repository=repository, error=type(exc).__name__), detail=str(exc)) from None
     if cancel_event is not None and cancel_event.is_set():
-        raise PushCancelled(f"The push to {repository}:{tag} was cancelled; the layers already uploaded stay in the "
-                            "registry and are reused by the next push.")
+        raise PushCancelled(_("The push to {image} was cancelled; the layers already uploaded stay in the registry "
+                              "and are reused by the next push.").format(image=f"{repository}:{tag}"))
     if error:
-        hint = " Sign in again or check the AcrPush role." if "auth" in error.lower() or "denied" in error.lower() else ""
-        raise RegistryError(f"The push to {repository}:{tag} failed: {error.strip()[:300]}.{hint}")
+        denied = "auth" in error.lower() or "denied" in error.lower()
+        message = _("The push to {image} failed: {error}; sign in again or check the AcrPush role.") if denied else \
+            _("The push to {image} failed: {error}.")
+        raise RegistryError(message.format(image=f"{repository}:{tag}", error=error.strip()[:300]))
     if not digest:
-        raise RegistryError(f"The push to {repository}:{tag} ended without a digest; push again.")
-    on_line(f"Pushed {repository}:{tag} ({digest}).")
+        raise RegistryError(_("The push to {image} ended without a digest; push again.").format(
+            image=f"{repository}:{tag}"))
+    on_line(_("Pushed {image} ({digest}).").format(image=f"{repository}:{tag}", digest=digest))
     return digest

@@ -16,6 +16,7 @@ from typing import Callable
 
 from wizard.containers.paths import cache_home
 from wizard.containers.proc import run_streamed
+from wizard.i18n import _
 
 READY = ".ready"
 PLATFORM_TAG = "manylinux2014_x86_64"
@@ -40,18 +41,19 @@ def ensure_wheelhouse(requirements: list[str] | Path, python_version: str, *, lo
     key = wheelhouse_key(text, python_version)
     folder = cache_home() / "wheels" / key
     if (folder / READY).is_file():
-        log(f"Reusing the wheelhouse {folder} (cached).")
+        log(_("Reusing the wheelhouse {folder} (cached).").format(folder=folder))
         return folder
     tmp = folder.with_name(f".{key}-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     (tmp / "requirements.txt").write_text(text, encoding="utf-8")
-    log(f"Downloading the wheels for Python {python_version} (manylinux, x86_64) into the wheelhouse.")
+    log(_("Downloading the wheels for Python {python} (manylinux, x86_64) into the wheelhouse.").format(
+        python=python_version))
     try:
         run_streamed([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--progress-bar", "off",
                       "--only-binary=:all:", *[a for t in PLATFORM_TAGS for a in ("--platform", t)], "--python-version", python_version,
                       "-d", str(tmp), "-r", str(tmp / "requirements.txt")],
-                     log=log, cancel_event=cancel_event, what="Downloading the wheelhouse",
+                     log=log, cancel_event=cancel_event, what=_("Downloading the wheelhouse"),
                      env=dict(os.environ, PIP_NO_INPUT="1", PYTHONUNBUFFERED="1"))
         _complete_for_target(tmp, python_version, log=log, cancel_event=cancel_event)
         (tmp / "requirements.txt").unlink()
@@ -103,15 +105,16 @@ def _missing_for_target(folder: Path, python_version: str) -> list[str]:
 
 def _complete_for_target(folder: Path, python_version: str, *, log: Callable[[str], None],
                          cancel_event: threading.Event | None) -> None:
-    for _ in range(3):
+    for _round in range(3):
         missing = _missing_for_target(folder, python_version)
         if not missing:
             return
-        log(f"Adding what Python {python_version}.0 needs beyond this interpreter: {', '.join(missing)}.")
+        log(_("Adding what Python {python} needs beyond this interpreter: {names}.").format(
+            python=f"{python_version}.0", names=", ".join(missing)))
         run_streamed([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--progress-bar", "off",
                       "--only-binary=:all:", *[a for t in PLATFORM_TAGS for a in ("--platform", t)],
                       "--python-version", python_version, "-d", str(folder), *missing],
-                     log=log, cancel_event=cancel_event, what="Downloading the wheelhouse",
+                     log=log, cancel_event=cancel_event, what=_("Downloading the wheelhouse"),
                      env=dict(os.environ, PIP_NO_INPUT="1", PYTHONUNBUFFERED="1"))
 
 

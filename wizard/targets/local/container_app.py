@@ -117,22 +117,23 @@ class ImagePackageAction:
 
         profile = ctx.profile
         if profile.function.trigger.type == "service-bus-queue":
-            raise StepFailed("A Service Bus queue trigger needs Azure Service Bus; the local target serves HTTP and "
-                             "blob triggers. Deploy this profile to Azure, or set function.trigger.type to http or blob.")
+            raise StepFailed(_("A Service Bus queue trigger needs Azure Service Bus; the local target serves HTTP and "
+                               "blob triggers. Deploy this profile to Azure, or set function.trigger.type to http or "
+                               "blob."))
         require_group(profile)
         app_dir = package_folder(profile)
         app_dir.parent.mkdir(parents=True, exist_ok=True)
-        ctx.report(0.02, "Generating the function app")
+        ctx.report(0.02, _("Generating the function app"))
         try:
             built = build_app(profile, app_dir)
         except BuildError as exc:
             raise StepFailed(str(exc)) from None
         for warning in built.warnings:
-            ctx.log(f"warning: {warning}")
+            ctx.log(_("warning: {warning}").format(warning=warning))
         app_sha = function_host.tree_sha(app_dir)
         engine = _engine()
         try:
-            ctx.report(0.05, "Preparing the base image")
+            ctx.report(0.05, _("Preparing the base image"))
             try:
                 base = ensure_base_image(engine, profile.function.python_version or "3.11", log=ctx.log,
                                          cancel_event=ctx.cancel_event)
@@ -140,10 +141,10 @@ class ImagePackageAction:
                 raise StepFailed(exc.message, detail=exc.detail) from None
             ctx.log(base.reason)
             tag = f"{image_repo(profile.name)}:{app_sha}"
-            ctx.report(0.1, "Building the image")
+            ctx.report(0.1, _("Building the image"))
 
             def on_step(n: int, m: int) -> None:
-                ctx.report(0.1 + 0.9 * (n - 1) / max(m, 1), f"Docker build step {n}/{m}")
+                ctx.report(0.1 + 0.9 * (n - 1) / max(m, 1), _("Docker build step {n}/{m}").format(n=n, m=m))
 
             result = build_app_image(engine, app_dir, tag=tag, base_image=base.ref,
                                      python_version=profile.function.python_version or "3.11",
@@ -155,7 +156,8 @@ class ImagePackageAction:
             raise StepFailed(exc.message, detail=exc.detail) from None
         finally:
             engine.close()
-        ctx.log(f"Built {tag} ({result.image_id[:19]}) in {result.seconds:.1f} s on {base.ref}.")
+        ctx.log(_("Built {tag} ({image_id}) in {seconds} s on {base}.").format(
+            tag=tag, image_id=result.image_id[:19], seconds=f"{result.seconds:.1f}", base=base.ref))
         record = {
             "app_dir": str(app_dir), "app_sha": app_sha, "model_name": built.model_name,
             "model_version": built.model_version, "function_names": list(built.function_names),
@@ -220,7 +222,7 @@ def _answers(group: Path, app: str, port: int) -> bool:
     """GET /admin/host/status with the master key answers {"state": "Running"} (the Functions host's status route)."""
     key = rg.get_keys(group, "functions", app).get("master", "")
     try:
-        status, _, body = http_call("GET", port, "/admin/host/status", headers={"x-functions-key": key}, timeout=1.0)
+        status, _headers, body = http_call("GET", port, "/admin/host/status", headers={"x-functions-key": key}, timeout=1.0)
         return status == 200 and json.loads(body).get("state") == "Running"
     except (OSError, ValueError, http.client.HTTPException):
         return False
@@ -261,7 +263,7 @@ class ContainerAppAction:
     def _wanted(self, ctx: StepContext) -> tuple[Any, dict[str, Any]]:
         pkg = ctx.outputs.get("package")
         if not pkg:
-            raise StepFailed("The package step has no outputs; run deploy again.")
+            raise StepFailed(_("The package step has no outputs; run deploy again."))
         group = require_group(ctx.profile)
         app = ctx.profile.function.app_name
         desired = _desired_settings(ctx) if self.apply_settings else None
@@ -291,18 +293,19 @@ class ContainerAppAction:
             keep = right[0] if right else None
             for extra in found:
                 if keep is None or extra.id != keep.id:
-                    ctx.log(f"Removing container {extra.name} (an older image or settings, or a duplicate).")
+                    ctx.log(_("Removing container {name} (an older image or settings, or a duplicate).").format(
+                        name=extra.name))
                     ctr.remove(engine, extra)
             if keep is None:
                 return None
             state = function_host.read_state(group, app)
             port = state.port if state else 0
             if not port or not _answers(group, app, port):
-                ctx.log(f"Container {keep.name} runs but does not answer; it is replaced.")
+                ctx.log(_("Container {name} runs but does not answer; it is replaced.").format(name=keep.name))
                 ctr.remove(engine, keep)
                 return None
             state = _write_state(group, app, port=port, pkg=pkg, settings_sha=want_sha, container=keep)
-            ctx.log(f"Adopted the running container {keep.name} ({keep.id[:12]}).")
+            ctx.log(_("Adopted the running container {name} ({id}).").format(name=keep.name, id=keep.id[:12]))
             return _outputs(state, keep, doc)
         finally:
             engine.close()
@@ -316,8 +319,8 @@ class ContainerAppAction:
         pkg, doc = self._wanted(ctx)
         if self.apply_settings:
             function_host.write_settings(group, app, doc["settings"], doc["secret_refs"])
-            ctx.log("Applied the app settings: " + ", ".join(sorted([*doc["settings"], *doc["secret_refs"]]))
-                    + "; recreating the container (its environment is fixed when it starts).")
+            ctx.log(_("Applied the app settings: {names}; recreating the container (its environment is fixed when it "
+                      "starts).").format(names=", ".join(sorted([*doc["settings"], *doc["secret_refs"]]))))
         storage = ctx.outputs.get("storage") or {}
         blob_root = Path(storage["blob_root"]) if storage.get("blob_root") else None
         env = _container_env(group, app, blob_root)
@@ -325,7 +328,7 @@ class ContainerAppAction:
         engine = _engine()
         try:
             for old in ctr.find(engine, group=ctx.profile.resource_group.name, app=app):
-                ctx.log(f"Removing the previous container {old.name}.")
+                ctx.log(_("Removing the previous container {name}.").format(name=old.name))
                 ctr.remove(engine, old)
             previous = function_host.read_state(group, app)
             port = previous.port if previous and previous.port and not processes.port_open(previous.port) \
@@ -337,9 +340,9 @@ class ContainerAppAction:
             except ctr.ContainerError as exc:
                 raise StepFailed(exc.message, detail=exc.detail) from None
             state = _write_state(group, app, port=port, pkg=pkg, settings_sha=settings_sha, container=container)
-            mode = "host network" if ctr.use_host_network() else "published on 127.0.0.1"
-            ctx.log(f"Started container {container.name} ({container.id[:12]}) from {pkg['image']} ({mode}) on "
-                    f"http://127.0.0.1:{port}; waiting until it answers.")
+            mode = _("host network") if ctr.use_host_network() else _("published on 127.0.0.1")
+            ctx.log(_("Started container {name} ({id}) from {image} ({mode}) on {url}; waiting until it answers.").format(
+                name=container.name, id=container.id[:12], image=pkg["image"], mode=mode, url=f"http://127.0.0.1:{port}"))
             self._wait_ready(ctx, engine, container, port, group)
             return _outputs(state, container, doc)
         finally:
@@ -359,9 +362,10 @@ class ContainerAppAction:
             if not alive or time.monotonic() > deadline:
                 detail = ctr.logs_tail(engine, container.id)
                 ctr.remove(engine, container)
-                why = "exited" if not alive else f"did not answer within {START_TIMEOUT_S:.0f} s"
-                raise StepFailed(f"The function app container {why}; its last log lines are in the details.",
-                                 detail=detail)
+                message = _("The function app container exited; its last log lines are in the details.") if not alive \
+                    else _("The function app container did not answer within {seconds} s; its last log lines are in "
+                           "the details.").format(seconds=f"{START_TIMEOUT_S:.0f}")
+                raise StepFailed(message, detail=detail)
             try:
                 ctx.wait(0.2)
             except Cancelled:
@@ -406,7 +410,7 @@ def remove_containers(profile: Profile, log: Callable[[str], None], *, remove_im
     engine = _engine()
     try:
         for container in ctr.find(engine, group=profile.resource_group.name):
-            log(f"Removing container {container.name} ({container.id[:12]}).")
+            log(_("Removing container {name} ({id}).").format(name=container.name, id=container.id[:12]))
             try:
                 ctr.remove(engine, container)
             except ctr.ContainerError as exc:
@@ -416,10 +420,10 @@ def remove_containers(profile: Profile, log: Callable[[str], None], *, remove_im
             for tag in tags:
                 engine.client.remove_image(tag, force=False)
             if tags:
-                log(f"Removed the images {', '.join(tags)}.")
+                log(_("Removed the images {images}.").format(images=", ".join(tags)))
         elif tags:
-            log(f"The images {', '.join(tags)} are kept (Docker reuses their layers); remove them with "
-                f"`mlfunc-wizard prune {profile.name}` or `docker rmi`.")
+            log(_("The images {images} are kept (Docker reuses their layers); remove them with "
+                  "`mlfunc-wizard prune {name}` or `docker rmi`.").format(images=", ".join(tags), name=profile.name))
     finally:
         engine.close()
 
