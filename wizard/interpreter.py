@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 
 HELPER_FLAG = "--run-helper"
@@ -52,9 +53,9 @@ def venv_python(version: str = "") -> Path:
             return Path(found)
     wanted = f"Python {version}" if version else "Python 3"
     raise WizardError(
-        f"This installed mlfunc-wizard builds the function app's environment with a system {wanted}, and none with "
-        f"the venv module was found on PATH. Install one (Debian/Ubuntu: sudo apt-get install python3 python3-venv) "
-        "and deploy again."
+        _("This installed mlfunc-wizard builds the function app's environment with a system {wanted}, and none with "
+          "the venv module was found on PATH. Install one (Debian/Ubuntu: sudo apt-get install python3 python3-venv) "
+          "and deploy again.").format(wanted=wanted)
     )
 
 

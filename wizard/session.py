@@ -76,7 +76,7 @@ class Session:
     def _require(self) -> Any:
         credential = self.credential
         if credential is None:
-            raise NotSignedIn("Sign in to Azure first (the Sign in button on the Start page).")
+            raise NotSignedIn(_("Sign in to Azure first (the Sign in button on the Start page)."))
         return credential
 
     # --- pickers (each blocks on Azure: call in a worker) ---------------------------------------------

@@ -3,6 +3,7 @@ and the Review page's Save template... both write this)."""
 
 from __future__ import annotations
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.profile import Profile
 
@@ -11,10 +12,12 @@ FORMATS = ("arm", "az")
 
 def export_text(profile: Profile, fmt: str, image: str | None = None) -> str:
     if profile.target != "azure":
-        raise WizardError(f'The profile {profile.name} deploys to the "{profile.target}" target; only Azure '
-                          'profiles export a template. Set "target": "azure" first.')
+        raise WizardError(_('The profile {name} deploys to the "{target}" target; only Azure profiles export a '
+                            'template. Set "target": "azure" first.').format(
+            name=profile.name, target=profile.target))
     if fmt not in FORMATS:
-        raise WizardError(f'The export format "{fmt}" is not known; use "arm" (a template) or "az" (a script).')
+        raise WizardError(_('The export format "{fmt}" is not known; use "arm" (a template) or "az" (a script).').format(
+            fmt=fmt))
     if fmt == "arm":
         from wizard.targets.azure.export import arm_json
 

@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import requests
 
+from wizard.i18n import _
 from wizard.core.events import EventSink, StepEvent, kind_for
 from wizard.core.journal import Journal, profile_hash, scrub_value
 from wizard.core.lifecycle import StepState
@@ -180,10 +181,11 @@ class Engine:
         )
         finished_before = [n for n in self.plan.names if previous.get(n) and previous[n].state.done]
         if changed:
-            self._emit(StepEvent("log", "", "The profile changed since the last deployment; every step checks its resource again."))
+            self._emit(StepEvent("log", "", _("The profile changed since the last deployment; every step checks its resource again.")))
         elif finished_before:
-            self._emit(StepEvent("log", "", f"Resuming: {len(finished_before)} of {len(self.plan.steps)} steps finished "
-                                            "in an earlier run; each checks that its resource is still there."))
+            self._emit(StepEvent("log", "", _("Resuming: {done} of {total} steps finished in an earlier run; each "
+                                              "checks that its resource is still there.").format(
+                done=len(finished_before), total=len(self.plan.steps))))
         # What a step's own existing() may consult: its outputs recorded last time (only when the
         # profile is unchanged, so stale values never leak into a different deployment).
         self._previous_outputs = {} if changed else {
@@ -209,7 +211,7 @@ class Engine:
                     if causes:
                         blocked_by[step.name] = causes[0]
                         states[step.name] = StepState.BLOCKED
-                        self._emit(StepEvent("skipped", step.name, f"Not started because '{causes[0]}' failed.",
+                        self._emit(StepEvent("skipped", step.name, _("Not started because '{cause}' failed.").format(cause=causes[0]),
                                              state=StepState.BLOCKED.value))
                         continue
                     if all((st := states.get(n)) is not None and st.done for n in step.needs):
@@ -242,8 +244,8 @@ class Engine:
             # journaled as cancelled; on resume, existing() decides whether their resource is usable.
             for name in running:
                 states[name] = StepState.CANCELLED
-                self.journal.step_ended(name, StepState.CANCELLED, error="Cancelled before it finished.")
-                self._emit_now(StepEvent("cancelled", name, "Cancelled before it finished.",
+                self.journal.step_ended(name, StepState.CANCELLED, error=_("Cancelled before it finished."))
+                self._emit_now(StepEvent("cancelled", name, _("Cancelled before it finished."),
                                          state=StepState.CANCELLED.value))
         cancelled = self.cancel_event.is_set() and any(
             s not in states or states[s] is StepState.CANCELLED for s in self.plan.names
@@ -251,7 +253,7 @@ class Engine:
         for name in self.plan.names:
             if name not in states:
                 states[name] = StepState.NOT_STARTED
-                self._emit_now(StepEvent("skipped", name, "Not started because the deployment was cancelled.",
+                self._emit_now(StepEvent("skipped", name, _("Not started because the deployment was cancelled."),
                                          state=StepState.NOT_STARTED.value))
         ok = all(states[n].done for n in self.plan.names)
         status = "deployed" if ok else ("cancelled" if cancelled else "failed")
@@ -313,17 +315,17 @@ class Engine:
             if clean != plain:  # a secret slipped into the outputs: carry the masked values on
                 result = type(result).from_dict(clean) if isinstance(result, Outputs) else clean
         except Cancelled:
-            self._finish(step, _Done(name, StepState.CANCELLED, message="Cancelled."), started, t0)
+            self._finish(step, _Done(name, StepState.CANCELLED, message=_("Cancelled.")), started, t0)
         except StepFailed as exc:
             self._finish(step, _Done(name, StepState.FAILED, message=scrub(str(exc)), detail=scrub(exc.detail or "")),
                          started, t0)
         except BaseException as exc:  # a worker must always report back
             if self.cancel_event.is_set():
                 # e.g. a child process killed by the step's own cancel handling
-                self._finish(step, _Done(name, StepState.CANCELLED, message="Cancelled."), started, t0)
+                self._finish(step, _Done(name, StepState.CANCELLED, message=_("Cancelled.")), started, t0)
             else:
-                sentence = (f"{step.title} stopped with an unexpected error ({type(exc).__name__}: {exc}). "
-                            "The details below help report it; run deploy again to retry.")
+                sentence = _("{title} stopped with an unexpected error ({error}). The details below help report it; "
+                             "run deploy again to retry.").format(title=step.title, error=f"{type(exc).__name__}: {exc}")
                 detail = "".join(traceback.format_exception(exc))
                 log.debug("step %s crashed", name, exc_info=True)
                 self._finish(step, _Done(name, StepState.FAILED, message=scrub(sentence), detail=scrub(detail)),
@@ -343,19 +345,21 @@ class Engine:
                 return action.adopt(ctx, observed), StepState.ADOPTED, change
             if change.kind is ChangeKind.CREATE or observed is None:
                 if self._previous_states.get(step.name, StepState.PENDING).done:
-                    ctx.log("Done in an earlier run, but its resource is not there any more; creating it again.")
+                    ctx.log(_("Done in an earlier run, but its resource is not there any more; creating it again."))
                 return action.create(ctx), StepState.CREATED, change
             if change.kind is ChangeKind.UPDATE:
-                ctx.log("Updating in place: " + (", ".join(str(c) for c in change.settings) or change.reason) + ".")
+                ctx.log(_("Updating in place: {changes}.").format(
+                    changes=", ".join(str(c) for c in change.settings) or change.reason))
                 return action.update(ctx, observed, change), StepState.UPDATED, change
             # REPLACE
             what = "; ".join(str(c) for c in change.settings if c.setting in change.forced_by)
             if not self.allow_replace:
                 self._refused[step.name] = change
+                loses = _(", which loses {data_loss}").format(data_loss=change.data_loss) if change.data_loss else ""
                 raise ReplaceRefused(
-                    f"{step.creates} would have to be replaced because {what} cannot change in place"
-                    + (f", which loses {change.data_loss}" if change.data_loss else "")
-                    + "; it was left as it is. Run deploy with --allow-replace to replace it, or change the profile back.",
+                    _("{resource} would have to be replaced because {settings} cannot change in place{loses}; it was "
+                      "left as it is. Run deploy with --allow-replace to replace it, or change the profile back.").format(
+                        resource=step.creates, settings=what, loses=loses),
                     change,
                 )
             ctx.log(f"Replacing: {what} cannot change in place" + (f"; this loses {change.data_loss}." if change.data_loss else "."))
@@ -368,7 +372,7 @@ class Engine:
         if found is not None:
             return dict(found), StepState.ADOPTED, None
         if self._previous_states.get(step.name, StepState.PENDING).done:
-            ctx.log("Finished in an earlier run, but its check did not find the result in place; running it again.")
+            ctx.log(_("Finished in an earlier run, but its check did not find the result in place; running it again."))
         ctx.check_cancelled()
         return dict(action.run(ctx) or {}), StepState.CREATED, None
 
@@ -386,7 +390,8 @@ class Engine:
                 message = scrub(str(exc) or type(exc).__name__)
                 if attempt > step.retries:
                     raise StepFailed(
-                        f"{step.title} failed after {attempt} attempts: {message}. Run deploy again to retry.",
+                        _("{title} failed after {attempt} attempts: {message}. Run deploy again to retry.").format(
+                            title=step.title, attempt=attempt, message=message),
                         detail=scrub("".join(traceback.format_exception(exc))),
                     ) from exc
                 retry_after = getattr(exc, "retry_after_s", None)
@@ -454,10 +459,12 @@ class Engine:
 def _done_message(done: _Done) -> str:
     """The line a finished step's event carries: what the engine decided for it."""
     if done.state is StepState.ADOPTED:
-        return "Already in place; nothing to do."
+        return _("Already in place; nothing to do.")
     change = done.change
     if done.state is StepState.UPDATED and change is not None:
-        return "Updated in place: " + (", ".join(str(c) for c in change.settings) or change.reason)
+        return _("Updated in place: {changes}").format(
+            changes=", ".join(str(c) for c in change.settings) or change.reason)
     if done.state is StepState.REPLACED and change is not None:
-        return "Replaced: " + ", ".join(str(c) for c in change.settings if c.setting in change.forced_by)
+        return _("Replaced: {changes}").format(
+            changes=", ".join(str(c) for c in change.settings if c.setting in change.forced_by))
     return ""

@@ -8,6 +8,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from wizard.i18n import _
 from wizard.core.errors import InputError, WizardError
 from wizard.secrets import scrub
 
@@ -51,7 +52,7 @@ def parse_since(text: str, now: float | None = None) -> float:
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise InputError(f"--since '{text}' is neither a duration (10m, 2h, 1d, 1h30m) nor a timestamp "
-                         "(2026-12-01T10:00 or 2026-12-01 10:00:05); write one of those.") from None
+        raise InputError(_("--since '{text}' is neither a duration (10m, 2h, 1d, 1h30m) nor a timestamp "
+                           "(2026-12-01T10:00 or 2026-12-01 10:00:05); write one of those.").format(text=text)) from None
     return parsed.timestamp()  # a naive timestamp is local time
 

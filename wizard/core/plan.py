@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.targets.base import Step
 
@@ -104,21 +105,23 @@ def _topological(steps: list[Step]) -> list[Step]:
     names = [s.name for s in steps]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise PlanError(f"The plan has more than one step named {', '.join(duplicates)}; step names must be unique.")
+        raise PlanError(_("The plan has more than one step named {names}; step names must be unique.").format(
+            names=', '.join(duplicates)))
     known = set(names)
     for step in steps:
         unknown = [n for n in step.needs if n not in known]
         if unknown:
-            raise PlanError(f"Step '{step.name}' waits for {', '.join(repr(n) for n in unknown)}, which is not a step of this plan.")
+            raise PlanError(_("Step '{name}' waits for {steps}, which is not a step of this plan.").format(
+                name=step.name, steps=', '.join(repr(n) for n in unknown)))
         if step.name in step.needs:
-            raise PlanError(f"Step '{step.name}' waits for itself.")
+            raise PlanError(_("Step '{name}' waits for itself.").format(name=step.name))
     done: set[str] = set()
     ordered: list[Step] = []
     remaining = list(steps)
     while remaining:
         ready = [s for s in remaining if set(s.needs) <= done]
         if not ready:
-            raise PlanError("The steps wait for each other in a cycle: " + _cycle_text(remaining) + ".")
+            raise PlanError(_("The steps wait for each other in a cycle: {cycle}.").format(cycle=_cycle_text(remaining)))
         for s in ready:
             done.add(s.name)
             ordered.append(s)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.core.journal import Journal
 from wizard.core.plan import Plan
@@ -129,10 +130,11 @@ def _decide(step: Step, ctx: StepContext) -> Change:
         except WizardError as exc:
             return Change(ChangeKind.UNKNOWN, reason=exc.message)
         except (KeyError, OSError, ValueError) as exc:
-            return Change(ChangeKind.UNKNOWN, reason=f"could not be checked ({type(exc).__name__}: {exc})")
+            return Change(ChangeKind.UNKNOWN, reason=_("could not be checked ({error})").format(
+                error=f"{type(exc).__name__}: {exc}"))
     if isinstance(action, CheckAction):
         return Change(ChangeKind.READ)
-    return Change(ChangeKind.UNKNOWN, reason="this step checks its resource only while deploying")
+    return Change(ChangeKind.UNKNOWN, reason=_("this step checks its resource only while deploying"))
 
 
 # --- output ------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Mapping, Protocol, TypeVar, runtime_checkable
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.profile import Profile
 
@@ -59,7 +60,8 @@ class Outputs:
                     value = tuple(value)
                 values[f.name] = value
             elif f.default is MISSING and f.default_factory is MISSING:
-                raise OutputsMismatch(f"The journaled outputs of {cls.__name__} have no '{f.name}'.")
+                raise OutputsMismatch(_("The journaled outputs of {kind} have no '{name}'.").format(
+                    kind=cls.__name__, name=f.name))
         return cls(**values)
 
     # Read-only mapping access, so steps written against dict outputs (`ctx.outputs["cache"]["host"]`)
@@ -218,8 +220,8 @@ class StepContext:
             return value
         if isinstance(value, Mapping):
             return kind.from_dict(value)
-        raise StepFailed(f"No finished step provides {kind.__name__} (looked for step '{name or '?'}'); "
-                         "run deploy again.")
+        raise StepFailed(_("No finished step provides {kind} (looked for step '{step}'); run deploy again.").format(
+            kind=kind.__name__, step=name or '?'))
 
     def check_cancelled(self) -> None:
         if self.cancel_event.is_set():

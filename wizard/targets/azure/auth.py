@@ -56,15 +56,15 @@ def cloud_for(profile: Profile) -> Cloud:
     if name == "custom":
         if not profile.azure.arm_endpoint.startswith("https://"):
             raise StepFailed(
-                'A custom cloud needs azure.arm_endpoint: the https:// address of its Resource Manager.'
+                _("A custom cloud needs azure.arm_endpoint: the https:// address of its Resource Manager.")
             )
         authority = os.environ.get("AZURE_AUTHORITY_HOST", AzureAuthorityHosts.AZURE_PUBLIC_CLOUD)
         suffix = os.environ.get("MLFUNC_WIZARD_STORAGE_SUFFIX", "core.windows.net")
         return Cloud("custom", profile.azure.arm_endpoint.rstrip("/"), authority, suffix)
     if name not in CLOUDS:
         raise StepFailed(
-            f'The cloud "{profile.azure.cloud}" is not known. Use "public", "china", "usgov", or "custom" '
-            "with azure.arm_endpoint set to your cloud's Resource Manager address."
+            _('The cloud "{cloud}" is not known. Use "public", "china", "usgov", or "custom" with azure.arm_endpoint '
+              "set to your cloud's Resource Manager address.").format(cloud=profile.azure.cloud)
         )
     return CLOUDS[name]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
@@ -68,7 +69,7 @@ class CacheAccessAction(FirstInterface):
         return self.create(ctx)  # the same PUT, now naming the app's identity
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The cache's access-policy assignment is never replaced, only updated.")
+        raise StepFailed(_("The cache's access-policy assignment is never replaced, only updated."))
 
     def create(self, ctx: StepContext) -> CacheAccessOutputs:
         profile = ctx.profile
@@ -76,6 +77,7 @@ class CacheAccessAction(FirstInterface):
             return CacheAccessOutputs(authentication="access-keys")
         principal = self._principal(ctx)
         if not principal:
-            raise StepFailed("The function app has no managed identity yet, so the cache cannot grant it access. Deploy again.")
+            raise StepFailed(_("The function app has no managed identity yet, so the cache cannot grant it access. "
+                               "Deploy again."))
         policy = self.assign(ctx, self._clients_for(profile), principal)
         return CacheAccessOutputs(authentication="entra", access_policy=policy, object_id=principal)

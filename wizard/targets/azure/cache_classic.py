@@ -22,6 +22,7 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, StepContext, StepFailed, compare
 
 ESTIMATE_S = 20 * 60.0  # a new cache takes 15-20 minutes; Premium clusters longer
@@ -131,7 +132,7 @@ def auth_differences(profile: Profile, resource: Any) -> Change:
 
 def primary_key(clients: AzureClients, profile: Profile) -> str:
     keys = azure_call(
-        "reading the cache's access keys", clients.redis.redis.list_keys, profile.resource_group.name, profile.cache.name
+        _("reading the cache's access keys"), clients.redis.redis.list_keys, profile.resource_group.name, profile.cache.name
     )
     registry.add(keys.primary_key)
     registry.add(keys.secondary_key)
@@ -154,7 +155,7 @@ class ClassicCacheAction(FirstInterface):
     def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         found = existing_and_ready(
-            "looking for the cache",
+            _("looking for the cache"),
             lambda: clients.redis.redis.get(ctx.profile.resource_group.name, ctx.profile.cache.name),
         )
         if found is None:
@@ -175,13 +176,14 @@ class ClassicCacheAction(FirstInterface):
         resource = wait_lro(
             ctx,
             lambda: clients.redis.redis.begin_update(profile.resource_group.name, profile.cache.name, RedisUpdateParameters(**params)),
-            "changing the cache's authentication (" + ", ".join(c.setting for c in change.settings) + ")",
+            _("changing the cache's authentication ({settings})").format(
+                settings=", ".join(c.setting for c in change.settings)),
             estimate_s=120,
         )
         return outputs_of(resource, profile)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The cache is never replaced by the wizard; delete it yourself if you mean to.")
+        raise StepFailed(_("The cache is never replaced by the wizard; delete it yourself if you mean to."))
 
     def create(self, ctx: StepContext) -> CacheOutputs:
         profile = ctx.profile
@@ -195,7 +197,7 @@ class ClassicCacheAction(FirstInterface):
             ctx,
             lambda: clients.redis.redis.get(group, name),
             lambda: clients.redis.redis.begin_create(group, name, create_parameters(profile, connection)),
-            "creating the Azure Cache for Redis",
+            _("creating the Azure Cache for Redis"),
             estimate_s=ESTIMATE_S,
             name=name,
             name_field="cache.name",
@@ -216,7 +218,7 @@ class ClassicCacheAccessAction(CacheAccessAction):
 
     def assigned_object_id(self, clients: AzureClients, profile: Profile) -> str | None:
         found = get_or_none(
-            "looking for the cache access policy",
+            _("looking for the cache access policy"),
             lambda: clients.redis.access_policy_assignment.get(profile.resource_group.name, profile.cache.name, ASSIGNMENT_NAME),
         )
         return found.object_id if found is not None else None
@@ -229,7 +231,7 @@ class ClassicCacheAccessAction(CacheAccessAction):
             lambda: clients.redis.access_policy_assignment.begin_create_update(
                 profile.resource_group.name, profile.cache.name, ASSIGNMENT_NAME, body
             ),
-            "giving the function app access to the cache",
+            _("giving the function app access to the cache"),
             estimate_s=60,
         )
         return ACCESS_POLICY

@@ -14,6 +14,7 @@ from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.storage import StorageManagementClient
 from azure.mgmt.web import WebSiteManagementClient
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure import api_versions
 from wizard.targets.azure.config import ACR_TASKS_API_VERSION, client_options, cloud_for
@@ -25,7 +26,7 @@ class AzureClients:
 
     def __init__(self, profile: Profile, credential: TokenCredential):
         if not profile.azure.subscription_id:
-            raise StepFailed("Choose a subscription (azure.subscription_id) before deploying to Azure.")
+            raise StepFailed(_("Choose a subscription (azure.subscription_id) before deploying to Azure."))
         self.profile = profile
         self.credential = credential
         self.cloud = cloud_for(profile)

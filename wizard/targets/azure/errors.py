@@ -12,6 +12,7 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from wizard.i18n import _
 from wizard.secrets import scrub
 from wizard.targets.base import StepFailed, TransientError
 
@@ -31,7 +32,8 @@ RETIREMENT_SENTENCE = (
 def is_retirement_failure(sentence: str) -> bool:
     """Whether a step's failure sentence is the Azure Cache for Redis retirement refusal (the GUI then offers
     to switch the profile to Azure Managed Redis)."""
-    return sentence.strip() == RETIREMENT_SENTENCE
+    # the journal keeps the sentence in the language it was shown in; the user may have switched since
+    return sentence.strip() in (RETIREMENT_SENTENCE, _(RETIREMENT_SENTENCE))
 
 
 # ARM error codes that mean "try again later" even when they arrive inside a failed LRO.
@@ -95,68 +97,89 @@ def is_retirement(code: str, message: str) -> bool:
 
 
 def translate(exc: BaseException, what: str, *, name: str = "", name_field: str = "") -> Exception:
-    """The exception to raise instead of `exc` while doing `what` ("creating the storage account").
+    """The exception to raise instead of `exc` while doing `what` (a translated phrase such as
+    `_("creating the storage account")`, which completes "while ...").
 
     `name`/`name_field` let a 409 "name taken" answer point at the profile field to change."""
     detail = scrub(f"{type(exc).__name__}: {exc}")
     if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
-        return TransientError(f"Lost the connection to Azure while {what}; trying again.")
+        return TransientError(_("Lost the connection to Azure while {what}; trying again.").format(what=what))
     if isinstance(exc, ClientAuthenticationError):
         code, message = error_code_and_message(exc) if isinstance(exc, HttpResponseError) else ("", str(exc))
         if code.lower() == "expiredauthenticationtoken" or "expired" in message.lower():
-            return TransientError(f"The sign-in token expired while {what}; getting a fresh one and trying again.")
+            return TransientError(
+                _("The sign-in token expired while {what}; getting a fresh one and trying again.").format(what=what))
         return StepFailed(
-            f"Azure did not accept your sign-in while {what}. Sign in again (for example `az login`) and deploy again.",
+            _("Azure did not accept your sign-in while {what}. Sign in again (for example `az login`) and deploy "
+              "again.").format(what=what),
             detail,
         )
     if not isinstance(exc, HttpResponseError):
-        return StepFailed(f"Something unexpected went wrong while {what}: {scrub(str(exc))}", detail)
+        return StepFailed(
+            _("Something unexpected went wrong while {what}: {error}").format(what=what, error=scrub(str(exc))), detail)
     status = exc.status_code or 0
     code, message = error_code_and_message(exc)
-    message = scrub(message)
+    message = scrub(message)  # Azure's own message stays in the language Azure wrote it in
     lowered = code.lower()
     if lowered == "expiredauthenticationtoken" or (status == 401 and "expired" in message.lower()):
-        return TransientError(f"The sign-in token expired while {what}; getting a fresh one and trying again.")
+        return TransientError(
+            _("The sign-in token expired while {what}; getting a fresh one and trying again.").format(what=what))
     if status == 401:
         return StepFailed(
-            f"Azure did not accept your sign-in while {what}: {message} Sign in again (for example `az login`) "
-            "and deploy again.",
+            _("Azure did not accept your sign-in while {what}: {message} Sign in again (for example `az login`) "
+              "and deploy again.").format(what=what, message=message),
             detail,
         )
     if status == 429 or lowered == "toomanyrequests":
-        return TransientError(f"Azure is throttling requests while {what}; waiting and trying again.", _retry_after(exc))
+        return TransientError(
+            _("Azure is throttling requests while {what}; waiting and trying again.").format(what=what),
+            _retry_after(exc))
     if status >= 500 or lowered in _TRANSIENT_CODES:
-        return TransientError(f"Azure answered with a temporary error while {what} ({code or status}); trying again.", _retry_after(exc))
+        return TransientError(
+            _("Azure answered with a temporary error while {what} ({code}); trying again.").format(
+                what=what, code=code or status),
+            _retry_after(exc))
     if status == 400 and is_retirement(code, message):
-        return StepFailed(RETIREMENT_SENTENCE, detail)
+        return StepFailed(_(RETIREMENT_SENTENCE), detail)
     if (status == 409 or (status == 400 and lowered in _NAME_TAKEN_CODES)) and (lowered in _NAME_TAKEN_CODES or "taken" in message.lower() or "already exists" in message.lower()):
         field = f" ({name_field})" if name_field else ""
-        label = f"'{name}'" if name else "this name"
+        if not name:
+            return StepFailed(
+                _("This name is already taken in Azure, by someone else or by another of your resources. "
+                  "Choose a different name{field} and deploy again.").format(field=field),
+                detail,
+            )
         return StepFailed(
-            f"The name {label} is already taken in Azure, by someone else or by another of your resources. "
-            f"Choose a different name{field} and deploy again.",
+            _("The name {label} is already taken in Azure, by someone else or by another of your resources. "
+              "Choose a different name{field} and deploy again.").format(label=f"'{name}'", field=field),
             detail,
         )
     if status == 403 or lowered in {"authorizationfailed", "linkedauthorizationfailed"}:
         return StepFailed(
-            f"Your account is not allowed to do this ({what}): {message} Ask for the Contributor and "
-            "User Access Administrator roles on the subscription or resource group, then deploy again.",
+            _("Your account is not allowed to do this ({what}): {message} Ask for the Contributor and "
+              "User Access Administrator roles on the subscription or resource group, then deploy again.").format(
+                what=what, message=message),
             detail,
         )
     if status == 404:
-        return StepFailed(f"Azure could not find what it needs while {what}: {message}", detail)
+        return StepFailed(
+            _("Azure could not find what it needs while {what}: {message}").format(what=what, message=message), detail)
     if lowered in {"quotaexceeded", "operationnotallowed"} or "quota" in message.lower():
         return StepFailed(
-            f"Azure refused while {what} because of a quota: {message} Pick another region or SKU, or ask for "
-            "more quota in the portal (Subscriptions > Usage + quotas), then deploy again.",
+            _("Azure refused while {what} because of a quota: {message} Pick another region or SKU, or ask for "
+              "more quota in the portal (Subscriptions > Usage + quotas), then deploy again.").format(
+                what=what, message=message),
             detail,
         )
     ending = "" if message.endswith(".") else "."
-    return StepFailed(f"Azure refused while {what}: {message}{ending} Fix the profile and deploy again.", detail)
+    return StepFailed(
+        _("Azure refused while {what}: {message}{ending} Fix the profile and deploy again.").format(
+            what=what, message=message, ending=ending),
+        detail)
 
 
 def azure_call(what: str, fn: Callable[..., T], *args: Any, name: str = "", name_field: str = "", **kwargs: Any) -> T:
-    """Call an SDK function and translate its errors; `what` completes 'while ...'."""
+    """Call an SDK function and translate its errors; `what` (a translated phrase) completes 'while ...'."""
     try:
         return fn(*args, **kwargs)
     except (HttpResponseError, ServiceRequestError, ServiceResponseError) as exc:

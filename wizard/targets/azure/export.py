@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure import api_versions, cache_classic, functionapp, managed_redis, monitoring, registry, roles, servicebus, storage
 from wizard.targets.azure.auth import cloud_for
@@ -39,15 +40,15 @@ def _supported(profile: Profile) -> None:
     """The template covers the plain route; the rest is said in one sentence instead of a template that differs."""
     reasons = []
     if profile.function.packaging not in ("acr-build", "docker"):
-        reasons.append(f'the packaging route "{profile.function.packaging}"')
+        reasons.append(_('the packaging route "{packaging}"').format(packaging=profile.function.packaging))
     if profile.cache.connectivity != "public":
-        reasons.append(f'cache connectivity "{profile.cache.connectivity}"')
+        reasons.append(_('cache connectivity "{connectivity}"').format(connectivity=profile.cache.connectivity))
     if servicebus.used(profile):
-        reasons.append("a Service Bus trigger")
+        reasons.append(_("a Service Bus trigger"))
     if reasons:
         raise WizardError(
-            "The template export does not cover " + ", ".join(reasons) + " yet; deploy with the wizard, or change "
-            "those settings for the export."
+            _("The template export does not cover {reasons} yet; deploy with the wizard, or change those settings "
+              "for the export.").format(reasons=", ".join(reasons))
         )
 
 

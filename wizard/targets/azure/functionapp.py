@@ -32,6 +32,7 @@ from wizard.targets.azure.errors import azure_call, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro, wait_until
 from wizard.targets.azure.registry import registry_credentials
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 
 HOST_TIMEOUT_S = 15 * 60.0  # a container's first start pulls the image: minutes, not seconds
@@ -102,7 +103,7 @@ class PlanAction(FirstInterface):
     def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         found = get_or_none(
-            "looking for the App Service plan",
+            _("looking for the App Service plan"),
             lambda: clients.web.app_service_plans.get(ctx.profile.resource_group.name, plan_name(ctx.profile)),
         )
         if found is None:
@@ -118,7 +119,7 @@ class PlanAction(FirstInterface):
         return self.create(ctx)  # the same PUT with the new SKU
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The App Service plan is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("The App Service plan is never replaced; destroy the deployment to delete it."))
 
     def create(self, ctx: StepContext) -> PlanOutputs:
         profile = ctx.profile
@@ -128,7 +129,7 @@ class PlanAction(FirstInterface):
         plan = wait_lro(
             ctx,
             lambda: clients.web.app_service_plans.begin_create_or_update(profile.resource_group.name, plan_name(profile), body),
-            "creating the App Service plan",
+            _("creating the App Service plan"),
             estimate_s=60,
         )
         return PlanOutputs(plan=plan.name or "", id=plan.id or "", sku=sku)
@@ -205,10 +206,10 @@ class FunctionAppAction(FirstInterface):
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, profile.function.app_name
-        site = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, name))
+        site = get_or_none(_("looking for the function app"), lambda: clients.web.web_apps.get(group, name))
         if site is None or not site.identity or not site.identity.principal_id:
             return None  # create() finishes it (a PUT with the identity)
-        config = azure_call("reading the function app's configuration", clients.web.web_apps.get_configuration, group, name)
+        config = azure_call(_("reading the function app's configuration"), clients.web.web_apps.get_configuration, group, name)
         fx = config.linux_fx_version or ""
         settings = {
             "linuxFxVersion": fx,
@@ -238,7 +239,7 @@ class FunctionAppAction(FirstInterface):
             # A PUT of the site would REPLACE its app settings with the base ones (AzureWebJobsStorage, REDIS_* and
             # the registry settings gone until the settings step runs): change the image through config/web.
             azure_call(
-                "switching the function app to the new image" if "linux_fx_version" in config else "changing the function app's Always on",
+                _("switching the function app to the new image") if "linux_fx_version" in config else _("changing the function app's Always on"),
                 clients.web.web_apps.update_configuration,
                 group,
                 name,
@@ -252,42 +253,42 @@ class FunctionAppAction(FirstInterface):
         if "plan" in changed:
             site["server_farm_id"] = ctx.output(PlanOutputs).id
         if site:
-            azure_call("updating the function app", clients.web.web_apps.update, group, name, SitePatchResource(**site))
-        return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), image)
+            azure_call(_("updating the function app"), clients.web.web_apps.update, group, name, SitePatchResource(**site))
+        return self._outputs(azure_call(_("reading the function app"), clients.web.web_apps.get, group, name), image)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The function app is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("The function app is never replaced; destroy the deployment to delete it."))
 
     def create(self, ctx: StepContext) -> FunctionAppOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         package = ctx.outputs["package"]
         group, name = profile.resource_group.name, profile.function.app_name
-        found = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, name))
+        found = get_or_none(_("looking for the function app"), lambda: clients.web.web_apps.get(group, name))
         if found is not None and found.identity and found.identity.principal_id:
             # Made meanwhile, or a caller of run() without observing: change only the image, through config/web.
             azure_call(
-                "switching the function app to the new image",
+                _("switching the function app to the new image"),
                 clients.web.web_apps.update_configuration,
                 group,
                 name,
                 SiteConfigResource(linux_fx_version=f"DOCKER|{package['image']}"),
             )
             ctx.log(f"The function app now runs {package['image']}")
-            return self._outputs(azure_call("reading the function app", clients.web.web_apps.get, group, name), package["image"])
+            return self._outputs(azure_call(_("reading the function app"), clients.web.web_apps.get, group, name), package["image"])
         plan = ctx.outputs["plan"]
         sku = str(plan.get("sku") or profile.function.plan_sku)
         site = site_body(profile, package["image"], package["login_server"], plan["id"], sku, bool(package.get("registry_id")))
         created = wait_lro(
             ctx,
             lambda: clients.web.web_apps.begin_create_or_update(profile.resource_group.name, profile.function.app_name, site),
-            "creating the function app",
+            _("creating the function app"),
             estimate_s=120,
             name=profile.function.app_name,
             name_field="function.app_name",
         )
         # The create answer may omit the identity; the GET always carries it.
-        site_now = azure_call("reading the function app", clients.web.web_apps.get, profile.resource_group.name, profile.function.app_name)
+        site_now = azure_call(_("reading the function app"), clients.web.web_apps.get, profile.resource_group.name, profile.function.app_name)
         return self._outputs(site_now if site_now.identity else created, package["image"])
 
     @staticmethod
@@ -456,7 +457,7 @@ class AppSettingsAction(FirstInterface):
         profile = ctx.profile
         clients = self._clients_for(profile)
         group, name = profile.resource_group.name, profile.function.app_name
-        config = get_or_none("reading the function app's configuration",
+        config = get_or_none(_("reading the function app's configuration"),
                              lambda: clients.web.web_apps.get_configuration(group, name))
         if config is None:
             return None  # no app yet: create() writes them once the app step made it
@@ -480,11 +481,11 @@ class AppSettingsAction(FirstInterface):
         return self.create(ctx)  # the same merge and write: every setting is changed in place
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("App settings are never replaced, only merged.")
+        raise StepFailed(_("App settings are never replaced, only merged."))
 
     def _current(self, clients: AzureClients, ctx: StepContext) -> dict[str, str]:
         answer = azure_call(
-            "reading the app settings",
+            _("reading the app settings"),
             clients.web.web_apps.list_application_settings,
             ctx.profile.resource_group.name,
             ctx.profile.function.app_name,
@@ -507,9 +508,9 @@ class AppSettingsAction(FirstInterface):
             # Credentials from an earlier fallback would win over the identity: drop them.
             merged.pop("DOCKER_REGISTRY_SERVER_USERNAME", None)
             merged.pop("DOCKER_REGISTRY_SERVER_PASSWORD", None)
-        azure_call("writing the app settings", clients.web.web_apps.update_application_settings, group, name, StringDictionary(properties=merged))
+        azure_call(_("writing the app settings"), clients.web.web_apps.update_application_settings, group, name, StringDictionary(properties=merged))
         azure_call(
-            "switching the image pull to the app's identity" if pull_mi else "switching the image pull to credentials",
+            _("switching the image pull to the app's identity") if pull_mi else _("switching the image pull to credentials"),
             clients.web.web_apps.update_configuration,
             group,
             name,
@@ -537,7 +538,7 @@ def master_key(clients: AzureClients, profile: Profile) -> str | None:
     except HttpResponseError as exc:
         if exc.status_code in (400, 404, 409, 429) or (exc.status_code or 0) >= 500:
             return None
-        raise translate(exc, "reading the host key") from exc
+        raise translate(exc, _("reading the host key")) from exc
     except (ServiceRequestError, ServiceResponseError):
         return None
     registry.add(keys.master_key)
@@ -555,7 +556,7 @@ def function_key(clients: AzureClients, profile: Profile, function_name: str) ->
     except HttpResponseError as exc:
         if exc.status_code in (400, 404, 409, 429) or (exc.status_code or 0) >= 500:
             return None
-        raise translate(exc, "reading the function key") from exc
+        raise translate(exc, _("reading the function key")) from exc
     except (ServiceRequestError, ServiceResponseError):
         return None
     values = dict(keys.properties or {})
@@ -585,11 +586,11 @@ class FunctionKeysAction:
         clients = self._clients_for(profile)
         host = ctx.output(FunctionAppOutputs).default_host_name
         if profile.function.trigger.type != "http":
-            wait_until(ctx, lambda: self._host_key(clients, profile), "waiting for the functions host", timeout_s=HOST_TIMEOUT_S, estimate_s=120)
+            wait_until(ctx, lambda: self._host_key(clients, profile), _("waiting for the functions host"), timeout_s=HOST_TIMEOUT_S, estimate_s=120)
             return FunctionKeysOutputs(invoke_url="", health_url=f"https://{host}/api/health", function="")
         function, route = main_function(ctx.outputs["package"])
         key = wait_until(
-            ctx, lambda: function_key(clients, profile, function), "waiting for the functions host to start", timeout_s=HOST_TIMEOUT_S, estimate_s=120
+            ctx, lambda: function_key(clients, profile, function), _("waiting for the functions host to start"), timeout_s=HOST_TIMEOUT_S, estimate_s=120
         )
         ctx.secrets["function_key"] = key
         return FunctionKeysOutputs(invoke_url=f"https://{host}/api/{route}", health_url=f"https://{host}/api/health", function=function)
@@ -638,7 +639,7 @@ class SmokeTestAction:
             return SmokeOutputs(skipped=f"no HTTP endpoint for a {profile.function.trigger.type} trigger", host_state=state)
         key = ctx.secrets.get("function_key") or function_key(self._clients_for(profile), profile, keys.function)
         if not key:
-            raise TransientError("The functions host does not hand out keys yet; trying again.")
+            raise TransientError(_("The functions host does not hand out keys yet; trying again."))
         body = json.dumps(sample_input(profile)).encode()
         started = time.perf_counter()
         try:
@@ -650,15 +651,17 @@ class SmokeTestAction:
                 verify=verify_setting(),
             )
         except requests.RequestException as exc:
-            raise TransientError(f"The warm-up call did not get through ({scrub(str(exc))}); trying again.") from exc
+            raise TransientError(_("The warm-up call did not get through ({error}); trying again.").format(
+                error=scrub(str(exc)))) from exc
         latency_ms = round((time.perf_counter() - started) * 1000, 1)
         if answer.status_code >= 500 or answer.status_code in (404, 429):
             # 404/5xx right after a (re)start: the host is still loading the image or the model.
-            raise TransientError(f"The warm-up call answered {answer.status_code}; the app is still starting. Trying again.")
+            raise TransientError(_("The warm-up call answered {status_code}; the app is still starting. Trying again.").format(
+                status_code=answer.status_code))
         if answer.status_code != 200:
             raise StepFailed(
-                f"The warm-up call answered {answer.status_code}. Check the model's sample input (model.sample_input) "
-                "and the function's logs in the portal, then deploy again.",
+                _("The warm-up call answered {status_code}. Check the model's sample input (model.sample_input) and "
+                  "the function's logs in the portal, then deploy again.").format(status_code=answer.status_code),
                 scrub(answer.text[:500]),
             )
         ctx.log(f"Warm-up call: 200 in {latency_ms} ms, X-Cache {answer.headers.get('X-Cache', '?')}")

@@ -12,6 +12,7 @@ from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.polling import get_or_none, wait_lro
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 CREATED_BY_TAG = "created-by"
@@ -60,7 +61,7 @@ class ResourceGroupAction(FirstInterface):
     def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         name = ctx.profile.resource_group.name
-        group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
+        group = get_or_none(_("looking for the resource group"), lambda: clients.resource.resource_groups.get(name))
         return Observed({}, self._outputs(group)) if group is not None else None
 
     def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
@@ -72,23 +73,23 @@ class ResourceGroupAction(FirstInterface):
         return self.adopt(ctx, observed)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("A resource group is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("A resource group is never replaced; destroy the deployment to delete it."))
 
     def create(self, ctx: StepContext) -> GroupOutputs:
         profile = ctx.profile
         clients = self._clients_for(profile)
         name = profile.resource_group.name
-        group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
+        group = get_or_none(_("looking for the resource group"), lambda: clients.resource.resource_groups.get(name))
         if group is not None:  # made meanwhile (or a caller of run() without observing): reuse it untouched
             ctx.log(f"Reusing the resource group {name} ({group.location}).")
             return self._outputs(group)
         if not profile.resource_group.create:
             raise StepFailed(
-                f"The resource group {name} does not exist in this subscription. Pick an existing group, "
-                "or let the wizard create it (resource_group.create = true)."
+                _("The resource group {name} does not exist in this subscription. Pick an existing group, or let the "
+                  "wizard create it (resource_group.create = true).").format(name=name)
             )
         group = azure_call(
-            "creating the resource group",
+            _("creating the resource group"),
             clients.resource.resource_groups.create_or_update,
             name,
             ResourceGroup(location=profile.azure.location, tags=our_tags(profile)),
@@ -99,11 +100,11 @@ class ResourceGroupAction(FirstInterface):
 
 def list_resources(clients: AzureClients, group_name: str) -> list[str]:
     """'type/name' of everything in the group, for the clean-up confirmation."""
-    group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(group_name))
+    group = get_or_none(_("looking for the resource group"), lambda: clients.resource.resource_groups.get(group_name))
     if group is None:
         return []
     items = azure_call(
-        "listing the resource group", lambda: list(clients.resource.resources.list_by_resource_group(group_name))
+        _("listing the resource group"), lambda: list(clients.resource.resources.list_by_resource_group(group_name))
     )
     return sorted(f"{item.type}/{item.name}" for item in items)
 
@@ -117,14 +118,15 @@ def delete_group(
 ) -> None:
     """Delete the whole group as an LRO. A group this tool did not create goes only when its name was typed."""
     name = profile.resource_group.name
-    group = get_or_none("looking for the resource group", lambda: clients.resource.resource_groups.get(name))
+    group = get_or_none(_("looking for the resource group"), lambda: clients.resource.resource_groups.get(name))
     if group is None:
         log(f"The resource group {name} does not exist any more; nothing to delete.")
         return
     if not is_ours(group) and (typed_name or "") != name:
         raise StepFailed(
-            f"The resource group {name} was not created by mlfunc-wizard (it has no created-by tag), so it may hold "
-            "other work. Type its exact name to confirm that everything in it should be deleted."
+            _("The resource group {name} was not created by mlfunc-wizard (it has no created-by tag), so it may hold "
+              "other work. Type its exact name to confirm that everything in it should be deleted.").format(
+                name=name)
         )
     remove_role_assignments_outside(clients, profile, log)
     for item in list_resources(clients, name):
@@ -137,7 +139,7 @@ def delete_group(
         report=lambda fraction, message: None,
         log=log,
     )
-    wait_lro(ctx, lambda: clients.resource.resource_groups.begin_delete(name), "deleting the resource group", estimate_s=300)
+    wait_lro(ctx, lambda: clients.resource.resource_groups.begin_delete(name), _("deleting the resource group"), estimate_s=300)
     log(f"Deleted the resource group {name}.")
 
 
@@ -147,7 +149,7 @@ def remove_role_assignments_outside(clients: AzureClients, profile: Profile, log
     from wizard.targets.azure import roles
 
     group = profile.resource_group.name
-    site = get_or_none("looking for the function app", lambda: clients.web.web_apps.get(group, profile.function.app_name))
+    site = get_or_none(_("looking for the function app"), lambda: clients.web.web_apps.get(group, profile.function.app_name))
     principal = getattr(getattr(site, "identity", None), "principal_id", None) if site is not None else None
     if not principal:
         return []

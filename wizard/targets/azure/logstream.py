@@ -14,6 +14,7 @@ import requests
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError, ServiceRequestError
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.core.logstream import POLL_S, LogLine, NoHistory, make_line
 from wizard.profile import Profile
@@ -37,8 +38,8 @@ def scm_host(site: Any) -> str:
     for name in getattr(site, "enabled_host_names", None) or []:
         if ".scm." in name:
             return str(name)
-    raise WizardError(f"The function app {site.name} has no SCM (Kudu) host, so its log stream cannot be read; "
-                      "open Log stream in the portal instead.")
+    raise WizardError(_("The function app {name} has no SCM (Kudu) host, so its log stream cannot be read; open Log "
+                        "stream in the portal instead.").format(name=site.name))
 
 
 def line_time(text: str) -> float | None:
@@ -62,11 +63,11 @@ def stream(profile: Profile, credential: TokenCredential, *, since: float | None
     try:
         site = clients.web.web_apps.get(group, app)
     except ResourceNotFoundError:
-        raise WizardError(f"The function app {app} is not in resource group {group} any more; deploy "
-                          f"'{profile.name}' again.") from None
+        raise WizardError(_("The function app {app} is not in resource group {group} any more; deploy '{name}' again.").format(
+            app=app, group=group, name=profile.name)) from None
     except (HttpResponseError, ServiceRequestError, ClientAuthenticationError) as exc:
-        raise WizardError(f"Could not read the function app {app} ({scrub(str(exc))[:300]}); check your sign-in "
-                          "(az login) and try again.") from None
+        raise WizardError(_("Could not read the function app {app} ({error}); check your sign-in (az login) and try "
+                            "again.").format(app=app, error=scrub(str(exc))[:300])) from None
     host = scm_host(site)
     scope = cloud_for(profile).scope
     return _follow(f"https://{host}/api/logstream", host, credential, scope, cancel)
@@ -81,15 +82,16 @@ def _follow(url: str, host: str, credential: TokenCredential, scope: str, cancel
             response = requests.get(url, headers={"Authorization": f"Bearer {token}", "Accept": "text/plain"},
                                     stream=True, timeout=(CONNECT_TIMEOUT_S, None), verify=verify_setting())
         except requests.RequestException as exc:
-            raise WizardError(f"Could not reach the log stream at {host} ({scrub(str(exc))[:300]}); check that the "
-                              "app is running (`mlfunc-wizard status`).") from None
+            raise WizardError(_("Could not reach the log stream at {host} ({error}); check that the app is running "
+                                "(`mlfunc-wizard status`).").format(host=host, error=scrub(str(exc))[:300])) from None
         with response:
             if response.status_code in (401, 403):
-                raise WizardError(f"The log stream at {host} refused the sign-in (HTTP {response.status_code}); "
-                                  "your account needs Contributor (or Website Contributor) on the function app.")
+                raise WizardError(_("The log stream at {host} refused the sign-in (HTTP {status_code}); your account "
+                                    "needs Contributor (or Website Contributor) on the function app.").format(
+                    host=host, status_code=response.status_code))
             if response.status_code != 200:
-                raise WizardError(f"The log stream at {host} answered HTTP {response.status_code}; try again, or open "
-                                  "Log stream in the portal.", scrub(response.text[:500]))
+                raise WizardError(_("The log stream at {host} answered HTTP {status_code}; try again, or open Log "
+                                    "stream in the portal.").format(host=host, status_code=response.status_code), scrub(response.text[:500]))
             yield from _lines(response, source, cancel)
         if cancel.wait(RECONNECT_WAIT_S):
             return
@@ -113,7 +115,8 @@ def _lines(response: requests.Response, source: str, cancel: threading.Event) ->
             yield make_line(line_time(text), source, text)
     except (requests.RequestException, OSError, ValueError, AttributeError):
         if not cancel.is_set():
-            raise WizardError(f"The log stream from {source[10:]} broke off; run `mlfunc-wizard logs` again.") from None
+            raise WizardError(_("The log stream from {source} broke off; run `mlfunc-wizard logs` again.").format(
+                source=source[10:])) from None
     finally:
         done.set()
 

@@ -23,6 +23,7 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, StepContext, compare
 
 ESTIMATE_S = 10 * 60.0
@@ -120,7 +121,7 @@ def auth_differences(profile: Profile, database: Any) -> Change:
 
 def primary_key(clients: AzureClients, profile: Profile) -> str:
     keys = azure_call(
-        "reading the Managed Redis access keys",
+        _("reading the Managed Redis access keys"),
         clients.redis_enterprise.databases.list_keys,
         profile.resource_group.name,
         profile.cache.name,
@@ -147,11 +148,11 @@ class ManagedRedisAction(FirstInterface):
     def observe(self, ctx: StepContext) -> Observed | None:
         clients = self._clients_for(ctx.profile)
         group, name = ctx.profile.resource_group.name, ctx.profile.cache.name
-        cluster = existing_and_ready("looking for the Managed Redis cluster", lambda: clients.redis_enterprise.redis_enterprise.get(group, name))
+        cluster = existing_and_ready(_("looking for the Managed Redis cluster"), lambda: clients.redis_enterprise.redis_enterprise.get(group, name))
         if cluster is None:
             return None
         database = existing_and_ready(
-            "looking for the Managed Redis database", lambda: clients.redis_enterprise.databases.get(group, name, DATABASE)
+            _("looking for the Managed Redis database"), lambda: clients.redis_enterprise.databases.get(group, name, DATABASE)
         )
         if database is None:
             return None
@@ -169,10 +170,11 @@ class ManagedRedisAction(FirstInterface):
         database = wait_lro(
             ctx,
             lambda: clients.redis_enterprise.databases.begin_update(group, name, DATABASE, body),
-            "switching the Managed Redis access keys " + ("off" if profile.cache.authentication == "entra" else "on"),
+            _("switching the Managed Redis access keys off") if profile.cache.authentication == "entra"
+            else _("switching the Managed Redis access keys on"),
             estimate_s=60,
         )
-        cluster, _ = observed.handle
+        cluster = observed.handle[0]
         return outputs_of(cluster, database, profile)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
@@ -182,7 +184,7 @@ class ManagedRedisAction(FirstInterface):
         wait_lro(
             ctx,
             lambda: clients.redis_enterprise.databases.begin_delete(profile.resource_group.name, profile.cache.name, DATABASE),
-            "deleting the Managed Redis database",
+            _("deleting the Managed Redis database"),
             estimate_s=60,
         )
 
@@ -194,7 +196,7 @@ class ManagedRedisAction(FirstInterface):
             ctx,
             lambda: clients.redis_enterprise.redis_enterprise.get(group, name),
             lambda: clients.redis_enterprise.redis_enterprise.begin_create(group, name, cluster_parameters(profile)),
-            "creating the Azure Managed Redis cluster",
+            _("creating the Azure Managed Redis cluster"),
             estimate_s=ESTIMATE_S * 0.8,
             span=(0.0, 0.8),
             name=name,
@@ -204,7 +206,7 @@ class ManagedRedisAction(FirstInterface):
             ctx,
             lambda: clients.redis_enterprise.databases.get(group, name, DATABASE),
             lambda: clients.redis_enterprise.databases.begin_create(group, name, DATABASE, database_parameters(profile)),
-            "creating the Managed Redis database",
+            _("creating the Managed Redis database"),
             estimate_s=ESTIMATE_S * 0.2,
             span=(0.8, 1.0),
         )
@@ -224,7 +226,7 @@ class ManagedRedisAccessAction(CacheAccessAction):
 
     def assigned_object_id(self, clients: AzureClients, profile: Profile) -> str | None:
         found = get_or_none(
-            "looking for the Managed Redis access policy",
+            _("looking for the Managed Redis access policy"),
             lambda: clients.redis_enterprise.access_policy_assignment.get(
                 profile.resource_group.name, profile.cache.name, DATABASE, ASSIGNMENT_NAME
             ),
@@ -239,7 +241,7 @@ class ManagedRedisAccessAction(CacheAccessAction):
             lambda: clients.redis_enterprise.access_policy_assignment.begin_create_update(
                 profile.resource_group.name, profile.cache.name, DATABASE, ASSIGNMENT_NAME, body
             ),
-            "giving the function app access to Managed Redis",
+            _("giving the function app access to Managed Redis"),
             estimate_s=60,
         )
         return "default"

@@ -16,6 +16,7 @@ from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 COMPONENT_API = api_versions.APPLICATION_INSIGHTS
@@ -55,7 +56,7 @@ def connection_string(clients: AzureClients, profile: Profile) -> str:
     props = dict(getattr(found, "properties", None) or {})
     value = str(props.get("ConnectionString") or "")
     if not value:
-        raise StepFailed("Application Insights has no connection string yet; deploy again in a minute.")
+        raise StepFailed(_("Application Insights has no connection string yet; deploy again in a minute."))
     registry.add(value)
     if props.get("InstrumentationKey"):
         registry.add(str(props["InstrumentationKey"]))
@@ -133,11 +134,11 @@ class MonitoringAction(FirstInterface):
         profile = ctx.profile
         clients = self._clients_for(profile)
         resources = clients.resource.resources
-        found = get_or_none("looking for Application Insights",
+        found = get_or_none(_("looking for Application Insights"),
                             lambda: resources.get_by_id(component_id(clients, profile), COMPONENT_API))
         if found is None or not _ready(found):
             return None
-        workspace = get_or_none("looking for the Log Analytics workspace",
+        workspace = get_or_none(_("looking for the Log Analytics workspace"),
                                 lambda: resources.get_by_id(workspace_id(clients, profile), WORKSPACE_API))
         props = dict(getattr(found, "properties", None) or {})
         settings = {
@@ -156,7 +157,7 @@ class MonitoringAction(FirstInterface):
         return self._apply(ctx, force_component=True)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("Application Insights is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("Application Insights is never replaced; destroy the deployment to delete it."))
 
     def create(self, ctx: StepContext) -> MonitoringOutputs:
         return self._apply(ctx, force_component=False)
@@ -171,7 +172,7 @@ class MonitoringAction(FirstInterface):
             ctx,
             lambda: resources.get_by_id(ws_id, WORKSPACE_API),
             lambda: resources.begin_create_or_update_by_id(ws_id, WORKSPACE_API, workspace),
-            "creating the Log Analytics workspace",
+            _("creating the Log Analytics workspace"),
             (0.0, 0.5),
         )
         cid = component_id(clients, profile)

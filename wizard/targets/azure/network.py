@@ -13,6 +13,7 @@ from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 # Private DNS zone each service's endpoint needs, for the hint we log (zone + VNet link are not automated).
@@ -56,7 +57,7 @@ class PrivateEndpointAction(FirstInterface):
     def observe(self, ctx: StepContext) -> Observed | None:
         client = network_client(self._clients_for(ctx.profile))
         found = existing_and_ready(
-            "looking for the private endpoint",
+            _("looking for the private endpoint"),
             lambda: client.private_endpoints.get(ctx.profile.resource_group.name, endpoint_name(ctx.profile)),
         )
         if found is None:
@@ -74,7 +75,7 @@ class PrivateEndpointAction(FirstInterface):
     def delete(self, ctx: StepContext, observed: Observed) -> None:
         client = network_client(self._clients_for(ctx.profile))
         group, name = ctx.profile.resource_group.name, endpoint_name(ctx.profile)
-        wait_lro(ctx, lambda: client.private_endpoints.begin_delete(group, name), "deleting the cache's private endpoint",
+        wait_lro(ctx, lambda: client.private_endpoints.begin_delete(group, name), _("deleting the cache's private endpoint"),
                  estimate_s=60)
 
     def create(self, ctx: StepContext) -> PrivateEndpointOutputs:
@@ -84,7 +85,8 @@ class PrivateEndpointAction(FirstInterface):
         profile = ctx.profile
         if not profile.cache.subnet_id:
             raise StepFailed(
-                "A private endpoint needs a subnet: set cache.subnet_id to the resource id of a subnet in the cache's region."
+                _("A private endpoint needs a subnet: set cache.subnet_id to the resource id of a subnet in the "
+                  "cache's region.")
             )
         client = network_client(self._clients_for(profile))
         group, name = profile.resource_group.name, endpoint_name(profile)
@@ -104,7 +106,7 @@ class PrivateEndpointAction(FirstInterface):
             ctx,
             lambda: client.private_endpoints.get(group, name),
             lambda: client.private_endpoints.begin_create_or_update(group, name, body),
-            "creating the cache's private endpoint",
+            _("creating the cache's private endpoint"),
             estimate_s=90,
         )
         ctx.log(

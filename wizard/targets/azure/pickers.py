@@ -14,6 +14,7 @@ from wizard.profile import Profile
 from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import client_options, cloud_for
+from wizard.i18n import _
 from wizard.targets.azure.errors import azure_call, translate
 
 
@@ -32,7 +33,7 @@ class NameCheck:
 def list_subscriptions(credential: TokenCredential, profile: Profile) -> list[Choice]:
     cloud = cloud_for(profile)
     client = SubscriptionClient(credential, api_version=api_versions.SUBSCRIPTIONS, **client_options(cloud))
-    subs = azure_call("listing your subscriptions", lambda: list(client.subscriptions.list()))
+    subs = azure_call(_("listing your subscriptions"), lambda: list(client.subscriptions.list()))
     return sorted((Choice(s.subscription_id, s.display_name or s.subscription_id) for s in subs), key=lambda c: c.name.lower())
 
 
@@ -40,14 +41,14 @@ def list_locations(credential: TokenCredential, profile: Profile) -> list[Choice
     cloud = cloud_for(profile)
     client = SubscriptionClient(credential, api_version=api_versions.SUBSCRIPTIONS, **client_options(cloud))
     locations = azure_call(
-        "listing the regions", lambda: list(client.subscriptions.list_locations(profile.azure.subscription_id))
+        _("listing the regions"), lambda: list(client.subscriptions.list_locations(profile.azure.subscription_id))
     )
     return sorted((Choice(loc.name, loc.display_name or loc.name) for loc in locations), key=lambda c: c.name)
 
 
 def list_resource_groups(credential: TokenCredential, profile: Profile) -> list[Choice]:
     clients = AzureClients(profile, credential)
-    groups = azure_call("listing the resource groups", lambda: list(clients.resource.resource_groups.list()))
+    groups = azure_call(_("listing the resource groups"), lambda: list(clients.resource.resource_groups.list()))
     return sorted((Choice(g.name, f"{g.name} ({g.location})") for g in groups), key=lambda c: c.name.lower())
 
 
@@ -89,12 +90,12 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
         except HttpResponseError as exc:
             if exc.status_code in (400, 409):
                 return taken(kind, name)
-            raise translate(exc, "checking the cache name") from exc
+            raise translate(exc, _("checking the cache name")) from exc
     if kind == "storage":
         from azure.mgmt.storage.models import StorageAccountCheckNameAvailabilityParameters
 
         result = azure_call(
-            "checking the storage account name",
+            _("checking the storage account name"),
             clients.storage.storage_accounts.check_name_availability,
             StorageAccountCheckNameAvailabilityParameters(name=name, type=KIND_TYPES[kind]),
         )
@@ -103,7 +104,7 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
         from azure.mgmt.web.models import ResourceNameAvailabilityRequest
 
         site_result = azure_call(
-            "checking the function app name",
+            _("checking the function app name"),
             clients.web.check_name_availability,
             ResourceNameAvailabilityRequest(name=name, type=KIND_TYPES[kind]),
         )
@@ -112,7 +113,7 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
         from azure.mgmt.containerregistry.models import RegistryNameCheckRequest
 
         acr_result = azure_call(
-            "checking the container registry name",
+            _("checking the container registry name"),
             clients.acr.registries.check_name_availability,
             RegistryNameCheckRequest(name=name, type=KIND_TYPES[kind]),
         )
@@ -132,7 +133,7 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
         except ResourceNotFoundError:
             return NameCheck(True, "")
         except HttpResponseError as exc:
-            raise translate(exc, "checking the Managed Redis name") from exc
+            raise translate(exc, _("checking the Managed Redis name")) from exc
         return NameCheck(True, f"'{name}' already exists in {profile.resource_group.name}; it will be reused.")
     raise ValueError(f"unknown resource kind {kind!r}")
 

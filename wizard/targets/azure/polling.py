@@ -8,6 +8,7 @@ from typing import Any, Callable, TypeVar
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError, ServiceRequestError, ServiceResponseError
 from azure.core.polling import LROPoller
 
+from wizard.i18n import _
 from wizard.targets.azure.config import polling_interval
 from wizard.targets.azure.errors import translate
 from wizard.targets.base import StepContext, StepFailed
@@ -45,12 +46,13 @@ def wait_lro(
         if elapsed - last_report >= 1.0:
             last_report = elapsed
             fraction = low + (high - low) * min(0.95, elapsed / max(estimate_s, 1.0))
-            ctx.report(fraction, f"{what[0].upper()}{what[1:]} ({int(elapsed)} s; usually about {_human(estimate_s)})")
+            ctx.report(fraction, _("Still {what} ({elapsed} s; usually about {usual})").format(
+                what=what, elapsed=int(elapsed), usual=_human(estimate_s)))
     try:
         result = poller.result()
     except (HttpResponseError, ServiceRequestError, ServiceResponseError) as exc:
         raise translate(exc, what, name=name, name_field=name_field) from exc
-    ctx.report(high, f"Finished {what}")
+    ctx.report(high, _("Finished {what}").format(what=what))
     return result
 
 
@@ -72,15 +74,15 @@ def wait_until(
         ctx.check_cancelled()
         value = probe()
         if value is not None:
-            ctx.report(high, f"Finished {what}")
+            ctx.report(high, _("Finished {what}").format(what=what))
             return value
         elapsed = time.monotonic() - began
         if elapsed > timeout_s:
             raise StepFailed(
-                f"Gave up {what} after {_human(timeout_s)}. Look at the resource in the Azure portal, then deploy again "
-                "(finished resources are kept)."
+                _("Gave up {what} after {waited}. Look at the resource in the Azure portal, then deploy again "
+                  "(finished resources are kept).").format(what=what, waited=_human(timeout_s))
             )
-        ctx.report(low + (high - low) * min(0.95, elapsed / max(estimate_s, 1.0)), f"{what[0].upper()}{what[1:]}…")
+        ctx.report(low + (high - low) * min(0.95, elapsed / max(estimate_s, 1.0)), _("Still {what}…").format(what=what))
         ctx.wait(max(interval, _TICK_S))
 
 
@@ -137,7 +139,7 @@ def resume_or_create(
         if state in TERMINAL_OK:
             return current  # finished meanwhile (e.g. while we waited to retry): nothing to send
         if state and state not in TERMINAL_OK and state not in TERMINAL_BAD:
-            ctx.log(f"An earlier run already started {what}; waiting for it to finish.")
+            ctx.log(_("An earlier run is already {what}; waiting for it to finish.").format(what=what))
 
             def probe() -> T | None:
                 now = get_or_none(what, get)

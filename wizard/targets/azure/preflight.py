@@ -11,6 +11,7 @@ from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.polling import get_or_none
+from wizard.i18n import _
 from wizard.targets.base import Outputs, StepContext, StepFailed
 
 
@@ -33,7 +34,7 @@ def _region(name: str) -> str:
 def check_providers(clients: AzureClients, profile: Profile) -> list[str]:
     missing = []
     for ns in namespaces(profile):
-        provider = azure_call(f"reading the registration of {ns}", clients.resource.providers.get, ns)
+        provider = azure_call(_("reading the registration of {namespace}").format(namespace=ns), clients.resource.providers.get, ns)
         if (provider.registration_state or "").lower() != "registered":
             missing.append(ns)
     return missing
@@ -45,7 +46,7 @@ def check_plan_sku(clients: AzureClients, profile: Profile) -> bool:
 
     tier = plan_tier(profile.function.plan_sku)
     regions = azure_call(
-        "listing the regions that offer the plan SKU",
+        _("listing the regions that offer the plan SKU"),
         lambda: list(clients.web.list_geo_regions(sku=tier, linux_workers_enabled=True)),
     )
     offered = {_region(r.name or "") for r in regions} | {_region(getattr(r, "display_name", None) or "") for r in regions}
@@ -56,7 +57,7 @@ def storage_accounts_short(clients: AzureClients, profile: Profile) -> tuple[int
     """(current, limit) when the storage accounts still to be created do not fit the region's quota, else None."""
     from wizard.targets.azure.storage import account_names
 
-    usages = azure_call("reading the storage quota", lambda: list(clients.storage.usages.list_by_location(profile.azure.location)))
+    usages = azure_call(_("reading the storage quota"), lambda: list(clients.storage.usages.list_by_location(profile.azure.location)))
     for usage in usages:
         if usage.name is None or (usage.name.value or "").lower() != "storageaccounts":
             continue
@@ -68,7 +69,7 @@ def storage_accounts_short(clients: AzureClients, profile: Profile) -> tuple[int
 
 
 def _account_exists(clients: AzureClients, group: str, name: str) -> bool:
-    return get_or_none("looking for the storage account", lambda: clients.storage.storage_accounts.get_properties(group, name)) is not None
+    return get_or_none(_("looking for the storage account"), lambda: clients.storage.storage_accounts.get_properties(group, name)) is not None
 
 
 @dataclass(frozen=True)
@@ -92,23 +93,27 @@ class PreflightAction:
         if missing:
             commands = "; ".join(f"az provider register --namespace {ns}" for ns in missing)
             raise StepFailed(
-                f"This subscription is not registered for {', '.join(missing)}: register {'it' if len(missing) == 1 else 'them'} "
-                f"(`{commands}`, or Subscription > Resource providers in the portal) and deploy again."
+                (_("This subscription is not registered for {providers}: register it (`{commands}`, or Subscription "
+                   "> Resource providers in the portal) and deploy again.") if len(missing) == 1 else
+                 _("This subscription is not registered for {providers}: register them (`{commands}`, or Subscription "
+                   "> Resource providers in the portal) and deploy again.")).format(
+                    providers=", ".join(missing), commands=commands)
             )
-        ctx.report(0.4, "Checking that the plan SKU is offered in the region")
+        ctx.report(0.4, _("Checking that the plan SKU is offered in the region"))
         if not check_plan_sku(clients, profile):
             raise StepFailed(
-                f"The App Service plan SKU {profile.function.plan_sku} is not offered for Linux in {profile.azure.location}: "
-                "choose another plan SKU (function.plan_sku) or region (azure.location) and deploy again."
+                _("The App Service plan SKU {plan_sku} is not offered for Linux in {location}: choose another plan "
+                  "SKU (function.plan_sku) or region (azure.location) and deploy again.").format(
+                    plan_sku=profile.function.plan_sku, location=profile.azure.location)
             )
-        ctx.report(0.7, "Checking the storage account quota")
+        ctx.report(0.7, _("Checking the storage account quota"))
         short = storage_accounts_short(clients, profile)
         if short is not None:
             current, limit = short
             raise StepFailed(
-                f"The subscription already has {current} of its {limit} storage accounts in {profile.azure.location}: delete "
-                "unused ones, reuse one (function.storage_account), or ask for more quota (Subscription > Usage + quotas) "
-                "and deploy again."
+                _("The subscription already has {current} of its {limit} storage accounts in {location}: delete "
+                  "unused ones, reuse one (function.storage_account), or ask for more quota (Subscription > Usage + "
+                  "quotas) and deploy again.").format(current=current, limit=limit, location=profile.azure.location)
             )
         ctx.log(f"Preflight: providers registered, {profile.function.plan_sku} offered in {profile.azure.location}, storage quota left.")
         return PreflightOutputs(providers=tuple(namespaces(profile)))

@@ -13,6 +13,7 @@ from azure.core.exceptions import HttpResponseError
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval
 from wizard.targets.azure.errors import azure_call, error_code_and_message, translate
+from wizard.i18n import _
 from wizard.targets.base import StepContext, StepFailed
 
 # Built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -74,22 +75,23 @@ def assign(ctx: StepContext, clients: AzureClients, scope: str, principal_id: st
                 return "exists"
             if exc.status_code == 403:
                 raise RoleForbidden(
-                    f"Your account may not assign roles while {what}: ask for Owner or User Access Administrator on "
-                    "that resource, then deploy again."
+                    _("Your account may not assign roles while {what}: ask for Owner or User Access Administrator on "
+                      "that resource, then deploy again.").format(what=what)
                 ) from exc
             if code != "principalnotfound":
                 raise translate(exc, what) from exc
             waited = time.monotonic() - began
             if waited > PRINCIPAL_WAIT_S:
                 raise StepFailed(
-                    f"Azure still does not know the function app's identity after {int(waited)} s while {what}; "
-                    "wait a few minutes and deploy again (finished resources are kept).",
+                    _("Azure still does not know the function app's identity after {waited} s while {what}; wait a "
+                      "few minutes and deploy again (finished resources are kept).").format(
+                        waited=int(waited), what=what),
                     error_code_and_message(exc)[1],
                 ) from exc
             if not told:
                 ctx.log("The function app's new identity is not visible to Azure's role service yet; waiting for it to replicate.")
                 told = True
-            ctx.report(None, f"Waiting for the app's identity to replicate ({int(waited)} s)")
+            ctx.report(None, _("Waiting for the app's identity to replicate ({waited} s)").format(waited=int(waited)))
             ctx.wait(max(polling_interval(), 0.05))
 
 
@@ -103,7 +105,7 @@ def remove_outside_group(clients: AzureClients, group: str, principal_id: str, l
     """Delete the role assignments of `principal_id` whose scope lies outside `group` (those made inside go with
     the group); say each one. Returns "<role> on <scope>" for each removed assignment."""
     found: list[Any] = azure_call(
-        "listing the app's role assignments",
+        _("listing the app's role assignments"),
         lambda: list(clients.authorization.role_assignments.list_for_subscription(filter=f"principalId eq '{principal_id}'")),
     )
     removed = []
@@ -113,7 +115,7 @@ def remove_outside_group(clients: AzureClients, group: str, principal_id: str, l
             continue
         role = (assignment.role_definition_id or "").rstrip("/").split("/")[-1]
         label = f"{ROLE_NAMES.get(role, 'role ' + role)} on {scope}"
-        azure_call("removing a role assignment", clients.authorization.role_assignments.delete_by_id, assignment.id)
+        azure_call(_("removing a role assignment"), clients.authorization.role_assignments.delete_by_id, assignment.id)
         log(f"Removed the role assignment {label} (outside the resource group {group}).")
         removed.append(label)
     return removed

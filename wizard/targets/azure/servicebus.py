@@ -13,6 +13,7 @@ from wizard.profile import Profile
 from wizard.targets.azure import api_versions, roles
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 NAMESPACE_API = api_versions.SERVICE_BUS
@@ -33,15 +34,17 @@ def find_namespace(clients: AzureClients, profile: Profile) -> Any:
     """The namespace resource of this subscription (any group); a sentence when it is not there."""
     name = namespace_name(profile)
     if not name:
-        raise StepFailed("A Service Bus queue trigger needs its namespace: set function.trigger.service_bus_namespace and deploy again.")
+        raise StepFailed(_("A Service Bus queue trigger needs its namespace: set "
+                           "function.trigger.service_bus_namespace and deploy again."))
     flt = f"resourceType eq 'Microsoft.ServiceBus/namespaces' and name eq '{name}'"
-    found = azure_call("looking for the Service Bus namespace", lambda: list(clients.resource.resources.list(filter=flt)))
+    found = azure_call(_("looking for the Service Bus namespace"), lambda: list(clients.resource.resources.list(filter=flt)))
     if not found:
         raise StepFailed(
-            f"The Service Bus namespace {name} is not in this subscription: create it (with the queues the trigger reads and "
-            "writes) or correct function.trigger.service_bus_namespace, then deploy again."
+            _("The Service Bus namespace {name} is not in this subscription: create it (with the queues the trigger "
+              "reads and writes) or correct function.trigger.service_bus_namespace, then deploy again.").format(
+                name=name)
         )
-    return azure_call("reading the Service Bus namespace", clients.resource.resources.get_by_id, found[0].id, NAMESPACE_API)
+    return azure_call(_("reading the Service Bus namespace"), clients.resource.resources.get_by_id, found[0].id, NAMESPACE_API)
 
 
 def fully_qualified(namespace: Any) -> str:
@@ -105,17 +108,18 @@ class ServiceBusAccessAction(FirstInterface):
         return self.create(ctx)  # assigns every wanted role; one that exists already is left as it is
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The Service Bus role assignments are never replaced.")
+        raise StepFailed(_("The Service Bus role assignments are never replaced."))
 
     def create(self, ctx: StepContext) -> ServiceBusAccessOutputs:
         profile = ctx.profile
         principal = ctx.outputs["function-app"].get("principal_id")
         if not principal:
-            raise StepFailed("The function app has no managed identity, so it cannot read Service Bus; deploy again to recreate it.")
+            raise StepFailed(_("The function app has no managed identity, so it cannot read Service Bus; deploy "
+                               "again to recreate it."))
         clients = self._clients_for(profile)
         namespace = find_namespace(clients, profile)
         for role in self._wanted(profile):
-            roles.assign(ctx, clients, namespace.id, principal, role, f"giving the function app {roles.ROLE_NAMES[role]} on {namespace.name}")
+            roles.assign(ctx, clients, namespace.id, principal, role, _("giving the function app {role} on {namespace}").format(role=roles.ROLE_NAMES[role], namespace=namespace.name))
             ctx.log(f"Granted {roles.ROLE_NAMES[role]} on the Service Bus namespace {namespace.name} to the function app's identity.")
         return self._outputs(namespace, profile)
 

@@ -13,6 +13,7 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext
 
 ESTIMATE_S = 30.0
@@ -43,7 +44,7 @@ def account_key(clients: AzureClients, group: str, account: str) -> str:
     """The first access key, registered as a secret. storage 24 has `.keys`; 25+ renamed the list to
     `.keys_property` (there `.keys` is the dict method)."""
     result = azure_call(
-        f"reading the keys of the storage account {account}", clients.storage.storage_accounts.list_keys, group, account
+        _("reading the keys of the storage account {name}").format(name=account), clients.storage.storage_accounts.list_keys, group, account
     )
     keys: Any = getattr(result, "keys_property", None)
     if keys is None:
@@ -134,7 +135,7 @@ class StorageAction(FirstInterface):
         found: dict[str, Any] = {}
         settings: dict[str, Any] = {}
         for field, name in _accounts(ctx.profile):
-            account = existing_and_ready("looking for the storage account", _getter(clients, group, name))
+            account = existing_and_ready(_("looking for the storage account"), _getter(clients, group, name))
             if account is None:
                 return None  # create() makes the missing one and reuses the others as they are
             found[name] = account
@@ -154,7 +155,7 @@ class StorageAction(FirstInterface):
         names = dict(_accounts(profile))
         by_account: dict[str, set[str]] = {}
         for c in change.settings:
-            field, _, key = c.setting.rpartition(".")
+            field, _dot, key = c.setting.rpartition(".")
             by_account.setdefault(names[field], set()).add(key)
         for name, keys in by_account.items():
             params: dict[str, Any] = {}
@@ -167,7 +168,7 @@ class StorageAction(FirstInterface):
             if not params:
                 continue
             found[name] = azure_call(
-                f"updating the storage account {name} ({', '.join(sorted(keys))})",
+                _("updating the storage account {name} ({settings})").format(name=name, settings=", ".join(sorted(keys))),
                 clients.storage.storage_accounts.update, group, name, StorageAccountUpdateParameters(**params),
             )
             ctx.log(f"Updated the storage account {name} in place: {', '.join(sorted(keys))}.")
@@ -183,7 +184,7 @@ class StorageAction(FirstInterface):
             key = f"{field}.kind"
             if observed.settings.get(key) != wanted[key]:
                 ctx.log(f"Deleting the storage account {name} (kind {observed.settings.get(key)}) to create it as {wanted[key]}.")
-                azure_call(f"deleting the storage account {name}", clients.storage.storage_accounts.delete, group, name)
+                azure_call(_("deleting the storage account {name}").format(name=name), clients.storage.storage_accounts.delete, group, name)
 
     def create(self, ctx: StepContext) -> StorageOutputs:
         profile = ctx.profile
@@ -198,7 +199,7 @@ class StorageAction(FirstInterface):
                 ctx,
                 _getter(clients, group, name),
                 _creator(clients, group, name, profile),
-                f"creating the storage account {name}",
+                _("creating the storage account {name}").format(name=name),
                 estimate_s=ESTIMATE_S,
                 span=span,
                 name=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from wizard.i18n import _
 from wizard.targets.base import Outputs, StepContext, StepFailed, TransientError
 from wizard.targets.local import redis as local_redis
 from wizard.targets.local import resource_group as rg
@@ -31,10 +32,10 @@ class CacheAccessAction:
         group = require_group(ctx.profile)
         keys = rg.get_keys(group, "caches", ctx.profile.cache.name)
         if not keys.get("primary"):
-            raise StepFailed("The cache has no access keys recorded; run deploy again to recreate the cache.")
+            raise StepFailed(_("The cache has no access keys recorded; run deploy again to recreate the cache."))
         cache = local_redis.load_cache(cache_folder(ctx.profile), keys["primary"], keys.get("secondary"))
         if cache is None:
-            raise StepFailed("The cache is not recorded in the resource group; run deploy again.")
+            raise StepFailed(_("The cache is not recorded in the resource group; run deploy again."))
         try:
             client = cache.client(socket_timeout=2.0)
             try:
@@ -42,6 +43,7 @@ class CacheAccessAction:
             finally:
                 client.close()
         except Exception as exc:  # noqa: BLE001 - any failure here means the key or the cache is not usable yet
-            raise TransientError(f"The cache did not accept its primary key yet ({type(exc).__name__})") from None
+            raise TransientError(_("The cache did not accept its primary key yet ({error})").format(
+                error=type(exc).__name__)) from None
         ctx.secrets["cache_primary_key"] = keys["primary"]
         return CacheAccessOutputs(authentication="access-keys", key_names=tuple(CACHE_KEYS), key_store=str(group / rg.KEYS))

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.targets.base import Cancelled, Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 from wizard.targets.local import redis as local_redis
 from wizard.targets.local import resource_group as rg
@@ -111,7 +112,7 @@ class CacheAction(FirstInterface):
             ctx.log("Microsoft Entra ID authentication needs Azure; the local cache uses its access keys instead.")
         keys = rg.ensure_keys(group, "caches", profile.cache.name, CACHE_KEYS)
         spec = local_redis.RedisSpec(password=keys["primary"], secondary_password=keys["secondary"], **cache_shape(profile))
-        ctx.report(0.1, "Starting redis-server")
+        ctx.report(0.1, _("Starting redis-server"))
         try:
             cache = local_redis.start_cache(spec, folder, log=ctx.log, group=rg.group_id(group))
         except local_redis.CacheError as exc:

@@ -6,6 +6,7 @@ import http.client
 from pathlib import Path
 from typing import Any
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import StepFailed
 from wizard.targets.local import resource_group as rg
@@ -63,7 +64,8 @@ def plan_name(profile: Profile) -> str:
 def require_group(profile: Profile) -> Path:
     folder = group_path(profile)
     if not rg.is_ours(folder):
-        raise StepFailed(f"The local resource group {folder} is missing; run deploy again to create it.")
+        raise StepFailed(_("The local resource group {folder} is missing; run deploy again to create it.").format(
+            folder=folder))
     return folder
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 from wizard.targets.local import function_host
 from wizard.targets.local import resource_group as rg
@@ -94,7 +95,7 @@ class FunctionAppAction(FirstInterface):
         doc = function_host.read_settings(group, app)
         settings, refs = dict(doc.get("settings") or {}), dict(doc.get("secret_refs") or {})
         if state is None:
-            return Observed(self._as_settings("", "", settings, refs), repair="the functions host was never started")
+            return Observed(self._as_settings("", "", settings, refs), repair=_("the functions host was never started"))
         have = self._as_settings(state.python, state.app_sha, settings, refs)
         repair = ""
         if state.settings_sha != function_host.settings_sha(doc):
@@ -121,7 +122,7 @@ class FunctionAppAction(FirstInterface):
         return observed.outputs
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The function app is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("The function app is never replaced; destroy the deployment to delete it."))
 
     def _apply_and_start(self, ctx: StepContext) -> FunctionAppOutputs:
         group = require_group(ctx.profile)
@@ -131,7 +132,7 @@ class FunctionAppAction(FirstInterface):
         ctx.log("App settings: " + ", ".join(sorted([*settings, *refs])) + ".")
         pkg = ctx.output(PackageOutputs)
         storage = ctx.output(StorageOutputs)
-        ctx.report(0.2, "Starting the functions host")
+        ctx.report(0.2, _("Starting the functions host"))
         try:
             state = function_host.start(group, app, python=pkg.env_python, app_dir=Path(pkg.app_dir),
                                         app_sha=pkg.app_sha, blob_root=Path(storage.blob_root) if storage.blob_root else None,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import wizard.funchost
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.targets.local import processes
 from wizard.targets.local import resource_group as rg
@@ -216,7 +217,7 @@ def start(
             raise Cancelled()
         processes.stop_owned(state, timeout=3.0, log=log)
         raise HostStartError(
-            f"The functions host for {app} did not start; see {log_file}.",
+            _("The functions host for {app} did not start; see {log_file}.").format(app=app, log_file=log_file),
             detail=processes.tail(log_file, 30),
         )
     return state

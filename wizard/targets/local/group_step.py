@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.common import group_path
@@ -34,15 +35,15 @@ class ResourceGroupAction(FirstInterface):
             return None
         listed = ctx.profile.name in (manifest.get("deployments") or [])
         return Observed({"tags": dict(manifest.get("tags") or {})}, self._outputs(ctx),
-                        repair="" if listed else "the group's manifest does not list this deployment yet")
+                        repair="" if listed else _("the group's manifest does not list this deployment yet"))
 
     def create(self, ctx: StepContext) -> GroupOutputs:
         profile = ctx.profile
         folder = group_path(profile)
         if not profile.resource_group.create and not rg.is_ours(folder):
             raise StepFailed(
-                f"The resource group '{profile.resource_group.name}' does not exist locally ({folder}); "
-                "set resource_group.create to true to create it."
+                _("The resource group '{name}' does not exist locally ({folder}); set resource_group.create to true "
+                  "to create it.").format(name=profile.resource_group.name, folder=folder)
             )
         return self._ensure(ctx)
 
@@ -53,7 +54,7 @@ class ResourceGroupAction(FirstInterface):
         return self._outputs(ctx)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("A resource group is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("A resource group is never replaced; destroy the deployment to delete it."))
 
     def _ensure(self, ctx: StepContext) -> GroupOutputs:
         try:

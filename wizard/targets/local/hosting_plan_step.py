@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 from wizard.targets.local.common import group_path, plan_name, require_group
@@ -57,4 +58,4 @@ class PlanAction(FirstInterface):
         return observed.outputs
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The hosting plan is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("The hosting plan is never replaced; destroy the deployment to delete it."))

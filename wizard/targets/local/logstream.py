@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.core.logstream import POLL_S, LogLine, make_line
 from wizard.profile import Profile
@@ -30,14 +31,16 @@ def stream(profile: Profile, *, since: float | None, follow: bool, cancel: threa
     except rg.ResourceGroupError as exc:
         raise WizardError(str(exc)) from None
     if not group.is_dir():
-        raise WizardError(f"The resource group '{profile.resource_group.name}' of '{profile.name}' is not on this "
-                          f"computer any more; deploy it again (`mlfunc-wizard deploy`).")
+        raise WizardError(_("The resource group '{group}' of '{name}' is not on this computer any more; deploy it "
+                            "again (`mlfunc-wizard deploy`).").format(
+            group=profile.resource_group.name, name=profile.name))
     rg.read_keys(group)  # registers the group's keys: a key the app prints is masked like any other
     if profile.function.packaging == "docker":
         return container_lines(profile, since=since, follow=follow, cancel=cancel)
     log_file = function_host.app_folder(group, profile.function.app_name) / function_host.LOG
     if not log_file.exists():
-        raise WizardError(f"'{profile.name}' has no host log yet ({log_file}); deploy it first (`mlfunc-wizard deploy`).")
+        raise WizardError(_("'{name}' has no host log yet ({log_file}); deploy it first (`mlfunc-wizard deploy`).").format(
+            name=profile.name, log_file=log_file))
     return follow_file(log_file, since=since, follow=follow, cancel=cancel)
 
 
@@ -198,7 +201,8 @@ def container_lines(profile: Profile, *, since: float | None, follow: bool, canc
     found = ctr.find(engine, group=profile.resource_group.name, app=profile.function.app_name)
     if not found:
         engine.close()
-        raise WizardError(f"'{profile.name}' has no container on this computer; deploy it again (`mlfunc-wizard deploy`).")
+        raise WizardError(_("'{name}' has no container on this computer; deploy it again (`mlfunc-wizard deploy`).").format(
+            name=profile.name))
     return _container_stream(engine, found[0], since=since, follow=follow, cancel=cancel)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, OutputsMismatch, StepContext, StepFailed
 from wizard.targets.local import function_host
@@ -107,12 +108,13 @@ class PackageAction(FirstInterface):
         from wizard.appgen.builder import BuildError, build_app
 
         if ctx.profile.function.trigger.type == "service-bus-queue":
-            raise StepFailed("A Service Bus queue trigger needs Azure Service Bus; the local target serves HTTP and "
-                             "blob triggers. Deploy this profile to Azure, or set function.trigger.type to http or blob.")
+            raise StepFailed(_("A Service Bus queue trigger needs Azure Service Bus; the local target serves HTTP "
+                               "and blob triggers. Deploy this profile to Azure, or set function.trigger.type to "
+                               "http or blob."))
         require_group(ctx.profile)
         app_dir = package_folder(ctx.profile)
         app_dir.parent.mkdir(parents=True, exist_ok=True)
-        ctx.report(0.05, "Generating the function app")
+        ctx.report(0.05, _("Generating the function app"))
         try:
             built = build_app(ctx.profile, app_dir)
         except BuildError as exc:
@@ -121,7 +123,7 @@ class PackageAction(FirstInterface):
             ctx.log(f"warning: {warning}")
         ctx.log(f"Generated the function app in {app_dir} (model {built.model_name} {built.model_version}).")
         ctx.check_cancelled()
-        ctx.report(0.2, "Building the app's Python environment")
+        ctx.report(0.2, _("Building the app's Python environment"))
         try:
             env = ensure_env(app_dir / "requirements.txt", log=ctx.log, cancel_event=ctx.cancel_event)
         except PackageError as exc:  # only when fallback is off

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from wizard.i18n import _
 from wizard import interpreter
 from wizard.core.errors import WizardError
 from wizard.paths import data_home
@@ -157,7 +158,7 @@ def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], canc
         except WizardError as exc:
             raise PackageError(exc.message) from None
         venv_cmd = [str(base), "-m", "venv"] + (["--without-pip"] if pip_here else []) + [str(tmp)]
-        _stream(venv_cmd, log=log, cancel_event=cancel_event, what="Creating the virtual environment")
+        _stream(venv_cmd, log=log, cancel_event=cancel_event, what=_("Creating the virtual environment"))
         req_file = tmp / "requirements.txt"
         req_file.write_text(requirements_text, encoding="utf-8")
         target_python = env_python(tmp)
@@ -167,7 +168,7 @@ def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], canc
         else:
             pip_cmd = [str(target_python), "-m", "pip"]
         pip_cmd += ["install", "--progress-bar", "off", "--retries", "2", "-r", str(req_file)]
-        _stream(pip_cmd, log=log, cancel_event=cancel_event, what="Installing the requirements")
+        _stream(pip_cmd, log=log, cancel_event=cancel_event, what=_("Installing the requirements"))
         (tmp / READY_MARKER).write_text(requirements_text, encoding="utf-8")
         try:
             os.rename(tmp, final)
@@ -283,7 +284,8 @@ def _stream(argv: list[str], *, log: Callable[[str], None], cancel_event: thread
     if cancel_event.is_set():
         raise Cancelled()
     if proc.returncode != 0:
-        raise PackageError(f"{what} failed (exit code {proc.returncode}).", detail="\n".join(tail))
+        raise PackageError(_("{what} failed (exit code {returncode}).").format(
+            what=what, returncode=proc.returncode), detail="\n".join(tail))
 
 
 def _kill_group(proc: subprocess.Popen, record: dict) -> None:

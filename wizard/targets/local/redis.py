@@ -22,6 +22,7 @@ from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.targets.local import processes
 from wizard.targets.local.tls import ensure_tls
@@ -143,11 +144,13 @@ def start_cache(spec: RedisSpec, folder: Path, log: Callable[[str], None] | None
     say = log or (lambda line: logger.info("%s", line))
     group = group or str(uuid.uuid4())
     if shutil.which(REDIS_SERVER) is None:
-        raise CacheError("redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server) and run again.")
+        raise CacheError(_("redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install "
+                           "redis-server) and run again."))
     if spec.persistence not in ("none", "rdb", "aof"):
-        raise CacheError(f"Unknown persistence mode {spec.persistence!r}; use none, rdb or aof.")
+        raise CacheError(_("Unknown persistence mode {persistence!r}; use none, rdb or aof.").format(
+            persistence=spec.persistence))
     if spec.shards < 0 or spec.replicas < 0:
-        raise CacheError("Shard and replica counts cannot be negative.")
+        raise CacheError(_("Shard and replica counts cannot be negative."))
     for attempt in range(3):
         try:
             return _start(spec, folder.resolve(), say, group)
@@ -306,7 +309,8 @@ def ping_node(cache: RunningCache, node: NodeInfo) -> bool:
 def _wait_ready(cache: RunningCache, node: NodeInfo) -> None:
     if not processes.wait_until(lambda: ping_node(cache, node), timeout=START_TIMEOUT_S, pid=node.pid):
         raise CacheError(
-            f"redis-server {node.name} did not start (port {node.port}); see {node.log_file}.",
+            _("redis-server {name} did not start (port {port}); see {log_file}.").format(
+                name=node.name, port=node.port, log_file=node.log_file),
             detail=processes.tail(Path(node.log_file)),
         )
 
@@ -343,12 +347,13 @@ def _create_cluster(cache: RunningCache, spec: RedisSpec, primaries: int, say: C
             if line.strip():
                 say(line)
         if proc.returncode != 0:
-            raise CacheError("redis-cli could not create the cluster; see the log above.", detail=proc.stdout + proc.stderr)
+            raise CacheError(_("redis-cli could not create the cluster; see the log above."), detail=proc.stdout + proc.stderr)
     else:
         _create_small_cluster(cache, primaries)
     # Replicas learn their role through the bus; wait until every node agrees the cluster is ok.
     if not processes.wait_until(lambda: _cluster_ok(cache), timeout=CLUSTER_TIMEOUT_S, interval=0.1):
-        raise CacheError("The Redis Cluster did not reach state ok in time; see the node logs in " + str(cache.folder))
+        raise CacheError(_("The Redis Cluster did not reach state ok in time; see the node logs in {folder}").format(
+            folder=cache.folder))
     _refresh_roles(cache)
 
 
@@ -376,7 +381,7 @@ def _create_small_cluster(cache: RunningCache, primaries: int) -> None:
             return True
 
         if not processes.wait_until(known_all, timeout=CLUSTER_TIMEOUT_S, interval=0.1):
-            raise CacheError("The Redis Cluster nodes did not find each other in time.")
+            raise CacheError(_("The Redis Cluster nodes did not find each other in time."))
         replica_index = 0
         for i in range(primaries, len(clients)):
             target = ids[replica_index % primaries]
@@ -442,7 +447,7 @@ def ensure_running(folder: Path, password: str | None = None, log: Callable[[str
     say = log or (lambda line: logger.info("%s", line))
     cache = load_cache(folder, password)
     if cache is None:
-        raise CacheError(f"No cache is recorded in {folder}.")
+        raise CacheError(_("No cache is recorded in {folder}.").format(folder=folder))
     cache.group = group or cache.group or str(uuid.uuid4())
     restarted = []
     for node in cache.nodes:
@@ -450,8 +455,9 @@ def ensure_running(folder: Path, password: str | None = None, log: Callable[[str
             continue
         if processes.pid_alive(node.pid) and node.identity is None and processes.port_open(node.port):
             # Started by an older version (no identity): it may well be our node; never signalled, so say so.
-            raise CacheError(f"redis-server {node.name} (pid {node.pid}) was started by an older mlfunc-wizard and "
-                             f"cannot be checked; stop it yourself (kill {node.pid}) and deploy again.")
+            raise CacheError(_("redis-server {name} (pid {pid}) was started by an older mlfunc-wizard and cannot be "
+                               "checked; stop it yourself (kill {pid}) and deploy again.").format(
+                name=node.name, pid=node.pid))
         _spawn(node, cache.group)
         restarted.append(node)
         say(f"Restarted redis-server {node.name} (pid {node.pid}, port {node.port}).")
@@ -462,7 +468,8 @@ def ensure_running(folder: Path, password: str | None = None, log: Callable[[str
             _wait_ready(cache, node)
         if cache.cluster and restarted:
             if not processes.wait_until(lambda: _cluster_ok(cache), timeout=CLUSTER_TIMEOUT_S, interval=0.1):
-                raise CacheError("The restarted Redis Cluster did not reach state ok; see the node logs in " + str(folder))
+                raise CacheError(_("The restarted Redis Cluster did not reach state ok; see the node logs in {folder}").format(
+                    folder=folder))
     except BaseException:
         for node in restarted:
             processes.kill_owned(node, log=say)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.paths import data_home
 from wizard.rules import RESOURCE_GROUP_NAME_RE
@@ -42,7 +43,8 @@ def groups_root() -> Path:
 def group_dir(name: str) -> Path:
     if not _NAME.match(name or "") or name in (".", ".."):
         raise ResourceGroupError(
-            f"'{name}' cannot name a local resource group; use 1-90 letters, digits, '-', '_', '.', '(' or ')'."
+            _("'{name}' cannot name a local resource group; use 1-90 letters, digits, '-', '_', '.', '(' or ')'.").format(
+                name=name)
         )
     return groups_root() / name
 
@@ -98,13 +100,15 @@ def refuse_if_foreign(folder: Path) -> None:
         if folder.is_dir() and not any(p.name != _LOCK for p in folder.iterdir()):
             return  # an empty folder (e.g. left by a killed first run before the manifest) is harmless
         raise ResourceGroupError(
-            f"{folder} exists but has no manifest.json from mlfunc-wizard, so it was not created by this tool; "
-            "nothing in it was touched. Choose another resource group name or remove the folder yourself."
+            _("{folder} exists but has no manifest.json from mlfunc-wizard, so it was not created by this tool; "
+              "nothing in it was touched. Choose another resource group name or remove the folder yourself.").format(
+                folder=folder)
         )
     if manifest.get("created-by") != CREATED_BY:
         raise ResourceGroupError(
-            f"{folder} was created by '{manifest.get('created-by')}', not by mlfunc-wizard; nothing in it was touched. "
-            "Choose another resource group name or remove the folder yourself."
+            _("{folder} was created by '{creator}', not by mlfunc-wizard; nothing in it was touched. Choose another "
+              "resource group name or remove the folder yourself.").format(
+                folder=folder, creator=manifest.get('created-by'))
         )
 
 
@@ -135,7 +139,8 @@ def set_processes(folder: Path, resource: str, records: list[ProcessRecord]) -> 
     with locked(folder):
         manifest = read_manifest(folder)
         if manifest is None:
-            raise ResourceGroupError(f"The resource group folder {folder} lost its manifest; run deploy again.")
+            raise ResourceGroupError(_("The resource group folder {folder} lost its manifest; run deploy again.").format(
+                folder=folder))
         kept = [p for p in manifest.get("processes", []) if p.get("resource") != resource]
         manifest["processes"] = kept + [r.to_json() for r in records]
         _write_json(folder / MANIFEST, manifest, 0o644)
@@ -149,7 +154,8 @@ def group_id(folder: Path) -> str:
     with locked(folder):
         manifest = read_manifest(folder)
         if manifest is None:
-            raise ResourceGroupError(f"The resource group folder {folder} lost its manifest; run deploy again.")
+            raise ResourceGroupError(_("The resource group folder {folder} lost its manifest; run deploy again.").format(
+                folder=folder))
         if not manifest.get("group-id"):
             manifest["group-id"] = str(uuid.uuid4())
             _write_json(folder / MANIFEST, manifest, 0o644)

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import Outputs, StepContext, StepFailed, TransientError
 from wizard.targets.local import function_host
@@ -46,31 +47,33 @@ class SmokeTestAction:
         app = ctx.profile.function.app_name
         state = function_host.read_state(group, app)
         if state is None:
-            raise StepFailed("The function app is not running; run deploy again.")
+            raise StepFailed(_("The function app is not running; run deploy again."))
         # The cache must be reachable from the function (fail-open would hide a wrong host, port, CA or key).
         deadline = time.monotonic() + self.CACHE_WAIT_S
         load_deadline = time.monotonic() + self.MODEL_LOAD_WAIT_S
         health: dict[str, Any] = {}
         while True:
             try:
-                status, _, body = http_call("GET", state.port, "/api/health", timeout=10)
+                status, _headers, body = http_call("GET", state.port, "/api/health", timeout=10)
                 health = json.loads(body) if status in (200, 503) else {}  # 503: the model is not loaded
             except (OSError, ValueError, http.client.HTTPException):
                 health = {}
             if health.get("model_loaded") is False and health.get("error"):  # init() raised: say so, not the cache
-                raise StepFailed(f"{health['error']} See {state.log_file}.", detail=json.dumps(health))
+                raise StepFailed(_("{health} See {log_file}.").format(
+                    health=health['error'], log_file=state.log_file), detail=json.dumps(health))
             if health.get("loading") and time.monotonic() < load_deadline:
                 deadline = time.monotonic() + self.CACHE_WAIT_S  # the model loads in the background first
             elif health.get("cache") == "ok" or time.monotonic() > deadline:
                 break
             ctx.wait(0.2)
         if health.get("model_loaded") is False:
-            raise StepFailed(f"The function app did not load its model within {self.MODEL_LOAD_WAIT_S:.0f} s; see "
-                             f"{state.log_file}.", detail=json.dumps(health))
+            raise StepFailed(_("The function app did not load its model within {seconds:.0f} s; see "
+                               "{log_file}.").format(
+                seconds=self.MODEL_LOAD_WAIT_S, log_file=state.log_file), detail=json.dumps(health))
         if health.get("cache") != "ok":
             raise StepFailed(
-                f"The function answers but reports its cache as {health.get('cache', 'unknown')!r}; check the cache "
-                f"settings and {state.log_file}.", detail=json.dumps(health),
+                _("The function answers but reports its cache as {state!r}; check the cache settings and {log_file}.").format(
+                    state=health.get('cache', 'unknown'), log_file=state.log_file), detail=json.dumps(health),
             )
         outputs = SmokeOutputs(health=health)
         if ctx.profile.function.trigger.type != "http":
@@ -85,9 +88,10 @@ class SmokeTestAction:
             status, headers, body = http_call("POST", state.port, "/api/score", json.dumps(data).encode(),
                                           {"Content-Type": "application/json", "x-functions-key": key}, timeout=60)
         except (OSError, http.client.HTTPException) as exc:
-            raise TransientError(f"The function did not answer the smoke test ({exc})") from None
+            raise TransientError(_("The function did not answer the smoke test ({error})").format(error=exc)) from None
         if status != 200:
-            raise StepFailed(f"The smoke test POST answered HTTP {status}: {body[:300].decode(errors='replace')}",
+            raise StepFailed(_("The smoke test POST answered HTTP {status}: {body}").format(
+                status=status, body=body[:300].decode(errors='replace')),
                              detail=f"see {state.log_file}")
         ctx.log(f"Smoke test: HTTP 200, X-Cache {headers.get('x-cache', '?')}: {body[:200].decode(errors='replace')}")
         return SmokeOutputs(health=health, status=status, x_cache=headers.get("x-cache", ""))

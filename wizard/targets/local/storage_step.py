@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 from wizard.targets.local.common import require_group, storage_folder
@@ -56,7 +57,7 @@ class StorageAction(FirstInterface):
         return self._outputs(ctx)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
-        raise StepFailed("The storage folder is never replaced; destroy the deployment to delete it.")
+        raise StepFailed(_("The storage folder is never replaced; destroy the deployment to delete it."))
 
     def _outputs(self, ctx: StepContext) -> StorageOutputs:
         folder = str(storage_folder(ctx.profile))

@@ -128,10 +128,11 @@ def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: thread
             continue
         log(f"Stopping {proc['role']} {proc['resource']} {proc['node']} (pid {pid}, port {proc['port']}).")
         if not processes.stop_owned(proc, timeout=5.0, log=log):
-            raise StepFailed(f"Could not stop pid {pid}; stop it yourself and run destroy again.")
+            raise StepFailed(_("Could not stop pid {pid}; stop it yourself and run destroy again.").format(pid=pid))
     if cancel_event.is_set():
         return
     shutil.rmtree(folder, ignore_errors=True)
     if folder.exists():
-        raise StepFailed(f"Could not delete {folder} completely; remove what is left and run destroy again.")
+        raise StepFailed(_("Could not delete {folder} completely; remove what is left and run destroy again.").format(
+            folder=folder))
     log(f"Deleted {folder}.")
