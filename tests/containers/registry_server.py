@@ -44,8 +44,12 @@ def _bcrypt(password: str) -> str:
 
 class LocalRegistry:
     def __init__(self, folder: Path, *, data_dir: Path | None = None, ca: trustme.CA | None = None,
-                 accept: Callable[[str], bool] | None = None) -> None:
+                 accept: Callable[[str], bool] | None = None, upload_delay_s: float = 0.0) -> None:
         self.folder = folder
+        # A test that must catch a push in the middle slows each blob upload request down by this much
+        # (a push of a few small new layers through loopback is otherwise over in well under a second).
+        self.upload_delay_s = upload_delay_s
+        self.upload_started = threading.Event()  # set when the first blob upload request (PATCH/PUT) arrives
         self.data_dir = data_dir or folder / "data"  # a per-machine folder keeps pushed layers between runs
         self.arm_token = "arm-" + secrets.token_urlsafe(24)  # what the (fake) Entra sign-in would give
         self.accept = accept or (lambda token: token == self.arm_token)
@@ -150,6 +154,10 @@ class LocalRegistry:
                     self._exchange()
                     return
                 body = self._body()
+                if self.command in ("PATCH", "PUT") and "/blobs/uploads/" in self.path:
+                    registry.upload_started.set()
+                    if registry.upload_delay_s:
+                        time.sleep(registry.upload_delay_s)
                 conn = http.client.HTTPConnection("127.0.0.1", registry.backend_port, timeout=120)
                 try:
                     headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -160,6 +168,8 @@ class LocalRegistry:
                     resp = conn.getresponse()
                     data = resp.read()
                     self._send(resp.status, resp.getheaders(), data)
+                except (ConnectionError, ssl.SSLError):
+                    self.close_connection = True  # the client went away mid-request (a killed or cancelled push)
                 finally:
                     conn.close()
 
