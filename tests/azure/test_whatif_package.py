@@ -158,3 +158,64 @@ def test_a_pushed_image_is_unchanged_until_the_profile_names_another(arm, creden
     assert result.outcome.outputs["package"]["image"] == "ghcr.io/example/digits:1.3"
     assert {s.name: s.change.kind for s in deployment.what_if(profile, credential=credential).steps}["package"] \
         is ChangeKind.NO_CHANGE
+
+
+def test_azure_ml_package_compares_the_model_version_and_the_app_with_the_last_package(arm, credential, managed_profile,
+                                                                                        tmp_path):
+    """Azure ML's package() needs a workspace's model management service, which cannot run here (no Azure ML, no
+    emulator for its data plane), so create() is not called: the journal entry it would return is written as it
+    returns it. observe/desired/compare run for real, the registry lookup against the ARM emulator."""
+    import threading
+
+    from azure.mgmt.containerregistry.v2025_04_01.models import Registry, Sku
+    from azure.mgmt.resource.resources.models import ResourceGroup
+
+    from wizard.targets.azure.aml import AmlPackageAction
+    from wizard.targets.azure.clients import AzureClients
+    from wizard.targets.azure.package import PackageOutputs
+    from wizard.targets.base import SettingChange, StepContext, compare
+
+    profile = managed_profile
+    profile.function.packaging = "azureml"
+    profile.model.source = "azureml"
+    aml = profile.model.azureml
+    aml.name, aml.version, aml.workspace, aml.resource_group = "digits", "3", "ws", "rg-aml"
+    clients = AzureClients(profile, credential)
+    clients.resource.resource_groups.create_or_update("rg-aml", ResourceGroup(location="westeurope"))
+    reg = clients.acr.registries.begin_create("rg-aml", "wsacr", Registry(location="westeurope", sku=Sku(name="Basic"),
+                                                                          admin_user_enabled=True)).result()
+    action = AmlPackageAction(lambda p: AzureClients(p, credential), lambda: credential)
+
+    def decide(outputs):
+        ctx = StepContext(profile=profile, state_dir=tmp_path, outputs=outputs, cancel_event=threading.Event(),
+                          report=lambda f, m: None, log=lambda line: None)
+        return compare(action.desired(ctx), action.observe(ctx), action.replace_on), ctx
+
+    change, ctx = decide({})
+    assert change.kind is ChangeKind.CREATE  # never packaged
+    content = action.desired(ctx)["app package"]
+    last = PackageOutputs(image="wsacr.azurecr.io/package@sha256:" + "1" * 64, login_server=reg.login_server,
+                          registry="wsacr", registry_id=reg.id, pull="credentials", model_ref="digits:3", content=content)
+    journal = {"package": last.to_dict()}
+    change, ctx = decide(dict(journal))
+    assert change.kind is ChangeKind.NO_CHANGE
+    assert not (tmp_path / "app").exists()  # the preview generated the app in a temporary folder only
+
+    aml.version = "4"
+    change, _ = decide(dict(journal))
+    assert change.kind is ChangeKind.UPDATE and change.settings[0] == SettingChange("model.azureml", "digits:3", "digits:4")
+
+    aml.version = "3"
+    script = tmp_path / "score.py"
+    script.write_text("def init():\n    pass\n\n\ndef run(data):\n    return data\n", encoding="utf-8")
+    profile.model.entry_script = str(script)  # another score.py: another app
+    change, _ = decide(dict(journal))
+    assert change.kind is ChangeKind.UPDATE and [c.setting for c in change.settings] == ["app package"]
+
+    profile.model.entry_script = ""
+    aml.version = ""  # "latest": which version it is, only the workspace knows: package again
+    assert decide(dict(journal))[0].kind is ChangeKind.UPDATE
+
+    aml.version = "3"
+    clients.acr.registries.begin_delete("rg-aml", "wsacr").result()
+    assert decide(dict(journal))[0].kind is ChangeKind.CREATE  # its registry is gone
