@@ -21,7 +21,7 @@ from wizard.targets.base import ChangeKind
 
 
 @pytest.mark.slow
-def test_docker_route_plan_is_clean_after_deploy_and_a_new_model_pushes_a_new_tag(docker_engine, standin_base, arm,  # noqa: F811
+def test_docker_route_plan_is_clean_after_deploy_and_a_new_model_pushes_a_new_tag(docker_engine, standin_base, arm,
                                                                                    acr, credential, tiny_model,  # noqa: F811
                                                                                    tmp_path):
     import joblib
