@@ -1039,6 +1039,10 @@
         <source>Type an example input: the smoke test sends it after the deployment.</source>
         <translation>Wpisz przykładowe dane wejściowe: test dymny wyśle je po wdrożeniu.</translation>
     </message>
+    <message>
+        <source>%1 (not for this target)</source>
+        <translation>%1 (niedostępne dla wybranego miejsca działania)</translation>
+    </message>
 </context>
 <context>
     <name>ReviewSummary</name>
@@ -1431,6 +1435,29 @@
     <message>
         <source>Hide details</source>
         <translation>Ukryj szczegóły</translation>
+    </message>
+</context>
+<context>
+    <name>PackagingChoices</name>
+    <message>
+        <source>Run the app folder in a local functions host (a Python environment, no image)</source>
+        <translation>Uruchom folder aplikacji w lokalnym hoście funkcji (środowisko Pythona, bez obrazu)</translation>
+    </message>
+    <message>
+        <source>Build a container image with Docker here and run it as a container</source>
+        <translation>Zbuduj obraz kontenera za pomocą Dockera tutaj i uruchom go jako kontener</translation>
+    </message>
+    <message>
+        <source>Build the image in Azure Container Registry (ACR Tasks; no Docker needed here)</source>
+        <translation>Zbuduj obraz w Azure Container Registry (ACR Tasks; Docker nie jest tu potrzebny)</translation>
+    </message>
+    <message>
+        <source>Build the image with Docker here and push it to the registry (or use an image you pushed: give its full reference)</source>
+        <translation>Zbuduj obraz za pomocą Dockera tutaj i wypchnij go do rejestru (albo użyj obrazu, który już wypchnięto: podaj jego pełne odwołanie)</translation>
+    </message>
+    <message>
+        <source>Package with Azure ML (SDK v1, out of support since 2026-06-30)</source>
+        <translation>Spakuj za pomocą Azure ML (SDK v1, bez wsparcia od 2026-06-30)</translation>
     </message>
 </context>
 </TS>

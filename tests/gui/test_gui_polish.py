@@ -195,7 +195,20 @@ def test_rule_sentences_name_the_fields_with_the_polish_labels(back_to_english):
     assert "cache." not in text and "Tier" not in text
     profile.target, profile.function.packaging = "azure", "local"
     packaging = next(p for p in rules.check(profile) if p.path == "function.packaging")
-    assert "Run the app folder directly" not in friendly(packaging.message, packaging.path)
+    text = friendly(packaging.message, packaging.path, profile.target)
+    assert "Run the app folder" not in text and "Build the image" not in text, text
+    assert "Uruchom folder aplikacji" in text and "Zbuduj obraz w Azure Container Registry" in text, text
+
+
+def test_every_packaging_label_has_a_polish_entry(back_to_english):
+    """The packaging list's labels come from wizard.containers.packaging_labels (not tr() literals): each one,
+    for every target, has a Polish translation in the catalogue's PackagingChoices context."""
+    from wizard.containers.packaging_labels import LABELS
+    from wizard.ui.wording import packaging_text
+
+    apply_language("pl")
+    labels = [label for per_target in LABELS.values() for label in per_target.values()]
+    assert labels and not [label for label in labels if packaging_text(label) == label]
 
 
 def test_the_test_pages_status_texts_are_polish(qtbot, back_to_english):

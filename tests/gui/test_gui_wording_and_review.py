@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.gui.conftest import go_to
+from wizard.containers.packaging_labels import packaging_label
 from wizard.ui.pages.base import PageId
 
 
@@ -31,9 +32,9 @@ def test_a_packaging_problem_is_said_with_the_labels_of_the_page(wizard_window, 
     page = wizard_window.page_of(PageId.MODEL)
     page.load()
     texts = " ".join(page.problem_list.texts())
-    assert "Run the app folder directly" in texts
+    assert packaging_label("local", "local") in texts  # the labels of the packaging list (per target)
     assert "function.packaging" not in texts and "acr-build" not in texts
-    assert "Build the image in Azure Container Registry" in texts
+    assert packaging_label("azure", "acr-build") in texts
 
 
 # --- defect 14 -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
+from wizard.containers.packaging_labels import LABELS as PACKAGING_LABELS
 from wizard.rules import Problem
 
 # Field path -> (page, label on that page). Review links to page + field with these.
@@ -54,9 +55,8 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 
 # Values as the choices on the pages name them.
+# (The packaging choices are named per target by wizard.containers.packaging_labels: packaging_words.)
 VALUES: dict[str, dict[str, str]] = {
-    "function.packaging": {"local": "Run the app folder directly", "acr-build": "Build the image in Azure Container Registry",
-                           "azureml": "Azure ML package", "docker": "Build with Docker here"},
     "cache.service": {"managed-redis": "Azure Managed Redis", "cache-for-redis": "Azure Cache for Redis"},
     "model.source": {"sample": "Sample model", "file": "Model file", "azureml": "Azure ML workspace"},
     "target": {"local": "This computer", "azure": "Azure"},
@@ -85,12 +85,33 @@ def managed_sku(sku: str) -> str:
     return f"{_TIER_WORDS.get(tier, re.sub(r'(?<=[a-z])(?=[A-Z])', ' ', tier))} {size}".strip()
 
 
-def friendly(message: str, path: str = "") -> str:
+def packaging_text(label: str) -> str:
+    """A packaging choice's label (wizard.containers.packaging_labels) in the user's language."""
+    return QCoreApplication.translate("PackagingChoices", label)
+
+
+def packaging_words(target: str) -> dict[str, str]:
+    """Packaging value -> its label as the list shows it for `target`, in the user's language; a value the target
+    does not offer keeps the other target's label (a sentence may name it: "local runs only on this computer")."""
+    words: dict[str, str] = {}
+    for t in (target, *PACKAGING_LABELS):
+        for value, label in PACKAGING_LABELS.get(t, {}).items():
+            words.setdefault(value, packaging_text(label))
+    return words
+
+
+def friendly(message: str, path: str = "", target: str = "") -> str:
     """A rule sentence with field paths and internal values replaced by the words on the pages, in the
-    user's language (the labels come from the Review summary's catalogue, which holds the words of the pages)."""
+    user's language (the labels come from the Review summary's catalogue, which holds the words of the pages).
+    `target` picks the packaging labels the Model & function page shows for it."""
     out = message
     for field in sorted(FIELDS, key=len, reverse=True):
         out = re.sub(rf"(?<![\w.]){re.escape(field)}(?![\w.-])", f"“{_label(FIELDS[field][1])}”", out)
+    if path == "function.packaging":
+        values = packaging_words(target)
+        names = sorted(values, key=len, reverse=True)
+        pattern = r"(?<![\w-])(" + "|".join(re.escape(v) for v in names) + r")(?![\w-])"
+        out = re.sub(pattern, lambda m: f"“{values[m.group(1)]}”", out)
     values = VALUES.get(path, {})
     if values:
         # "acr-build/docker/azureml" or "local or docker": only the path's own values, as whole words.
@@ -105,5 +126,5 @@ def _label(text: str) -> str:
     return QCoreApplication.translate("ReviewSummary", text)
 
 
-def friendly_problem(problem: Problem) -> Problem:
-    return Problem(problem.path, problem.severity, friendly(problem.message, problem.path))
+def friendly_problem(problem: Problem, target: str = "") -> Problem:
+    return Problem(problem.path, problem.severity, friendly(problem.message, problem.path, target))

@@ -200,7 +200,8 @@ class ProfilePage(QWizardPage):
         self._show_problems()
 
     def _show_problems(self) -> None:
-        problems = [friendly_problem(p) for p in self.model.problems(self.prefixes) if not self.shown_elsewhere(p)]
+        target = self.model.profile.target
+        problems = [friendly_problem(p, target) for p in self.model.problems(self.prefixes) if not self.shown_elsewhere(p)]
         self.problem_list.set_problems(problems)
         self.mark_fields(problems)
         self.completeChanged.emit()

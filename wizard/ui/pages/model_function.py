@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wizard.containers.packaging_labels import packaging_choices
 from wizard.ui.pages.base import ProfilePage, hint, radio_group, select_data, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor
+from wizard.ui.wording import packaging_text, packaging_words
 from wizard.ui.workers import ErrorInfo, run_in_background
 
 
@@ -154,11 +156,12 @@ class ModelFunctionPage(ProfilePage):
         tf.addRow(self.tr("Output queue:"), self.queue_out)
 
         # --- function app
-        self.packaging_combo = self.bind_combo(QComboBox(), "function.packaging",
-                                               [(self.tr("Run the app folder directly (this computer)"), "local"),
-                                                (self.tr("Build the image in Azure Container Registry"), "acr-build"),
-                                                (self.tr("Azure ML package (SDK v1, retired 2026-06-30)"), "azureml"),
-                                                (self.tr("Build with Docker here, push to ACR"), "docker")])
+        # The choices and their labels are the target's (wizard.containers.packaging_labels): filled before the
+        # combo's own loader selects the profile's value, and again whenever the target changes.
+        self.packaging_combo = QComboBox()
+        self._packaging_filled: tuple[str, str] | None = None
+        self._loaders.append(self._fill_packaging)
+        self.bind_combo(self.packaging_combo, "function.packaging")
         self.packaging_combo.setAccessibleName("Packaging route")
         self.registry_edit = self.bind_text(QLineEdit(), "function.registry")
         self.registry_edit.setAccessibleName("Container registry name")
@@ -262,8 +265,31 @@ class ModelFunctionPage(ProfilePage):
         self.app_availability.schedule()
         self.storage_availability.schedule()
 
+    def _fill_packaging(self) -> None:
+        """The target's packaging choices, recommended first; a value the target does not offer stays shown (by
+        its label, marked) so the problem under the list names what is chosen."""
+        p = self.model.profile
+        target, value = p.target, p.function.packaging
+        if self._packaging_filled == (target, value):
+            return
+        combo = self.packaging_combo
+        combo.blockSignals(True)  # refilling is not the user choosing
+        try:
+            combo.clear()
+            for label, choice in packaging_choices(target):
+                combo.addItem(packaging_text(label), choice)
+            if value and combo.findData(value) < 0:
+                other = packaging_words(target).get(value, value)
+                combo.addItem(self.tr("%1 (not for this target)").replace("%1", other), value)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+        finally:
+            combo.blockSignals(False)
+        self._packaging_filled = (target, value) if combo.findData(value) >= 0 else None
+
     def update_controls(self) -> None:
         p = self.model.profile
+        if self._packaging_filled is None or self._packaging_filled[0] != p.target:
+            self._fill_packaging()
         self.source_stack.setCurrentIndex({"sample": 0, "file": 1, "azureml": 2}.get(p.model.source, 0))
         self._fit_stack(self.source_stack.currentIndex())
         trigger = p.function.trigger.type

@@ -17,7 +17,7 @@ from wizard.ui import sku_catalog
 from wizard.ui.pages.base import PageId, ProfilePage, credential_of
 from wizard.ui.profile_model import ProfileModel, matches
 from wizard.ui.widgets.error_banner import ErrorBanner
-from wizard.ui.wording import VALUES, field_label, friendly, managed_sku, page_of_field
+from wizard.ui.wording import field_label, friendly, managed_sku, packaging_words, page_of_field
 from wizard.ui.workers import run_in_background
 
 # (group title, page field prefixes) in the order of the pages.
@@ -78,7 +78,7 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
     model_rows = [("Model", model_desc), ("Entry script", m.entry_script or "generated"),
                   ("Sample input", "set" if m.sample_input is not None else "from the sample model"),
                   ("Trigger", trigger),
-                  ("Packaging", VALUES["function.packaging"].get(f.packaging, f.packaging)), ("Function app", f.app_name),
+                  ("Packaging", packaging_words(p.target).get(f.packaging, f.packaging)), ("Function app", f.app_name),
                   ("Storage account", f.storage_account), ("Plan", f.plan_sku), ("Python", f.python_version),
                   ("Cache TTL", f"{p.cache_policy.ttl_seconds} s"), ("Key prefix", p.cache_policy.key_prefix),
                   ("Cache timeout", f"{p.cache_policy.timeout_ms} ms")]
@@ -340,14 +340,14 @@ class ReviewPage(ProfilePage):
                 where = (f" — <a href='field:{html.escape(p.path)}'>{html.escape(field_label(p.path))} on "
                          f"{html.escape(page_of_field(p.path) or title)}</a>") if p.path else ""
                 parts.append(f"<p style='color:{colour};margin:2px 0'><b>{word}:</b> "
-                             f"{html.escape(friendly(p.message, p.path))}{where}</p>")
+                             f"{html.escape(friendly(p.message, p.path, self.model.profile.target))}{where}</p>")
         self.summary.setHtml("".join(parts))
 
     def group_texts(self) -> dict[str, list[str]]:
         """Problems per group, as the page shows them (tests and accessibility)."""
         out: dict[str, list[str]] = {}
         for p in self.model.problems():
-            out.setdefault(group_of(p), []).append(friendly(p.message, p.path))
+            out.setdefault(group_of(p), []).append(friendly(p.message, p.path, self.model.profile.target))
         return out
 
     def open_link(self, link: str) -> None:
