@@ -27,9 +27,6 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader (`| head`) went away
 PROG = "mlfunc-wizard"
 # The words before a problem stay English in every language, as in `validate`'s problem lines: scripts grep them.
 ERROR_PREFIX, WARNING_PREFIX = "error: ", "warning: "
-PLAN_EXIT_CODES = ("Compares the profile with what is deployed and prints each resource's action. Exit codes (as "
-                   "`terraform plan -detailed-exitcode`): 0 nothing would change, 2 something would change, 1 an "
-                   "error, including a profile that cannot be read (other commands exit 2 for that).")
 
 
 class ProblemsFound(WizardError):
@@ -245,6 +242,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         _emit_json(whatif.plan_json(plan_document(plan), preview))
     else:
         print(plan.describe() + "\n\n" + whatif.render_text(preview))
+        if preview.has_changes and not preview.replacements:  # a replacement says what it needs itself
+            print("\n" + _("Run `{command}` to make these changes.").format(command=f"{PROG} deploy {args.profile}"))
     return whatif.exit_code(preview)
 
 
@@ -607,79 +606,81 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Deploy an ML model as a function app with a Redis cache, locally or on Azure. "
-        "Run without arguments to open the wizard.",
-        epilog="Exit codes: 0 ok, 1 errors or a failed step, 2 unreadable input, 3 unexpected error (see the log "
-        "file it names), 130 cancelled. plan exits 2 when something would change and 1 for unreadable input.",
+        description=_("Deploy an ML model as a function app with a Redis cache, locally or on Azure. "
+                      "Run without arguments to open the wizard."),
+        epilog=_("Exit codes: 0 ok, 1 errors or a failed step, 2 unreadable input, 3 unexpected error (see the log "
+                 "file it names), 130 cancelled. plan exits 2 when something would change and 1 for unreadable input."),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail, and show error details")
-    lang_help = "language of the sentences: en or pl (default: the locale, LANGUAGE or LANG)"
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("log more detail, and show error details"))
+    lang_help = _("language of the sentences: en or pl (default: the locale, LANGUAGE or LANG)")
     parser.add_argument("--lang", choices=tuple(i18n.LANGUAGES), default=None, help=lang_help)
     # Sub-commands accept -v too; SUPPRESS keeps the top-level value when they do not get it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                        help="log more detail, and show error details")
+                        help=_("log more detail, and show error details"))
     common.add_argument("--lang", choices=tuple(i18n.LANGUAGES), default=argparse.SUPPRESS, help=lang_help)
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("-o", "--output", choices=("table", "json"), default="table",
-                        help="table for people (default), json for scripts")
+                        help=_("table for people (default), json for scripts"))
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, help_: str, *, with_output: bool = False) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_, parents=[common, output] if with_output else [common])
 
-    p = add("validate", "check a profile against the portal's rules, and load its model", with_output=True)
+    p = add("validate", _("check a profile against the portal's rules, and load its model"), with_output=True)
     p.add_argument("profile")
     p.add_argument("--no-model-check", action="store_true",
-                   help="do not load the model and run init() (in a subprocess, up to 60 s)")
+                   help=_("do not load the model and run init() (in a subprocess, up to 60 s)"))
     p.set_defaults(func=cmd_validate)
 
-    p = add("build", "write the function app folder for a profile")
+    p = add("build", _("write the function app folder for a profile"))
     p.add_argument("profile")
-    p.add_argument("--out", required=True, help="folder to write the app into (empty, or an earlier build)")
+    p.add_argument("--out", required=True, help=_("folder to write the app into (empty, or an earlier build)"))
     p.set_defaults(func=cmd_build)
 
-    p = add("samples", "generate the sample models (digits, digits-heavy) and print their paths")
-    p.add_argument("--name", help="only this sample")
+    p = add("samples", _("generate the sample models (digits, digits-heavy) and print their paths"))
+    p.add_argument("--name", help=_("only this sample"))
     p.set_defaults(func=cmd_samples)
 
-    p = add("plan", "show the steps a deployment would take, in order, with the critical path", with_output=True)
-    p.description = PLAN_EXIT_CODES
+    p = add("plan", _("show the steps a deployment would take, in order, with the critical path"), with_output=True)
+    p.description = _("Compares the profile with what is deployed and prints each resource's action. Exit codes (as "
+                      "`terraform plan -detailed-exitcode`): 0 nothing would change, 2 something would change, 1 an "
+                      "error, including a profile that cannot be read (other commands exit 2 for that).")
     p.add_argument("profile")
     # As `terraform plan -detailed-exitcode`, 2 means only "something would change": input errors exit 1 here.
     p.set_defaults(func=cmd_plan, input_error_exit=EXIT_PROBLEMS)
 
-    p = add("deploy", "deploy a profile (resumes an interrupted deployment)", with_output=True)
+    p = add("deploy", _("deploy a profile (resumes an interrupted deployment)"), with_output=True)
     p.add_argument("profile")
-    p.add_argument("--yes", action="store_true", help="do not ask before creating billed Azure resources")
+    p.add_argument("--yes", action="store_true", help=_("do not ask before creating billed Azure resources"))
     p.add_argument("--allow-replace", action="store_true",
-                   help="replace a resource whose changed setting cannot change in place (its data is lost; see plan)")
+                   help=_("replace a resource whose changed setting cannot change in place (its data is lost; see plan)"))
     p.set_defaults(func=cmd_deploy)
 
-    p = add("status", "list deployments, their state and endpoint (and local processes)", with_output=True)
-    p.add_argument("name", nargs="?", help="one deployment, with its steps")
+    p = add("status", _("list deployments, their state and endpoint (and local processes)"), with_output=True)
+    p.add_argument("name", nargs="?", help=_("one deployment, with its steps"))
     p.set_defaults(func=cmd_status)
 
-    p = add("invoke", "send input to a deployed function and print the answer", with_output=True)
+    p = add("invoke", _("send input to a deployed function and print the answer"), with_output=True)
     p.add_argument("name")
-    p.add_argument("--data", help="JSON, or @FILE; default: the profile's sample input")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the answer")
+    p.add_argument("--data", help=_("JSON, or @FILE; default: the profile's sample input"))
+    p.add_argument("--timeout", type=float, default=30.0, help=_("seconds to wait for the answer"))
     p.set_defaults(func=cmd_invoke)
 
-    p = add("keys", "print a deployment's function key (masked unless --show)", with_output=True)
+    p = add("keys", _("print a deployment's function key (masked unless --show)"), with_output=True)
     p.add_argument("name")
-    p.add_argument("--show", action="store_true", help="print the whole key (it is a secret)")
+    p.add_argument("--show", action="store_true", help=_("print the whole key (it is a secret)"))
     p.set_defaults(func=cmd_keys)
 
-    p = add("destroy", "delete a deployment's resource group and everything in it")
+    p = add("destroy", _("delete a deployment's resource group and everything in it"))
     p.add_argument("name")
-    p.add_argument("--yes", action="store_true", help="do not ask for the resource group name")
+    p.add_argument("--yes", action="store_true", help=_("do not ask for the resource group name"))
     p.add_argument("--forget", action="store_true",
-                   help="delete only the local record (no sign-in); the resource group is left to delete by hand")
+                   help=_("delete only the local record (no sign-in); the resource group is left to delete by hand"))
     p.set_defaults(func=cmd_destroy)
 
-    p = add("completion", "print the shell completion script (eval \"$(mlfunc-wizard completion bash)\")")
+    p = add("completion", _("print the shell completion script (eval \"$(mlfunc-wizard completion bash)\")"))
     p.add_argument("shell", choices=("bash", "zsh"))
     p.set_defaults(func=cmd_completion)
 
@@ -821,7 +822,25 @@ def _unexpected(exc: BaseException, argv: list[str], *, as_json: bool) -> int:
     return EXIT_UNEXPECTED
 
 
+def _language_asked(argv: list[str]) -> str | None:
+    """`--lang X` / `--lang=X` anywhere before `--`: read before the parser is built, so --help is translated too."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        return value if value in i18n.LANGUAGES else None  # argparse reports a wrong value itself
+    return None
+
+
 def run(argv: list[str]) -> int:
+    asked = _language_asked(argv)
+    if asked:
+        i18n.set_language(asked)
     parser = build_parser()
     try:
         import argcomplete

@@ -37,10 +37,12 @@ def cmd_export(args: argparse.Namespace, load: Callable[[str], Profile],
 def register(add: Callable[..., argparse.ArgumentParser], *, load: Callable[[str], Profile],
              check_rules: Callable[[Profile, str], object]) -> None:
     """The CLI passes its own profile loading and rule check in (importing them would be a cycle)."""
-    p = add("export", "write an Azure profile's resources as an ARM template (--format arm) or an az script (--format az)",
+    p = add("export",
+            _("write an Azure profile's resources as an ARM template (--format arm) or an az script (--format az)"),
             with_output=True)
     p.add_argument("profile")
-    p.add_argument("--format", choices=("arm", "az"), default="arm", help="arm: azuredeploy.json (default); az: a shell script")
-    p.add_argument("--image", help="the container image the app runs (default: <registry>.azurecr.io/<app>:latest)")
-    p.add_argument("--out", help="write to this file instead of stdout")
+    p.add_argument("--format", choices=("arm", "az"), default="arm",
+                   help=_("arm: azuredeploy.json (default); az: a shell script"))
+    p.add_argument("--image", help=_("the container image the app runs (default: <registry>.azurecr.io/<app>:latest)"))
+    p.add_argument("--out", help=_("write to this file instead of stdout"))
     p.set_defaults(func=lambda args: cmd_export(args, load, check_rules))

@@ -8,6 +8,8 @@ import json
 import threading
 from typing import Callable
 
+from wizard.i18n import _
+
 EXIT_OK, EXIT_CANCELLED = 0, 130  # as in wizard.cli: Ctrl-C ends a follow the way a shell reports it
 
 
@@ -37,9 +39,9 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    p = add("logs", "follow a deployment's function app log (Ctrl-C stops)", with_output=True)
+    p = add("logs", _("follow a deployment's function app log (Ctrl-C stops)"), with_output=True)
     p.add_argument("name")
-    p.add_argument("--since", help="start this far back (10m, 2h, 1d) or at a timestamp (2026-12-01T10:00); "
-                                   "local deployments only: Azure's log stream keeps no history")
-    p.add_argument("--no-follow", action="store_true", help="print the kept lines and stop (local deployments)")
+    p.add_argument("--since", help=_("start this far back (10m, 2h, 1d) or at a timestamp (2026-12-01T10:00); "
+                                     "local deployments only: Azure's log stream keeps no history"))
+    p.add_argument("--no-follow", action="store_true", help=_("print the kept lines and stop (local deployments)"))
     p.set_defaults(func=cmd_logs)
