@@ -144,5 +144,5 @@ def test_prune_removes_a_deployments_old_images_keeps_the_one_a_container_uses(d
         for ref in (f"mlfunc-wizard/{deployment}:new", f"mlfunc-wizard/{deployment}:old", f"mlfunc-wizard/{other}:x"):
             try:
                 docker_engine.client.remove_image(ref, force=True)
-            except Exception:  # noqa: BLE001 - already removed by the prune under test
+            except Exception:  # already removed by the prune under test
                 pass

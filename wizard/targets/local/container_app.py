@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -40,6 +41,8 @@ START_TIMEOUT_S = 90.0
 # The Docker SDK (~0.3 s to import) loads only when a docker-packaged deployment runs a step.
 DEPLOYMENT_LABEL = "io.mlfunc.deployment"
 IMAGE_RECORD = "image.json"
+# "1": build every layer again (as `docker build --no-cache`), e.g. after the base image or a wheel changed in place.
+NO_CACHE_VAR = "MLFUNC_WIZARD_DOCKER_NO_CACHE"
 
 
 def is_docker(profile: Profile) -> bool:
@@ -149,8 +152,12 @@ class ImagePackageAction:
             result = build_app_image(engine, app_dir, tag=tag, base_image=base.ref,
                                      python_version=profile.function.python_version or "3.11",
                                      deployment=profile.name, on_line=ctx.log, on_step=on_step,
-                                     cancel_event=ctx.cancel_event, work_dir=app_dir.parent)
-        except (BuildCancelled, CommandCancelled):
+                                     cancel_event=ctx.cancel_event, work_dir=app_dir.parent,
+                                     nocache=os.environ.get(NO_CACHE_VAR) == "1")
+        except (BuildCancelled, CommandCancelled) as exc:
+            # Say what is left: the log view and the CLI show it next to "Cancelled".
+            ctx.log(exc.message)
+            ctx.log(_("The generated app in {folder} is kept; no container was started.").format(folder=app_dir))
             raise Cancelled() from None
         except (BuildFailed, CommandFailed) as exc:
             raise StepFailed(exc.message, detail=exc.detail) from None
