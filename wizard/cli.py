@@ -194,12 +194,30 @@ class _EventPrinter:
         if kind == "progress":
             pct = f"{event.fraction:.0%} " if event.fraction is not None else ""
             return f"{elapsed} {who}{pct}{event.message}".rstrip()
+        word = _kind_word(kind)
         if kind == "started":
-            return f"{elapsed} {who}started — {event.message}" if event.message else f"{elapsed} {who}started"
+            return f"{elapsed} {who}{word} — {event.message}" if event.message else f"{elapsed} {who}{word}"
         if kind == "failed":
-            return f"{elapsed} {who}FAILED{took} — {event.message}"
+            return f"{elapsed} {who}{word}{took} — {event.message}"
         # finished, skipped, retrying, cancelled, ...
-        return f"{elapsed} {who}{kind}{took}" + (f" — {event.message}" if event.message else "")
+        return f"{elapsed} {who}{word}{took}" + (f" — {event.message}" if event.message else "")
+
+
+def _kind_word(kind: str) -> str:
+    """The word an event line shows for its kind, in the user's language."""
+    if kind == "started":
+        return _("started")
+    if kind == "failed":
+        return _("FAILED")
+    if kind == "finished":
+        return _("finished")
+    if kind == "skipped":
+        return _("skipped")
+    if kind == "retrying":
+        return _("retrying")
+    if kind == "cancelled":
+        return _("cancelled")
+    return kind
 
 
 def plan_document(plan: Any) -> dict[str, Any]:

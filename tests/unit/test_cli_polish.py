@@ -126,3 +126,25 @@ def test_help_is_polish_with_lang_before_the_sub_command(wizard_home):
     assert english.returncode == 0
     assert "0 nothing would change" in " ".join(english.stdout.split())
     assert "0 nic by się nie zmieniło" in " ".join(polish.stdout.split())
+
+
+@pytest.fixture
+def polish_language():
+    i18n.set_language("pl")
+    yield
+    i18n.set_language(None)
+
+
+def test_deploy_event_lines_name_their_kind_in_polish(polish_language):
+    """The words of `deploy`'s progress lines (the step names and the engine's sentences are another area's)."""
+    from wizard.cli import _EventPrinter
+    from wizard.core.events import StepEvent
+
+    printer = _EventPrinter()
+    lines = [printer._line(StepEvent(kind, "cache", message, duration_s=duration))
+             for kind, message, duration in [("started", "", None), ("finished", "", 4.1), ("failed", "x", 1.0),
+                                             ("skipped", "", None), ("retrying", "", None), ("cancelled", "", None)]]
+    words = [line.split("] cache: ", 1)[1].split(" (")[0].split(" —")[0] for line in lines]
+    assert words == ["rozpoczęto", "ukończono", "BŁĄD", "pominięto", "ponowna próba", "anulowano"]
+    i18n.set_language("en")
+    assert printer._line(StepEvent("failed", "cache", "x", duration_s=1.0)).endswith("cache: FAILED (1.0s) — x")
