@@ -70,5 +70,5 @@ def test_a_value_the_target_does_not_offer_is_shown_by_its_label_and_flagged(wiz
 def test_review_names_the_packaging_by_its_label(wizard_window, qtbot):
     wizard_window.page_of(PageId.START).azure_radio.click()
     review = wizard_window.page_of(PageId.REVIEW)
-    review.render()
+    review.show_summary()
     assert LABELS["azure"]["acr-build"] in review.summary.toPlainText()

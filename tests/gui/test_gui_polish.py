@@ -140,7 +140,7 @@ def test_the_review_summary_is_polish(qtbot, back_to_english):
     window = DeploymentWizard()
     window.ask_unsaved = lambda: "discard"
     review = window.page_of(PageId.REVIEW)
-    review.render()
+    review.show_summary()
     text = review.summary.toPlainText()
     assert "Nazwa wdrożenia" in text and "Podstawy" in text and "Edytuj" in text
     assert "Deployment name" not in text and "Runs on" not in text

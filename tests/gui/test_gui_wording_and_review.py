@@ -45,7 +45,7 @@ def test_no_field_paths_in_sentences_on_pages_and_review(wizard_window, qtbot):
     qtbot.keyClicks(basics.name_edit, "bad--name!")
     assert "(cache.name)" not in basics.problem_list.label.text()
     review = wizard_window.page_of(PageId.REVIEW)
-    review.render()
+    review.show_summary()
     html = review.summary.toHtml()
     assert "(cache.name)" not in html
     assert "Cache name on Basics" in review.summary.toPlainText()
@@ -58,7 +58,7 @@ def test_the_retirement_notice_appears_once_in_one_date_format(wizard_window, qt
     shown = [basics.retirement.text()] + basics.problem_list.texts()
     assert sum("retire" in t for t in shown) == 1
     review = wizard_window.page_of(PageId.REVIEW)
-    review.render()
+    review.show_summary()
     text = review.summary.toPlainText()
     assert text.count("retire") == 1
     assert len(set(re.findall(r"2028-09-30|30 September 2028", text + basics.retirement.text()))) <= 2
@@ -99,7 +99,7 @@ def test_review_shows_friendly_values_and_edit_links_that_go_to_the_field(wizard
     assert "EnterpriseCluster" not in text
     assert text.count("Edit") >= 6
     wizard_window.model.set("cache.name", "bad--name!")
-    review.render()
+    review.show_summary()
     review.open_link("field:cache.name")
     assert wizard_window.currentId() == int(PageId.BASICS)
     assert wizard_window.currentPage().name_edit.hasFocus()

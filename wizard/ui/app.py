@@ -21,14 +21,17 @@ log = logging.getLogger(__name__)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mlfunc-wizard", *(argv or [])])
+    existing = QApplication.instance()
+    # The running app is a QApplication (widgets) whenever the wizard runs; instance()'s stub says QCoreApplication.
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        [sys.argv[0] if sys.argv else "mlfunc-wizard", *(argv or [])])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("mlfunc-wizard")
     app.setDesktopFileName("mlfunc-wizard")
     app.setWindowIcon(icon("app"))
     app.setStyleSheet(style_sheet())
-    return app  # type: ignore[return-value]
+    return app
 
 
 def _lang_argument(argv: list[str]) -> str | None:

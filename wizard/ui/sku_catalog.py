@@ -16,7 +16,7 @@ def _retirement() -> str:
     import datetime
 
     try:
-        from wizard.rules import RETIREMENT_DATE  # type: ignore[attr-defined]
+        from wizard.rules import RETIREMENT_DATE
 
         day = datetime.date.fromisoformat(RETIREMENT_DATE)
     except (ImportError, ValueError, TypeError):
@@ -72,7 +72,7 @@ def _gb_text(gb: float) -> str:
 def _from_rules(code: str) -> str | None:
     """Memory of `code` from wizard.rules.SKU_SIZES, whatever its exact shape turns out to be."""
     try:
-        from wizard.rules import SKU_SIZES  # type: ignore[attr-defined]
+        from wizard.rules import SKU_SIZES
     except ImportError:
         return None
     try:
@@ -89,11 +89,11 @@ def _from_rules(code: str) -> str | None:
         if isinstance(entry, str):
             return entry
         for attr in ("memory_gb", "gb", "memory"):
-            value = entry.get(attr) if isinstance(entry, dict) else getattr(entry, attr, None)
-            if isinstance(value, (int, float)):
-                return _gb_text(float(value))
-            if isinstance(value, str):
-                return value
+            found: Any = entry.get(attr) if isinstance(entry, dict) else getattr(entry, attr, None)
+            if isinstance(found, (int, float)):
+                return _gb_text(float(found))
+            if isinstance(found, str):
+                return found
     except Exception:  # a shape we do not know: fall back rather than break the page
         log.debug("unexpected SKU_SIZES shape", exc_info=True)
     return None
@@ -115,7 +115,7 @@ def classic_sizes(tier: str) -> list[Size]:
 
 def managed_sizes(tier: str) -> list[Size]:
     try:
-        from wizard.rules import MANAGED_REDIS_SKUS  # type: ignore[attr-defined]
+        from wizard.rules import MANAGED_REDIS_SKUS
 
         known = list(MANAGED_REDIS_SKUS)
     except ImportError:

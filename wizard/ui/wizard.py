@@ -51,7 +51,7 @@ class DeploymentWizard(QWizard):
         # The Azure account (sign-in, credential, pickers); pages reach Azure only through it. Never saved.
         self.session = Session()
         self.model = ProfileModel(profile, self)
-        self.pages = {
+        self.pages: dict[PageId, Any] = {  # each page's own type (DeployPage, ReviewPage…)
             PageId.START: StartPage(self.model),
             PageId.BASICS: BasicsPage(self.model),
             PageId.NETWORKING: NetworkingPage(self.model),
@@ -89,7 +89,7 @@ class DeploymentWizard(QWizard):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         size = s.value("window/size")
-        self._saved_size = size if isinstance(size, QSize) and size.isValid() else QSize(980, 760)
+        self._saved_size: QSize | None = size if isinstance(size, QSize) and size.isValid() else QSize(980, 760)
         self.resize(self._saved_size)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802

@@ -262,7 +262,8 @@ def _insert_below(widget: QWidget, label: QLabel) -> Any:
 
     def search(layout: QLayout) -> bool:
         if isinstance(layout, QFormLayout):
-            row, _role = layout.getWidgetPosition(widget)
+            position: Any = layout.getWidgetPosition(widget)  # (row, role); PySide's stub says object
+            row = int(position[0])
             if row < 0:
                 for r in range(layout.rowCount()):
                     item = layout.itemAt(r, QFormLayout.ItemRole.FieldRole)
@@ -282,7 +283,8 @@ def _insert_below(widget: QWidget, label: QLabel) -> Any:
                 found.append(None)
                 return True
         for i in range(layout.count()):
-            child = layout.itemAt(i).layout()
+            entry = layout.itemAt(i)
+            child = entry.layout() if entry is not None else None
             if child is not None and search(child):
                 return True
         return False
@@ -290,7 +292,8 @@ def _insert_below(widget: QWidget, label: QLabel) -> Any:
     found: list[Any] = []
     parent = widget.parentWidget()
     while parent is not None:
-        if parent.layout() is not None and search(parent.layout()):
+        own = parent.layout()
+        if own is not None and search(own):
             return found[0]
         parent = parent.parentWidget() if not isinstance(parent, QWizardPage) else None
     return False

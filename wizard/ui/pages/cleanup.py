@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from PySide6.QtCore import QMetaObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -135,7 +134,7 @@ class CleanupPage(QWizardPage):
         profile = self.model.profile
         credential = credential_of(self)
         typed = self.confirm_edit.text()
-        buffer, wake = self.log_view.buffer, self.log_view.wake
+        buffer = self.log_view.buffer
         cancel = self._cancel
 
         def log_line(line: str) -> None:  # worker thread: buffered, collected per frame by the view

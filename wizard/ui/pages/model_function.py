@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.containers.packaging_labels import packaging_choices
-from wizard.ui.pages.base import ProfilePage, hint, radio_group, select_data, session_of, set_enabled_why
+from wizard.ui.pages.base import ProfilePage, hint, radio_group, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor
@@ -248,7 +248,9 @@ class ModelFunctionPage(ProfilePage):
         # A QStackedWidget is as tall as its tallest page; let only the shown page count.
         for i in range(self.source_stack.count()):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            self.source_stack.widget(i).setSizePolicy(QSizePolicy.Policy.Preferred, policy)
+            shown = self.source_stack.widget(i)
+            if shown is not None:
+                shown.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.source_stack.adjustSize()
 
     # --- loading --------------------------------------------------------------------------
@@ -304,8 +306,8 @@ class ModelFunctionPage(ProfilePage):
         set_enabled_why(self.aml_radio, azure or p.model.source == "azureml",
                         "An Azure ML workspace needs the Azure target (choose it on Start).")
         set_enabled_why(self.aml_list, azure, "Sign in to Azure on the Start page to list models.")
-        for w in (self.plan_combo, self.python_combo):
-            set_enabled_why(w, azure, "On this computer the function runs in the local functions host with this Python.")
+        for combo in (self.plan_combo, self.python_combo):
+            set_enabled_why(combo, azure, "On this computer the function runs in the local functions host with this Python.")
 
     # --- sample input ---------------------------------------------------------------------
     def _sample_changed(self) -> None:

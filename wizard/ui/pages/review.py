@@ -147,7 +147,7 @@ class ReviewPage(ProfilePage):
         row.addWidget(self.save_button)
         from wizard.ui import template_save  # issue 15 item 3: ARM template / az script of an Azure profile
 
-        template_save.add_button(self, row)
+        self.save_template_button = template_save.add_button(self, row)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary, 1)
@@ -195,7 +195,7 @@ class ReviewPage(ProfilePage):
         """A replacement is never done without consent: name the setting that forces it and what is lost."""
         w = self.whatif
         replacing = list(getattr(w, "replacements", []) or [])
-        deploy = self.wizard().page(int(PageId.DEPLOY)) if self.wizard() is not None else None
+        deploy: Any = self.wizard().page(int(PageId.DEPLOY)) if self.wizard() is not None else None
         if deploy is not None:
             deploy.allow_replace = False
         if not replacing:
@@ -235,10 +235,11 @@ class ReviewPage(ProfilePage):
             self.cost_label.setText(html.escape("Cost estimate unavailable: " + estimate.reason))
             return
         rows = "".join(
-            f"<tr><td style='padding-right:18px'>{html.escape(l.resource)}</td><td style='padding-right:18px'>"
-            f"{html.escape(l.description)}</td><td align='right'>"
-            + (f"{l.monthly:,.2f} {html.escape(estimate.currency)}" if l.monthly is not None else html.escape(l.note))
-            + "</td></tr>" for l in estimate.lines)
+            f"<tr><td style='padding-right:18px'>{html.escape(line.resource)}</td><td style='padding-right:18px'>"
+            f"{html.escape(line.description)}</td><td align='right'>"
+            + (f"{line.monthly:,.2f} {html.escape(estimate.currency)}" if line.monthly is not None
+               else html.escape(line.note))
+            + "</td></tr>" for line in estimate.lines)
         self.cost_label.setText(
             f"<b>Estimated monthly cost: {estimate.total:,.2f} {html.escape(estimate.currency)}</b> "
             f"<span style='color:#555'>(an estimate from Azure's public list prices of {html.escape(estimate.fetched)}, "
@@ -303,10 +304,10 @@ class ReviewPage(ProfilePage):
         return not self.model.errors()
 
     def _show_problems(self) -> None:
-        self.render()
+        self.show_summary()
         self.completeChanged.emit()
 
-    def render(self) -> None:
+    def show_summary(self) -> None:
         problems = self.model.problems()
         by_group: dict[str, list[Problem]] = {}
         for p in problems:

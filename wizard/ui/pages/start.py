@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from wizard import i18n
 from wizard import profile as profile_mod
 from wizard.session import Session
-from wizard.ui.pages.base import PageId, ProfilePage, credential_of, hint, radio_group, select_data, session_of
+from wizard.ui.pages.base import PageId, ProfilePage, credential_of, radio_group, select_data, session_of
 from wizard.ui.profile_model import ProfileModel
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.workers import ErrorInfo, run_in_background
@@ -63,6 +63,13 @@ class FoundInAzure:
 
 LOCAL_NAME = profile_mod.default_local().name  # "digits-local"
 AZURE_NAME = LOCAL_NAME.removesuffix("-local") + "-azure"
+
+
+def _line_edit(combo: QComboBox) -> QLineEdit:
+    """The line edit of an editable combo box (there is one once setEditable(True) ran)."""
+    edit = combo.lineEdit()
+    assert edit is not None, "the combo box is editable"
+    return edit
 
 
 class StartPage(ProfilePage):
@@ -219,9 +226,9 @@ class StartPage(ProfilePage):
         self.deployments.currentItemChanged.connect(lambda *_: self._deployment_chosen())
         self.sign_in_button.clicked.connect(self.sign_in)
         self.subscription_combo.activated.connect(self._subscription_chosen)
-        self.subscription_combo.lineEdit().editingFinished.connect(self._subscription_typed)
+        _line_edit(self.subscription_combo).editingFinished.connect(self._subscription_typed)
         self.region_combo.activated.connect(lambda _i: self._region_chosen())
-        self.region_combo.lineEdit().editingFinished.connect(self._region_chosen)
+        _line_edit(self.region_combo).editingFinished.connect(self._region_chosen)
         self.existing_groups.activated.connect(self._group_chosen)
         self._deployments_loaded = False
         self._infos: dict[str, Any] = {}
@@ -279,7 +286,7 @@ class StartPage(ProfilePage):
 
     def _language_chosen(self, index: int) -> None:
         code = self.language_combo.itemData(index) or ""
-        w = self.wizard()
+        w: Any = self.wizard()  # the DeploymentWizard (its languageChosen signal)
         if w is not None:
             w.languageChosen.emit(code)
 
@@ -518,7 +525,7 @@ class StartPage(ProfilePage):
 
     def sign_in(self) -> None:
         profile = self.model.profile
-        w = self.wizard()
+        w: Any = self.wizard()  # the DeploymentWizard (its session)
         if w is None:
             return
         if self.credential_source is not None:

@@ -74,7 +74,9 @@ class TagTable(QWidget):
         finally:
             self._loading = False
         self.table.setCurrentCell(row, 0)
-        self.table.editItem(self.table.item(row, 0))
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.table.editItem(item)
         self.edited.emit()
         return row
 
