@@ -19,7 +19,7 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval
 from wizard.targets.azure.package import ContentTag, PackageOutputs, app_facts, never_replaced, previous
 from wizard.targets.azure.registry import build_app_folder, find_registry
-from wizard.targets.base import Change, Observed, Outputs, StepContext, StepFailed, TransientError
+from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 
 BUILD_ESTIMATE_S = 12 * 60.0
 AZUREML_DEFAULTS = "azureml-defaults>=1.0.45"  # the package service refuses environments without it
@@ -116,7 +116,7 @@ MODEL = "model.azureml"  # setting: name:version of the registered model
 SOURCE = "app package"  # setting: the generated app's content hash
 
 
-class AmlPackageAction:
+class AmlPackageAction(FirstInterface):
     """package(ws, models, inference_config, functions_enabled=True, trigger=...) with live logs; the image
     lands in the workspace's registry, whose credentials come from get_container_registry().
 

@@ -32,7 +32,7 @@ from wizard.targets.azure.package import (
     registry_of,
 )
 from wizard.targets.azure.registry import build_app_folder, registry_name, repository
-from wizard.targets.base import Cancelled, Change, Observed, Outputs, StepContext, StepFailed
+from wizard.targets.base import Cancelled, Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 BUILD_ESTIMATE_S = 120
 
@@ -45,7 +45,10 @@ def _app_tag(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-class DockerPushAction:
+class DockerPushAction(FirstInterface):
+    """Build the app image with the local Docker engine and push it under its content tag. Found in the registry:
+    no change. Not found: an update (image old -> new) when the last deploy pushed another tag, else a create."""
+
     outputs_type: ClassVar[type[Outputs]] = PackageOutputs
     replace_on: ClassVar[Mapping[str, str]] = {}
 

@@ -268,7 +268,7 @@ def _status(run: Any) -> str:
     return str(getattr(run.status, "value", run.status) or "").lower()
 
 
-class AcrBuildAction:
+class AcrBuildAction(FirstInterface):
     """Route "acr-build": upload the app folder and let ACR Tasks build and push the image, with live logs.
 
     Desired state: `<login server>/<repository>:<content tag>`, the tag being the hash of the app folder's
