@@ -72,3 +72,20 @@ def test_review_names_the_packaging_by_its_label(wizard_window, qtbot):
     review = wizard_window.page_of(PageId.REVIEW)
     review.show_summary()
     assert LABELS["azure"]["acr-build"] in review.summary.toPlainText()
+
+
+@pytest.mark.parametrize("target", ["local", "azure"])
+def test_the_long_labels_do_not_widen_the_page_at_800x600(wizard_window, qtbot, target):
+    """The list's popup shows each label whole; the closed list does not push the page wider than 800 px."""
+    from PySide6.QtWidgets import QScrollArea
+
+    wizard_window.resize(800, 600)
+    page = _model_page(wizard_window, target)
+    wizard_window.setStartId(int(PageId.MODEL))
+    wizard_window.restart()
+    qtbot.wait(50)
+    scroll = page.findChild(QScrollArea)
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+    combo = page.packaging_combo
+    assert combo.toolTip() == combo.currentText()  # the whole label where the closed list cuts it

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -280,6 +281,7 @@ class ModelFunctionPage(ProfilePage):
             combo.clear()
             for label, choice in packaging_choices(target):
                 combo.addItem(packaging_text(label), choice)
+                combo.setItemData(combo.count() - 1, packaging_text(label), Qt.ItemDataRole.ToolTipRole)
             if value and combo.findData(value) < 0:
                 other = packaging_words(target).get(value, value)
                 combo.addItem(self.tr("%1 (not for this target)").replace("%1", other), value)
@@ -287,6 +289,12 @@ class ModelFunctionPage(ProfilePage):
         finally:
             combo.blockSignals(False)
         self._packaging_filled = (target, value) if combo.findData(value) >= 0 else None
+
+    def mark_fields(self, problems: list[Any]) -> None:
+        super().mark_fields(problems)
+        if not any(p.path == "function.packaging" for p in problems):
+            # The closed list cuts a long label in a narrow window: the whole of it is in the tooltip.
+            self.packaging_combo.setToolTip(self.packaging_combo.currentText())
 
     def update_controls(self) -> None:
         p = self.model.profile
