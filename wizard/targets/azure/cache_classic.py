@@ -136,6 +136,9 @@ def primary_key(clients: AzureClients, profile: Profile) -> str:
     )
     registry.add(keys.primary_key)
     registry.add(keys.secondary_key)
+    if not keys.primary_key:  # ARM answered without keys (access keys switched off): nothing to connect with
+        raise StepFailed(_("Azure returned no access key for the cache {name}; check that access keys are on "
+                           "(cache.authentication) and deploy again.").format(name=profile.cache.name))
     return keys.primary_key
 
 

@@ -13,12 +13,14 @@ import requests
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 from azure.mgmt.web.models import (
     AppServicePlan,
+    AppServicePlanProperties,
     ManagedServiceIdentity,
     NameValuePair,
     Site,
     SiteConfig,
     SiteConfigResource,
     SitePatchResource,
+    SiteProperties,
     SkuDescription,
     StringDictionary,
 )
@@ -80,10 +82,10 @@ def plan_body(profile: Profile) -> AppServicePlan:
     return AppServicePlan(
         location=profile.azure.location,
         kind="elastic" if is_elastic(sku) else "linux",
-        reserved=True,
         tags=our_tags(profile),
         sku=SkuDescription(name=sku, tier=plan_tier(sku), capacity=1),
-        maximum_elastic_worker_count=MAX_ELASTIC_WORKERS if is_elastic(sku) else None,
+        properties=AppServicePlanProperties(
+            reserved=True, maximum_elastic_worker_count=MAX_ELASTIC_WORKERS if is_elastic(sku) else None),
     )
 
 
@@ -153,17 +155,19 @@ def site_body(profile: Profile, image: str, login_server: str, plan_id: str, sku
         location=profile.azure.location,
         kind="functionapp,linux,container",
         tags=our_tags(profile),
-        server_farm_id=plan_id,
-        reserved=True,
-        https_only=True,
         identity=ManagedServiceIdentity(type="SystemAssigned"),
-        site_config=SiteConfig(
-            linux_fx_version=f"DOCKER|{image}",
-            always_on=always_on(sku),  # refused on Premium (elastic) and Consumption plans
-            ftps_state="Disabled",
-            min_tls_version="1.2",
-            acr_use_managed_identity_creds=acr_identity,
-            app_settings=[NameValuePair(name=k, value=v) for k, v in settings.items()],
+        properties=SiteProperties(
+            server_farm_id=plan_id,
+            reserved=True,
+            https_only=True,
+            site_config=SiteConfig(
+                linux_fx_version=f"DOCKER|{image}",
+                always_on=always_on(sku),  # refused on Premium (elastic) and Consumption plans
+                ftps_state="Disabled",
+                min_tls_version="1.2",
+                acr_use_managed_identity_creds=acr_identity,
+                app_settings=[NameValuePair(name=k, value=v) for k, v in settings.items()],
+            ),
         ),
     )
 
@@ -272,7 +276,7 @@ class FunctionAppAction(FirstInterface):
                 clients.web.web_apps.update_configuration,
                 group,
                 name,
-                SiteConfigResource(linux_fx_version=f"DOCKER|{package['image']}"),
+                SiteConfigResource(properties=SiteConfig(linux_fx_version=f"DOCKER|{package['image']}")),
             )
             ctx.log(f"The function app now runs {package['image']}")
             return self._outputs(azure_call(_("reading the function app"), clients.web.web_apps.get, group, name), package["image"])
@@ -514,7 +518,7 @@ class AppSettingsAction(FirstInterface):
             clients.web.web_apps.update_configuration,
             group,
             name,
-            SiteConfigResource(acr_use_managed_identity_creds=pull_mi),
+            SiteConfigResource(properties=SiteConfig(acr_use_managed_identity_creds=pull_mi)),
         )
         ctx.log(f"App settings written: {', '.join(sorted(wanted))}")
         return AppSettingsOutputs(settings=tuple(sorted(wanted)))

@@ -24,7 +24,7 @@ from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
 from wizard.i18n import _
-from wizard.targets.base import Change, FirstInterface, Observed, StepContext, compare
+from wizard.targets.base import Change, FirstInterface, Observed, StepContext, StepFailed, compare
 
 ESTIMATE_S = 10 * 60.0
 DATABASE = "default"
@@ -129,6 +129,9 @@ def primary_key(clients: AzureClients, profile: Profile) -> str:
     )
     registry.add(keys.primary_key)
     registry.add(keys.secondary_key)
+    if not keys.primary_key:  # ARM answered without keys (access keys switched off): nothing to connect with
+        raise StepFailed(_("Azure returned no access key for the Managed Redis database {name}; check that "
+                           "access keys are on (cache.authentication) and deploy again.").format(name=profile.cache.name))
     return keys.primary_key
 
 
