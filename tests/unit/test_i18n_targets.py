@@ -205,3 +205,18 @@ def test_a_long_operation_that_gives_up_says_so_in_polish():
                    interval_s=0.0)
     assert str(caught.value) == ("Zrezygnowano z oczekiwania na uruchomienie hosta funkcji po 0 s. Sprawdź zasób w "
                                  "portalu Azure, a potem wdróż ponownie (ukończone zasoby zostają zachowane).")
+
+
+def test_the_plan_text_of_the_cli_is_polish():
+    """`mlfunc-wizard plan` prints Plan.describe(): its frame is translated, the step names stay as they are."""
+    from wizard.core.plan import Plan
+    from wizard.targets.local.target import LocalTarget
+
+    profile = profiles.load(EXAMPLE)
+    plan = Plan(LocalTarget().steps(profile), target="local")
+    i18n.set_language("pl")
+    text = plan.describe()
+    assert text.startswith(f"Plan dla celu local: kroki: {len(plan.steps)}")
+    assert "czeka na:  nic (startuje od razu)" in text and "Ścieżka krytyczna: resource-group -> " in text
+    i18n.set_language("en")
+    assert plan.describe().startswith(f"Plan for the local target: {len(plan.steps)} steps")

@@ -82,20 +82,24 @@ class Plan:
 
     def describe(self) -> str:
         """The plan as text: each step, what it creates and waits for, then the critical path."""
-        lines = [f"Plan for the {self.target} target: {len(self.steps)} steps" if self.target else f"Plan: {len(self.steps)} steps", ""]
+        lines = [_("Plan for the {target} target: {count} steps").format(target=self.target, count=len(self.steps))
+                 if self.target else _("Plan: {count} steps").format(count=len(self.steps)), ""]
         width = len(str(len(self.steps)))
         for i, step in enumerate(self.steps, 1):
-            lines.append(f"{i:>{width}}. {step.title}  [{step.name}, about {_fmt_duration(step.estimate_s)}]")
+            lines.append(f"{i:>{width}}. {step.title}  " + _("[{name}, about {duration}]").format(
+                name=step.name, duration=_fmt_duration(step.estimate_s)))
             pad = " " * (width + 2)
-            lines.append(f"{pad}creates:   {step.creates}")
-            waits = ", ".join(step.needs) if step.needs else "nothing (starts at once)"
-            lines.append(f"{pad}waits for: {waits}")
+            lines.append(pad + _("creates:   {what}").format(what=step.creates))
+            waits = ", ".join(step.needs) if step.needs else _("nothing (starts at once)")
+            lines.append(pad + _("waits for: {steps}").format(steps=waits))
         critical = self.critical_path()
         lines.append("")
-        lines.append("Critical path: " + " -> ".join(s.name for s in critical) + f"  (about {_fmt_duration(self.critical_path_s())})")
+        lines.append(_("Critical path: {path}  (about {duration})").format(
+            path=" -> ".join(s.name for s in critical), duration=_fmt_duration(self.critical_path_s())))
         lines.append(
-            f"Independent steps run in parallel: expected about {_fmt_duration(self.critical_path_s())} "
-            f"instead of {_fmt_duration(self.sequential_s())} one after another."
+            _("Independent steps run in parallel: expected about {parallel} instead of {sequential} one after "
+              "another.").format(parallel=_fmt_duration(self.critical_path_s()),
+                                 sequential=_fmt_duration(self.sequential_s()))
         )
         return "\n".join(lines)
 

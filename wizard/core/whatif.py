@@ -38,6 +38,16 @@ WORDS = {
     ChangeKind.CREATE: "create", ChangeKind.UPDATE: "update in-place", ChangeKind.REPLACE: "replace",
     ChangeKind.NO_CHANGE: "no change", ChangeKind.READ: "read", ChangeKind.UNKNOWN: "unknown",
 }
+
+
+def word(kind: ChangeKind) -> str:
+    """WORDS[kind] in the user's language (WORDS stays English: it is also the JSON vocabulary's gloss)."""
+    return {
+        ChangeKind.CREATE: _("create"), ChangeKind.UPDATE: _("update in-place"), ChangeKind.REPLACE: _("replace"),
+        ChangeKind.NO_CHANGE: _("no change"), ChangeKind.READ: _("read"), ChangeKind.UNKNOWN: _("unknown"),
+    }[kind]
+
+
 # Kinds that change something (or may): any of them makes `plan` exit 2.
 CHANGING = frozenset({ChangeKind.CREATE, ChangeKind.UPDATE, ChangeKind.REPLACE, ChangeKind.UNKNOWN})
 
@@ -142,34 +152,38 @@ def _decide(step: Step, ctx: StepContext) -> Change:
 
 def render_text(whatif: WhatIf) -> str:
     """Terraform-like: `+ create`, `~ update in-place` (with `setting old → new`), `-/+ replace`, `= no change`."""
-    lines = [f"What a deploy of '{whatif.deployment}' ({whatif.target} target) would do:"]
+    lines = [_("What a deploy of '{name}' ({target} target) would do:").format(
+        name=whatif.deployment, target=whatif.target)]
     if not whatif.observed:
         lines.append(f"  {whatif.reason}")
     lines.append("")
     width = max((len(SYMBOLS[s.change.kind]) for s in whatif.steps), default=1)
     for s in whatif.steps:
         kind = s.change.kind
-        head = f"  {SYMBOLS[kind]:>{width}} {s.name:<16} {WORDS[kind]:<16} {s.creates}"
+        head = f"  {SYMBOLS[kind]:>{width}} {s.name:<16} {word(kind):<16} {s.creates}"
         lines.append(head.rstrip())
         pad = " " * (width + 5)
         for c in s.change.settings:
-            forced = "   (forces replacement)" if c.setting in s.change.forced_by else ""
+            forced = "   " + _("(forces replacement)") if c.setting in s.change.forced_by else ""
             lines.append(f"{pad}{c}{forced}")
         if kind is ChangeKind.REPLACE and s.change.data_loss:
-            lines.append(f"{pad}loses: {s.change.data_loss}")
+            lines.append(pad + _("loses: {data_loss}").format(data_loss=s.change.data_loss))
         if s.change.reason and whatif.observed:
             lines.append(f"{pad}{s.change.reason}")
         if s.note:
             lines.append(f"{pad}{s.note}")
     counts = whatif.counts()
     lines.append("")
-    lines.append(f"{counts['create']} to create, {counts['update']} to update in place, {counts['replace']} to replace, "
-                 f"{counts['no-change']} unchanged" + (f", {counts['unknown']} unknown" if counts["unknown"] else "") + ".")
+    unknown = _(", {unknown} unknown").format(unknown=counts["unknown"]) if counts["unknown"] else ""
+    lines.append(_("{create} to create, {update} to update in place, {replace} to replace, {unchanged} unchanged"
+                   "{unknown}.").format(create=counts["create"], update=counts["update"], replace=counts["replace"],
+                                        unchanged=counts["no-change"], unknown=unknown))
     if whatif.replacements:
         names = ", ".join(s.name for s in whatif.replacements)
-        lines.append(f"Replacing {names} needs consent: deploy refuses it unless run with --allow-replace.")
+        lines.append(_("Replacing {names} needs consent: deploy refuses it unless run with --allow-replace.").format(
+            names=names))
     elif not whatif.has_changes:
-        lines.append("Nothing would change.")
+        lines.append(_("Nothing would change."))
     return "\n".join(lines)
 
 
@@ -208,13 +222,13 @@ def plan_json(plan_document: dict[str, Any], whatif: WhatIf) -> dict[str, Any]:
 def render_drift(whatif: WhatIf) -> str:
     """For `status NAME`: the resources that differ from the deployed profile, or that none do."""
     if not whatif.observed:
-        return f"Drift: not checked. {whatif.reason}"
+        return _("Drift: not checked. {reason}").format(reason=whatif.reason)
     drifted = [s for s in whatif.steps if s.change.kind in CHANGING]
     if not drifted:
-        return "Drift: none; every resource matches the deployed profile."
-    lines = ["Drift (a deploy of the same profile would do this):"]
+        return _("Drift: none; every resource matches the deployed profile.")
+    lines = [_("Drift (a deploy of the same profile would do this):")]
     for s in drifted:
-        lines.append(f"  {SYMBOLS[s.change.kind]} {s.name}: {WORDS[s.change.kind]}")
+        lines.append(f"  {SYMBOLS[s.change.kind]} {s.name}: {word(s.change.kind)}")
         lines.extend(f"      {c}" for c in s.change.settings)
         if s.change.reason:
             lines.append(f"      {s.change.reason}")
