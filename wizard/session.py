@@ -121,10 +121,10 @@ class Session:
                       for g in groups if (g.tags or {}).get(CREATED_BY_TAG) == CREATED_BY_VALUE]
         return sorted(found, key=lambda f: (f.name.lower(), f.subscription_id))
 
-    def tagged_endpoint(self, profile: Profile) -> Endpoint | None:
-        """How to call the function app in the profile's resource group (a deployment found by its tag has no
-        journal to read it from): its default host name and the host's default function key (registered for
-        masking); None when the group holds no function app. The route is the generated app's `score`."""
+    def tagged_endpoint(self, profile: Profile) -> tuple[str, Endpoint] | None:
+        """(app name, how to call it) of the function app in the profile's resource group (a deployment found by its
+        tag has no journal to read them from): its default host name and the host's default function key (registered
+        for masking); None when the group holds no function app. The route is the generated app's `score`."""
         from wizard.secrets import registry
         from wizard.targets.azure.clients import AzureClients
         from wizard.targets.azure.errors import azure_call
@@ -144,8 +144,8 @@ class Session:
             key = (keys.function_keys or {}).get("default") or keys.master_key or ""
             registry.add(key)
             host = site.default_host_name
-            return Endpoint(url=f"https://{host}/api/score", key=key, auth_header="x-functions-key",
-                            health_url=f"https://{host}/api/health")
+            return site.name or "", Endpoint(url=f"https://{host}/api/score", key=key, auth_header="x-functions-key",
+                                             health_url=f"https://{host}/api/health")
         return None
 
     def aml_models(self, profile: Profile) -> list[Choice]:

@@ -118,6 +118,9 @@ def test_a_deployment_found_by_its_tag_can_be_tested(wizard_window, qtbot, arm2)
     assert test.endpoint.url.endswith("/api/score") and test.endpoint.url.startswith("https://127.0.0.1:")
     assert test.endpoint.key and test.endpoint.key not in test.key_label.label.text()  # shown masked
     assert test.key_label.secret() == test.endpoint.key
+    # The app is named in the profile (the Logs panel follows it), which still has nothing unsaved.
+    assert wizard_window.profile.function.app_name == "tested-elsewhere-app"
+    assert not wizard_window.model.is_dirty()
     test.editor.set_value({"data": [[0.0, 1.0]]})
     with qtbot.waitSignal(test.sent, timeout=30_000) as first:
         qtbot.mouseClick(test.send_button, Qt.MouseButton.LeftButton)

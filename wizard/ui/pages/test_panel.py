@@ -251,7 +251,11 @@ class TestPage(QWizardPage):
         if value is not None and not self.editor.text().strip():
             self.editor.set_value(value)
 
-    def _show_endpoint(self, endpoint: Any) -> None:
+    def _show_endpoint(self, found: Any) -> None:
+        endpoint = found
+        if self.found and found is not None:  # (app name, endpoint) of a deployment found by its tags
+            app, endpoint = found
+            self._name_found_app(app)
         if endpoint is None:  # found by its tags, but its group holds no function app
             self.url_label.setText(self.tr("(unknown)"))
             self.error_banner.show_error(
@@ -261,6 +265,16 @@ class TestPage(QWizardPage):
         self.endpoint = endpoint
         self.url_label.setText(endpoint.url)
         self.key_label.set_secret(endpoint.key or None)
+
+    def _name_found_app(self, app: str) -> None:
+        """The found app's name goes into the profile (the Logs panel follows that app); it is what Azure holds,
+        not an edit, so the profile stays without unsaved changes."""
+        if not app or self.model.profile.function.app_name == app:
+            return
+        clean = not self.model.is_dirty()
+        self.model.set("function.app_name", app)
+        if clean:
+            self.model.mark_saved()
 
     def _endpoint_failed(self, error: ErrorInfo) -> None:
         self.url_label.setText(self.tr("(unknown)"))
