@@ -130,6 +130,16 @@ def test_a_deployment_found_by_its_tag_can_be_tested(wizard_window, qtbot, arm2)
         qtbot.mouseClick(test.send_button, Qt.MouseButton.LeftButton)
     assert second.args[0].x_cache == "HIT"
     assert not test.error_banner.isVisible()
+    # The Logs panel follows the found app's log stream (the emulator's Kudu site of that app; it keeps no
+    # history, so the next request is sent once the stream has connected).
+    qtbot.mouseClick(test.logs.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Welcome" in test.logs.view.toPlainText(), timeout=30_000)
+    qtbot.waitUntil(lambda: test.send_button.isEnabled(), timeout=30_000)
+    qtbot.mouseClick(test.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Executed" in test.logs.view.toPlainText(), timeout=30_000)
+    assert test.endpoint.key not in test.logs.view.toPlainText()
+    qtbot.mouseClick(test.logs.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not test.logs.following, timeout=20_000)
 
 
 def test_a_found_group_without_a_function_app_says_so_on_test(wizard_window, qtbot, arm2):
