@@ -75,6 +75,8 @@ def test_a_local_deployment_that_cannot_use_its_resource_group_reports_in_polish
         "narzędzie; niczego w nim nie ruszono. Wybierz inną nazwę grupy zasobów albo usuń folder samodzielnie.")
     skipped = {e.step: e.message for e in events if e.kind == "skipped"}
     assert skipped["cache"] == "Nie rozpoczęto, ponieważ krok 'resource-group' się nie powiódł."
+    started = {e.step: e.message for e in events if e.kind == "started"}
+    assert started["resource-group"] == "Utwórz folder grupy zasobów"  # the step title the deploy page lists
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "someone else's work\n"  # untouched
 
 

@@ -362,7 +362,9 @@ class Engine:
                         resource=step.creates, settings=what, loses=loses),
                     change,
                 )
-            ctx.log(f"Replacing: {what} cannot change in place" + (f"; this loses {change.data_loss}." if change.data_loss else "."))
+            ctx.log(_("Replacing: {settings} cannot change in place; this loses {data_loss}.").format(
+                settings=what, data_loss=change.data_loss) if change.data_loss else
+                _("Replacing: {settings} cannot change in place.").format(settings=what))
             action.delete(ctx, observed)
             ctx.check_cancelled()
             return action.create(ctx), StepState.REPLACED, change
@@ -420,8 +422,9 @@ class Engine:
                                                    outputs_type=kind.__name__ if kind else "")
                     except Exception as exc:  # noqa: BLE001 - disk full, folder deleted, a leaked secret
                         done = _Done(step.name, StepState.FAILED,
-                                     message=scrub(f"{step.title} finished, but recording it in the journal failed "
-                                                   f"({type(exc).__name__}: {exc})."),
+                                     message=scrub(_("{title} finished, but recording it in the journal failed "
+                                                     "({error}).").format(title=step.title,
+                                                                          error=f"{type(exc).__name__}: {exc}")),
                                      detail=scrub("".join(traceback.format_exception(exc))))
                     else:
                         self._emit_now(StepEvent(kind_for(done.state), step.name, _done_message(done),

@@ -182,7 +182,8 @@ def compare(desired: Mapping[str, Any], observed: Observed | None, replace_on: M
     )
     forced = tuple(c.setting for c in diffs if c.setting in replace_on)
     if forced:
-        lost = "; ".join(dict.fromkeys(replace_on[s] for s in forced if replace_on[s]))
+        # the targets' loss texts are gettext msgids (module constants, so translated here, when shown)
+        lost = "; ".join(dict.fromkeys(_(replace_on[s]) for s in forced if replace_on[s]))
         return Change(ChangeKind.REPLACE, diffs, forced, lost)
     if diffs:
         return Change(ChangeKind.UPDATE, diffs)

@@ -72,7 +72,8 @@ class CacheAction(FirstInterface):
         if cache is None:
             return None
         have = {k: getattr(cache.spec, k) for k in cache_shape(ctx.profile)}
-        repair = "" if cache.healthy() else "its redis-server processes are not all running; deploy restarts them with their data"
+        repair = "" if cache.healthy() else _(
+            "its redis-server processes are not all running; deploy restarts them with their data")
         return Observed(shape_settings(have, ctx.profile.cache.service), self._outputs(cache), handle=cache, repair=repair)
 
     def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:

@@ -99,11 +99,11 @@ class FunctionAppAction(FirstInterface):
         have = self._as_settings(state.python, state.app_sha, settings, refs)
         repair = ""
         if state.settings_sha != function_host.settings_sha(doc):
-            repair = "the running host has older app settings; deploy restarts it"
+            repair = _("the running host has older app settings; deploy restarts it")
         elif state.app_dir != str(Path(ctx.output(PackageOutputs).app_dir)):
-            repair = "the host serves another folder; deploy restarts it"
+            repair = _("the host serves another folder; deploy restarts it")
         elif not function_host.is_our_host(state) or not function_host.status_ok(state.port, master_key=function_host.master_key(group, app)):
-            repair = "the functions host is not running; deploy starts it"
+            repair = _("the functions host is not running; deploy starts it")
         return Observed(have, self._outputs(state, settings, refs), handle=state, repair=repair)
 
     # --- acting -------------------------------------------------------------------------

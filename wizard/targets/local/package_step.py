@@ -88,7 +88,7 @@ class PackageAction(FirstInterface):
             return None
         # An edited or half-written package shows as a different hash.
         have = package_sha(app_dir)
-        repair = "" if Path(outputs.env_python).exists() else "its Python environment is gone; deploy builds it again"
+        repair = "" if Path(outputs.env_python).exists() else _("its Python environment is gone; deploy builds it again")
         return Observed({"app package": have}, outputs, repair=repair)
 
     def create(self, ctx: StepContext) -> PackageOutputs:

@@ -47,24 +47,28 @@ class LocalTarget:
     def steps(self, profile: Profile) -> list[Step]:
         cache_estimate = 4.0 if cache_shape(profile)["shards"] else 0.5
         return container_app.with_containers(profile, [
-            Step("resource-group", "Create the resource group folder", f"local resource group {profile.resource_group.name}",
+            Step("resource-group", _("Create the resource group folder"),
+                 _("local resource group {name}").format(name=profile.resource_group.name),
                  (), ResourceGroupAction(), estimate_s=0.1),
-            Step("cache", "Start the Redis cache", f"redis-server cache {profile.cache.name}",
+            Step("cache", _("Start the Redis cache"), _("redis-server cache {name}").format(name=profile.cache.name),
                  ("resource-group",), CacheAction(), estimate_s=cache_estimate, retries=1),
-            Step("cache-access", "Fetch the cache access keys", "primary and secondary access keys",
+            Step("cache-access", _("Fetch the cache access keys"), _("primary and secondary access keys"),
                  ("cache",), CacheAccessAction(), estimate_s=0.1),
-            Step("storage", "Create the storage folder", f"storage account stand-in {profile.function.storage_account}",
+            Step("storage", _("Create the storage folder"),
+                 _("storage account stand-in {name}").format(name=profile.function.storage_account),
                  ("resource-group",), StorageAction(), estimate_s=0.1),
-            Step("package", "Build the function app package", f"app package + Python environment for {profile.function.app_name}",
+            Step("package", _("Build the function app package"),
+                 _("app package + Python environment for {app}").format(app=profile.function.app_name),
                  ("resource-group",), PackageAction(), estimate_s=3.0, retries=1),
-            Step("plan", "Create the hosting plan", f"hosting plan {plan_name(profile)} ({profile.function.plan_sku})",
+            Step("plan", _("Create the hosting plan"),
+                 _("hosting plan {name} ({sku})").format(name=plan_name(profile), sku=profile.function.plan_sku),
                  ("resource-group",), PlanAction(), estimate_s=0.1),
-            Step("function-app", "Start the function app with its app settings",
-                 f"functions host for {profile.function.app_name} (app settings included)",
+            Step("function-app", _("Start the function app with its app settings"),
+                 _("functions host for {app} (app settings included)").format(app=profile.function.app_name),
                  ("package", "plan", "storage", "cache-access"), FunctionAppAction(), estimate_s=3.0, retries=1),
-            Step("function-keys", "Fetch the function keys", "default and master function keys",
+            Step("function-keys", _("Fetch the function keys"), _("default and master function keys"),
                  ("function-app",), FunctionKeysAction(), estimate_s=0.2),
-            Step("smoke-test", "Call the function", "a POST of the sample input",
+            Step("smoke-test", _("Call the function"), _("a POST of the sample input"),
                  ("function-app", "function-keys"), SmokeTestAction(), estimate_s=0.5, retries=2),
         ])
 
@@ -107,7 +111,7 @@ class LocalTarget:
 def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: threading.Event) -> None:
     """Stop every process of the group by PID (SIGTERM, then SIGKILL), then delete its folder."""
     if not folder.exists():
-        log(f"The resource group folder {folder} does not exist; nothing to delete.")
+        log(_("The resource group folder {folder} does not exist; nothing to delete.").format(folder=folder))
         return
     try:
         rg.refuse_if_foreign(folder)
@@ -126,7 +130,8 @@ def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: thread
         if not proc["ours"]:
             log(proc.get("why_not_ours") or f"pid {pid} is not provably a {proc['role']} of this group; left alone.")
             continue
-        log(f"Stopping {proc['role']} {proc['resource']} {proc['node']} (pid {pid}, port {proc['port']}).")
+        log(_("Stopping {role} {resource} {node} (pid {pid}, port {port}).").format(
+            role=proc["role"], resource=proc["resource"], node=proc["node"], pid=pid, port=proc["port"]))
         if not processes.stop_owned(proc, timeout=5.0, log=log):
             raise StepFailed(_("Could not stop pid {pid}; stop it yourself and run destroy again.").format(pid=pid))
     if cancel_event.is_set():
@@ -135,4 +140,4 @@ def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: thread
     if folder.exists():
         raise StepFailed(_("Could not delete {folder} completely; remove what is left and run destroy again.").format(
             folder=folder))
-    log(f"Deleted {folder}.")
+    log(_("Deleted {folder}.").format(folder=folder))
