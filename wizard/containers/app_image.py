@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from wizard.containers.base_image import deps_image
 from wizard.containers.build import PLATFORM, BuildResult, build_image
 from wizard.containers.engine import Engine
 from wizard.containers.wheelhouse import ensure_wheelhouse, link_into
@@ -44,9 +45,13 @@ def build_app_image(
         shutil.copytree(app_dir, context, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "wheels"))
         if wheels is not None:
             link_into(wheels, context / "wheels")
+        buildargs = {"BASE_IMAGE": base_image}
+        deps = deps_image(engine, base_image)
+        if deps:  # the local stand-in: requirements go on its runtime, so a host change keeps them cached
+            buildargs["DEPS_IMAGE"] = deps
         return build_image(
             engine, context, tags=[tag], on_line=on_line, on_step=on_step, cancel_event=cancel_event,
-            buildargs={"BASE_IMAGE": base_image}, labels={DEPLOYMENT_LABEL: deployment},
+            buildargs=buildargs, labels={DEPLOYMENT_LABEL: deployment},
             # No network with a wheelhouse: the build can only use what was tested here.
             network_mode="none" if wheels is not None else "host", platform=PLATFORM, nocache=nocache,
         )

@@ -30,6 +30,7 @@ from wizard.i18n import _
 
 OFFICIAL_REPO = "mcr.microsoft.com/azure-functions/python"
 STANDIN_REPO = "mlfunc-wizard/functions-python"
+RUNTIME_REPO = "mlfunc-wizard/functions-python-runtime"  # the stand-in without the functions host
 ROOTFS_IMAGE = "mlfunc-wizard/bookworm-rootfs:latest"
 STANDIN_PYTHON = "3.11"  # Debian bookworm's python3
 PULL_TIMEOUT_S = 15.0
@@ -51,7 +52,11 @@ argv = [sys.executable, "/opt/mlfunc-host/{entry}", root, "--host", parts.hostna
 os.execv(sys.executable, argv)
 '''
 
-DOCKERFILE = """# The mlfunc-wizard stand-in for {official}:4-python3.11 (no access to mcr.microsoft.com).
+# Two images, so that a change of the functions host (wizard/funchost) is a thin layer: the runtime (Debian, Python,
+# the host's pinned packages) changes only with those pins; the stand-in adds the host's files on top of it. App
+# images install their requirements on the runtime (DEPS_IMAGE, named by the stand-in's label), so a host change
+# leaves that install in the layer cache.
+RUNTIME_DOCKERFILE = """# The mlfunc-wizard stand-in runtime for {official}:4-python3.11, without the functions host.
 ARG ROOTFS={rootfs}
 FROM ${{ROOTFS}}
 ENV LANG=C.UTF-8 \\
@@ -64,13 +69,19 @@ COPY wheels /tmp/host-wheels
 RUN python3 -m venv /opt/python \\
  && /opt/python/bin/pip install --no-cache-dir --disable-pip-version-check --no-index --find-links /tmp/host-wheels {pins} \\
  && rm -rf /tmp/host-wheels && mkdir -p /home/site/wwwroot
-COPY host /opt/mlfunc-host
-COPY entrypoint.py /opt/mlfunc-entrypoint.py
 WORKDIR /home/site/wwwroot
 EXPOSE 80
-LABEL io.mlfunc.stand-in="true" io.mlfunc.host-hash="{host_hash}"
+"""
+
+DOCKERFILE = """# The mlfunc-wizard stand-in for {official}:4-python3.11 (no access to mcr.microsoft.com): the runtime + the host.
+ARG RUNTIME={runtime}
+FROM ${{RUNTIME}}
+COPY host /opt/mlfunc-host
+COPY entrypoint.py /opt/mlfunc-entrypoint.py
+LABEL io.mlfunc.stand-in="true" io.mlfunc.host-hash="{host_hash}" {deps_label}="{runtime}"
 CMD ["python", "/opt/mlfunc-entrypoint.py"]
 """
+DEPS_LABEL = "io.mlfunc.deps-image"  # a base that names where app images install their requirements
 
 
 class BaseImageError(WizardError):
@@ -108,14 +119,29 @@ def host_pins() -> list[str]:
     return pins
 
 
+def runtime_ref() -> str:
+    """Tagged by a hash of its Dockerfile and the host's pins: the same for every change of the host's own code."""
+    digest = hashlib.sha256(RUNTIME_DOCKERFILE.encode() + "\n".join(host_pins()).encode())
+    return f"{RUNTIME_REPO}:py{STANDIN_PYTHON}-{digest.hexdigest()[:12]}"
+
+
 def standin_ref() -> str:
-    """Tagged by a hash of the host's code and pins, so a changed host builds a new stand-in (the rootfs stays cached)."""
+    """Tagged by a hash of the host's code and its runtime, so a changed host builds a new stand-in (a thin layer)."""
     _source, files, entry = host_source()
-    digest = hashlib.sha256(DOCKERFILE.encode() + ENTRYPOINT.encode() + entry.encode())
+    digest = hashlib.sha256(DOCKERFILE.encode() + ENTRYPOINT.encode() + entry.encode() + runtime_ref().encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update("\n".join(host_pins()).encode())
     return f"{STANDIN_REPO}:py{STANDIN_PYTHON}-{digest.hexdigest()[:12]}"
+
+
+def deps_image(engine: Engine, base_ref: str) -> str | None:
+    """Where an app image on `base_ref` installs its requirements: the base's DEPS_LABEL, else the base itself (None)."""
+    try:
+        labels = (engine.client.inspect_image(base_ref).get("Config") or {}).get("Labels") or {}
+    except (DockerException, RequestException):
+        return None
+    found = labels.get(DEPS_LABEL)
+    return found if found and image_exists(engine, found) else None
 
 
 def image_exists(engine: Engine, ref: str) -> bool:
@@ -189,25 +215,39 @@ def ensure_rootfs(engine: Engine, *, log: Callable[[str], None], cancel_event: t
     return ROOTFS_IMAGE
 
 
-def ensure_standin(engine: Engine, *, log: Callable[[str], None], cancel_event: threading.Event | None = None) -> str:
-    ref = standin_ref()
+def ensure_runtime(engine: Engine, *, log: Callable[[str], None], cancel_event: threading.Event | None = None) -> str:
+    ref = runtime_ref()
     if image_exists(engine, ref):
         return ref
     rootfs = ensure_rootfs(engine, log=log, cancel_event=cancel_event)
     wheels = ensure_wheelhouse(host_pins(), STANDIN_PYTHON, log=log, cancel_event=cancel_event)
-    source, files, entry = host_source()
-    with tempfile.TemporaryDirectory(prefix="mlfunc-standin-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="mlfunc-runtime-") as tmp:
         context = Path(tmp)
         link_into(wheels, context / "wheels")
+        (context / "Dockerfile").write_text(RUNTIME_DOCKERFILE.format(official=OFFICIAL_REPO, rootfs=rootfs,
+                                                                      pins=" ".join(host_pins())), encoding="utf-8")
+        build_image(engine, context, tags=[ref], on_line=log, cancel_event=cancel_event, network_mode="none",
+                    platform=None)
+    return ref
+
+
+def ensure_standin(engine: Engine, *, log: Callable[[str], None], cancel_event: threading.Event | None = None) -> str:
+    ref = standin_ref()
+    if image_exists(engine, ref):
+        return ref
+    source, files, entry = host_source()
+    log(_("Building the local stand-in base image {ref} (Debian bookworm, Python {python}, the local functions "
+          "host from {folder}/).").format(ref=ref, python=STANDIN_PYTHON, folder=source.name))
+    runtime = ensure_runtime(engine, log=log, cancel_event=cancel_event)
+    with tempfile.TemporaryDirectory(prefix="mlfunc-standin-") as tmp:
+        context = Path(tmp)
         (context / "host").mkdir()
         for path in files:
             shutil.copyfile(path, context / "host" / path.name)
         (context / "entrypoint.py").write_text(ENTRYPOINT.replace("{entry}", entry), encoding="utf-8")
-        (context / "Dockerfile").write_text(DOCKERFILE.format(official=OFFICIAL_REPO, rootfs=rootfs,
-                                                              pins=" ".join(host_pins()),
-                                                              host_hash=ref.rsplit("-", 1)[1]), encoding="utf-8")
-        log(_("Building the local stand-in base image {ref} (Debian bookworm, Python {python}, the local functions "
-              "host from {folder}/).").format(ref=ref, python=STANDIN_PYTHON, folder=source.name))
+        (context / "Dockerfile").write_text(DOCKERFILE.format(official=OFFICIAL_REPO, runtime=runtime,
+                                                              host_hash=ref.rsplit("-", 1)[1], deps_label=DEPS_LABEL),
+                                            encoding="utf-8")
         build_image(engine, context, tags=[ref, f"{STANDIN_REPO}:latest"], on_line=log, cancel_event=cancel_event,
                     network_mode="none", platform=None)
     return ref
