@@ -76,7 +76,8 @@ def _tags(acr: LocalRegistry, ca_file: Path, repo: str) -> list[str]:
 @pytest.mark.slow
 def test_kill_9_during_the_push_then_resume_gives_one_tag_and_the_site_runs_it(
         docker_engine, standin_base, arm, slow_acr, credential, tiny_model, tmp_path, wizard_home):  # noqa: F811
-    profile = _base_profile(arm, tiny_model, "kpush")
+    # A repository of its own: the test registry's storage is kept per machine, with earlier runs' tags.
+    profile = _base_profile(arm, tiny_model, f"kp{os.urandom(3).hex()}")
     profile.cache.name = "kpush-cache"
     profile.cache.sku = "Balanced_B0"
     profile.function.packaging = "docker"
