@@ -389,7 +389,9 @@ def _local_resources(profile: profiles.Profile) -> list[str]:
     from wizard import deployment
 
     try:
-        return list(deployment.target_for(profile).resources(profile))
+        from wizard.targets.local.container_app import status_lines  # the container of a docker-packaged app
+
+        return list(deployment.target_for(profile).resources(profile)) + status_lines(profile)
     except Exception as exc:  # noqa: BLE001 - status must still list the others
         return ["(" + _("cannot list resources: {problem}").format(problem=exc) + ")"]
 
