@@ -127,6 +127,130 @@
         <source>Signing in… (a browser window or a device code may appear)</source>
         <translation>Logowanie… (może pojawić się okno przeglądarki lub kod urządzenia)</translation>
     </message>
+    <message>
+        <source> %1 of %2 steps finished.</source>
+        <translation> Ukończone kroki: %1 z %2.</translation>
+    </message>
+    <message>
+        <source> (subscription %1)</source>
+        <translation> (subskrypcja %1)</translation>
+    </message>
+    <message>
+        <source>'%1' %2 (resource group %3) is %4.</source>
+        <translation>Wdrożenie „%1” %2 (grupa zasobów %3): %4.</translation>
+    </message>
+    <message>
+        <source>Azure, resource group %1</source>
+        <translation>Azure, grupa zasobów %1</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>Nie udało się otworzyć %1: %2</translation>
+    </message>
+    <message>
+        <source>Forget '%1'? Only this computer's record is removed; what it created %2 stays in the resource group %3 until you delete it.</source>
+        <translation>Zapomnieć wdrożenie „%1”? Usuwany jest tylko zapis na tym komputerze; to, co utworzono %2, zostaje w grupie zasobów %3, dopóki jej nie usuniesz.</translation>
+    </message>
+    <message>
+        <source>Forget the record?</source>
+        <translation>Zapomnieć zapis?</translation>
+    </message>
+    <message>
+        <source>Forgot '%1'.</source>
+        <translation>Zapomniano wdrożenie „%1”.</translation>
+    </message>
+    <message>
+        <source>Forgot '%1'. Its resource group %2 on this computer stays until you delete it (`mlfunc-wizard destroy` with a profile of that group).</source>
+        <translation>Zapomniano wdrożenie „%1”. Jego grupa zasobów %2 na tym komputerze zostaje, dopóki jej nie usuniesz (`mlfunc-wizard destroy` z profilem tej grupy).</translation>
+    </message>
+    <message>
+        <source>Forgot '%1'. Its resource group %2%3 is still in Azure: delete it in the Azure portal (Resource groups → Delete) to stop its costs.</source>
+        <translation>Zapomniano wdrożenie „%1”. Jego grupa zasobów %2%3 nadal jest w Azure: usuń ją w portalu Azure (Grupy zasobów → Usuń), aby przestała generować koszty.</translation>
+    </message>
+    <message>
+        <source>Looking for deployments…</source>
+        <translation>Wyszukiwanie wdrożeń…</translation>
+    </message>
+    <message>
+        <source>No deployments yet.</source>
+        <translation>Nie ma jeszcze wdrożeń.</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>Otwarto %1</translation>
+    </message>
+    <message>
+        <source>Removes only this computer's record; no sign-in needed. Resources it created stay until you delete their resource group.</source>
+        <translation>Usuwa tylko zapis na tym komputerze; logowanie nie jest potrzebne. Utworzone zasoby zostają, dopóki nie usuniesz ich grupy zasobów.</translation>
+    </message>
+    <message>
+        <source>Resume it (finished steps are kept) or clean it up.</source>
+        <translation>Wznów je (ukończone kroki zostają zachowane) albo usuń jego zasoby.</translation>
+    </message>
+    <message>
+        <source>Sign in to list the subscription's resource groups.</source>
+        <translation>Zaloguj się, aby wyświetlić grupy zasobów subskrypcji.</translation>
+    </message>
+    <message>
+        <source>Test it or clean it up.</source>
+        <translation>Przetestuj je albo usuń jego zasoby.</translation>
+    </message>
+    <message>
+        <source>Wait for it to finish.</source>
+        <translation>Poczekaj, aż się zakończy.</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>anulowane</translation>
+    </message>
+    <message>
+        <source>deployed</source>
+        <translation>wdrożone</translation>
+    </message>
+    <message>
+        <source>deployed and running</source>
+        <translation>wdrożone i działa</translation>
+    </message>
+    <message>
+        <source>deploying right now</source>
+        <translation>właśnie trwa wdrażanie</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>nieudane</translation>
+    </message>
+    <message>
+        <source>in Azure</source>
+        <translation>w Azure</translation>
+    </message>
+    <message>
+        <source>in an unknown state</source>
+        <translation>stan nieznany</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>przerwane</translation>
+    </message>
+    <message>
+        <source>interrupted (the program stopped while deploying)</source>
+        <translation>przerwane (program zatrzymał się w trakcie wdrażania)</translation>
+    </message>
+    <message>
+        <source>on Azure</source>
+        <translation>w Azure</translation>
+    </message>
+    <message>
+        <source>on this computer</source>
+        <translation>na tym komputerze</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>w toku</translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation>ten komputer</translation>
+    </message>
 </context>
 <context>
     <name>BasicsPage</name>
@@ -349,6 +473,26 @@
     <message>
         <source>Profiles (*.json)</source>
         <translation>Profile (*.json)</translation>
+    </message>
+    <message>
+        <source>A deployment is running. Cancel it and close?
+
+What was created so far is recorded: reopen the deployment from the Start page (or run `mlfunc-wizard deploy` with the same profile) to resume it, or clean it up.</source>
+        <translation>Trwa wdrażanie. Anulować je i zamknąć?
+
+To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie Początek (albo uruchom `mlfunc-wizard deploy` z tym samym profilem), aby je wznowić, albo usuń jego zasoby.</translation>
+    </message>
+    <message>
+        <source>Clean-up in progress</source>
+        <translation>Trwa usuwanie zasobów</translation>
+    </message>
+    <message>
+        <source>Deployment in progress</source>
+        <translation>Trwa wdrażanie</translation>
+    </message>
+    <message>
+        <source>The resource group is being deleted. Stop and close? Some resources may remain; run the clean-up again later to finish.</source>
+        <translation>Grupa zasobów jest właśnie usuwana. Zatrzymać i zamknąć? Część zasobów może zostać; uruchom usuwanie później ponownie, aby je dokończyć.</translation>
     </message>
 </context>
 <context>
@@ -576,6 +720,26 @@
         <source>Warning</source>
         <translation>Ostrzeżenie</translation>
     </message>
+    <message>
+        <source>(an estimate from Azure's public list prices of %1, before tax and discounts; storage, traffic and executions are extra)</source>
+        <translation>(szacunek na podstawie publicznego cennika Azure z %1, bez podatków i rabatów; magazyn, ruch i wykonania są liczone osobno)</translation>
+    </message>
+    <message>
+        <source>Cost estimate unavailable: %1</source>
+        <translation>Szacunek kosztów jest niedostępny: %1</translation>
+    </message>
+    <message>
+        <source>Could not save the profile to %1: %2. Choose a folder you can write to.</source>
+        <translation>Nie udało się zapisać profilu w %1: %2. Wybierz folder z prawem zapisu.</translation>
+    </message>
+    <message>
+        <source>Estimated monthly cost: %1</source>
+        <translation>Szacowany koszt miesięczny: %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Zapisano %1</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>
@@ -626,6 +790,18 @@
     <message>
         <source>✗ The deployment stopped with an error. Retry / resume continues from the last finished step.</source>
         <translation>✗ Wdrożenie zatrzymało się z błędem. Ponów / wznów kontynuuje od ostatniego ukończonego kroku.</translation>
+    </message>
+    <message>
+        <source>Deploying '%1' (%2 steps)…</source>
+        <translation>Wdrażanie „%1” (kroki: %2)…</translation>
+    </message>
+    <message>
+        <source>The function answers at %1.</source>
+        <translation>Funkcja odpowiada pod adresem %1.</translation>
+    </message>
+    <message>
+        <source>✓ Deployed in %1 s. </source>
+        <translation>✓ Wdrożono w %1 s. </translation>
     </message>
 </context>
 <context>
@@ -788,6 +964,26 @@
     <message>
         <source>✗ The clean-up did not finish.</source>
         <translation>✗ Usuwanie zasobów nie zostało ukończone.</translation>
+    </message>
+    <message>
+        <source> in subscription %1</source>
+        <translation> w subskrypcji %1</translation>
+    </message>
+    <message>
+        <source>Deleting the resource group %1…</source>
+        <translation>Usuwanie grupy zasobów %1…</translation>
+    </message>
+    <message>
+        <source>Forgot '%1'. Its resource group %2 on this computer stays until you delete it.</source>
+        <translation>Zapomniano wdrożenie „%1”. Jego grupa zasobów %2 na tym komputerze zostaje, dopóki jej nie usuniesz.</translation>
+    </message>
+    <message>
+        <source>Forgot '%1'. Its resource group %2%3 still exists: delete it in the Azure portal (Resource groups → Delete) to stop its costs.</source>
+        <translation>Zapomniano wdrożenie „%1”. Jego grupa zasobów %2%3 nadal istnieje: usuń ją w portalu Azure (Grupy zasobów → Usuń), aby przestała generować koszty.</translation>
+    </message>
+    <message>
+        <source>✓ Done. The resource group %1 and everything in it are deleted; nothing of this deployment is left. Click Finish to close.</source>
+        <translation>✓ Gotowe. Grupa zasobów %1 i wszystko, co zawierała, zostały usunięte; z tego wdrożenia nic nie zostało. Kliknij Zakończ, aby zamknąć.</translation>
     </message>
 </context>
 <context>
@@ -1042,6 +1238,18 @@
     <message>
         <source>%1 (not for this target)</source>
         <translation>%1 (niedostępne dla wybranego miejsca działania)</translation>
+    </message>
+    <message>
+        <source>%1 models found.</source>
+        <translation>Znalezione modele: %1.</translation>
+    </message>
+    <message>
+        <source>The sample input could not be prepared: %1</source>
+        <translation>Nie udało się przygotować przykładowych danych wejściowych: %1</translation>
+    </message>
+    <message>
+        <source>The workspace has no registered models.</source>
+        <translation>Obszar roboczy nie ma zarejestrowanych modeli.</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +1666,29 @@
     <message>
         <source>Package with Azure ML (SDK v1, out of support since 2026-06-30)</source>
         <translation>Spakuj za pomocą Azure ML (SDK v1, bez wsparcia od 2026-06-30)</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilePage</name>
+    <message>
+        <source>'%1' is already taken on Azure; choose another name.</source>
+        <translation>Nazwa „%1” jest już zajęta w Azure; wybierz inną.</translation>
+    </message>
+    <message>
+        <source>Could not check the name on Azure (%1) It will be checked again when you create.</source>
+        <translation>Nie udało się sprawdzić nazwy w Azure (%1). Zostanie sprawdzona ponownie przy tworzeniu.</translation>
+    </message>
+    <message>
+        <source>✓ '%1' is available.</source>
+        <translation>✓ Nazwa „%1” jest dostępna.</translation>
+    </message>
+    <message>
+        <source>Checking the name…</source>
+        <translation>Sprawdzanie nazwy…</translation>
+    </message>
+    <message>
+        <source>Sign in on the Start page to check that this name is free on Azure.</source>
+        <translation>Zaloguj się na stronie Początek, aby sprawdzić, czy ta nazwa jest wolna w Azure.</translation>
     </message>
 </context>
 </TS>

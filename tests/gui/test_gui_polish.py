@@ -200,7 +200,7 @@ def test_rule_sentences_name_the_fields_with_the_polish_labels(back_to_english):
     assert "Uruchom folder aplikacji" in text and "Zbuduj obraz w Azure Container Registry" in text, text
 
 
-def test_every_packaging_label_has_a_polish_entry(back_to_english):
+def test_every_packaging_label_has_a_polish_entry(qtbot, back_to_english):
     """The packaging list's labels come from wizard.containers.packaging_labels (not tr() literals): each one,
     for every target, has a Polish translation in the catalogue's PackagingChoices context."""
     from wizard.containers.packaging_labels import LABELS
@@ -258,3 +258,29 @@ def test_every_tr_literal_has_a_polish_entry():
     """Strings a page shows only in some state (signing in, cancelling, a deployment found by its tags) are not
     seen by the per-page check above; every tr() literal must still be in the catalogue."""
     assert not tr_literals_without_polish(i18n.translations_dir() / "mlfunc_wizard_pl.ts")
+
+
+def test_state_sentences_with_values_are_polish(qtbot, back_to_english):
+    """Sentences built from a template and values (a reopened deployment's state, a name check's answer) read in
+    Polish, values in place."""
+    from types import SimpleNamespace
+
+    from wizard.ui.pages.start import FoundInAzure
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    start = window.page_of(PageId.START)
+    start.reopened_info = FoundInAzure(name="digits-x", target="local", resource_group="rg-x", status="failed",
+                                       steps={"group": "done", "cache": "failed"})
+    start._describe_chosen()
+    assert start.reopen_state.text() == ("Wdrożenie „digits-x” na tym komputerze (grupa zasobów rg-x): nieudane. "
+                                         "Ukończone kroki: 1 z 2. Wznów je (ukończone kroki zostają zachowane) albo "
+                                         "usuń jego zasoby.")
+    model_page = window.page_of(PageId.MODEL)  # the name check is shared by the pages (ProfilePage context)
+    model_page.app_availability._answer(model_page.app_availability._serial, model_page.model.get("function.app_name"),
+                                        SimpleNamespace(available=True, message=""))
+    assert model_page.app_status.text().startswith("✓ Nazwa „") and "jest dostępna" in model_page.app_status.text()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
+from wizard.ui.translation import fill
 from wizard.ui.workers import run_in_background
 
 ARM_FILTER = "ARM template (*.json)"
@@ -50,7 +51,7 @@ def save_template(page: Any, path: Path, fmt: str) -> Any:
 
     def done(name: str) -> None:
         page.error_banner.clear()
-        page.saved_label.setText(f"Saved {name}")
+        page.saved_label.setText(fill(page.tr("Saved %1"), name))
 
     def failed(error: Any) -> None:
         page.saved_label.setText("")

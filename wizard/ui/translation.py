@@ -37,3 +37,12 @@ def apply_language(code: str | None = None) -> str:
         _installed.append(qt)
     QLocale.setDefault(QLocale(lang))
     return lang
+
+
+def fill(text: str, *values: object) -> str:
+    """Qt-style placeholders: %1, %2, … in a translated `text` replaced by `values` in one pass (a value that itself
+    holds "%2" stays as it is)."""
+    import re
+
+    return re.sub(r"%(\d+)", lambda m: str(values[int(m.group(1)) - 1]) if 0 < int(m.group(1)) <= len(values)
+                  else m.group(0), text)

@@ -185,18 +185,18 @@ class DeploymentWizard(QWizard):
         deploy: DeployPage = self.pages[PageId.DEPLOY]
         cleanup: CleanupPage = self.pages[PageId.CLEANUP]
         if cleanup.state == "deleting":
-            if not self.confirm("Clean-up in progress",
-                                "The resource group is being deleted. Stop and close? Some resources may remain; "
-                                "run the clean-up again later to finish."):
+            if not self.confirm(self.tr("Clean-up in progress"),
+                                self.tr("The resource group is being deleted. Stop and close? Some resources may "
+                                        "remain; run the clean-up again later to finish.")):
                 if cleanup.state == "deleting":
                     return False
             else:
                 cleanup.stop()
         if deploy.is_running():
-            if not self.confirm("Deployment in progress",
-                                "A deployment is running. Cancel it and close?\n\nWhat was created so far is "
-                                "recorded: reopen the deployment from the Start page (or run `mlfunc-wizard deploy` "
-                                "with the same profile) to resume it, or clean it up."):
+            if not self.confirm(self.tr("Deployment in progress"),
+                                self.tr("A deployment is running. Cancel it and close?\n\nWhat was created so far is "
+                                        "recorded: reopen the deployment from the Start page (or run `mlfunc-wizard "
+                                        "deploy` with the same profile) to resume it, or clean it up.")):
                 return not deploy.is_running()  # it ended while the question was up: close as asked
             deploy.cancel()
             self.wait_until_idle(60_000)

@@ -21,6 +21,7 @@ from wizard.rules import Problem
 from wizard.ui import help_text, sku_catalog
 from wizard.ui.pages.base import ProfilePage, credential_of, hint, radio_group, select_data, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.translation import fill
 from wizard.ui.workers import ErrorInfo, run_in_background
 
 # Fields that only Premium has: the portal clears them when you leave Premium.
@@ -86,16 +87,18 @@ class NameAvailability:
             return  # the user typed on; a newer check is coming
         self.last_result = result
         if result.available:
-            self.label.setText(f"✓ '{name}' is available.")
+            self.label.setText(fill(self.page.tr("✓ '%1' is available."), name))
             self.page.model.set_extra_problem(f"availability:{self.path}", None)
         else:
-            message = result.message or f"'{name}' is already taken on Azure; choose another name."
+            message = result.message or fill(self.page.tr("'%1' is already taken on Azure; choose another name."),
+                                              name)
             self.label.setText(message)
             self.page.model.set_extra_problem(f"availability:{self.path}", Problem(self.path, "error", message))
 
     def _failed(self, serial: int, error: ErrorInfo) -> None:
         if serial == self._serial:
-            self.label.setText(f"Could not check the name on Azure ({error.sentence}) It will be checked again when you create.")
+            self.label.setText(fill(self.page.tr("Could not check the name on Azure (%1) It will be checked again "
+                                                 "when you create."), error.sentence))
             self.label.setToolTip(error.detail)
 
 

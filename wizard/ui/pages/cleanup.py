@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from wizard.ui.pages.base import credential_of
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.translation import fill
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.log_view import LogView
 from wizard.ui.workers import ErrorInfo, run_in_background
@@ -129,7 +130,7 @@ class CleanupPage(QWizardPage):
         self._set_state("deleting")
         self.error_banner.clear()
         self.progress.setRange(0, 0)  # busy: deletion reports no fractions
-        self.status.setText(f"Deleting the resource group {self.group_name()}…")
+        self.status.setText(fill(self.tr("Deleting the resource group %1…"), self.group_name()))
         self._cancel = threading.Event()
         profile = self.model.profile
         credential = credential_of(self)
@@ -167,12 +168,13 @@ class CleanupPage(QWizardPage):
         group, subscription = left
         self._set_state("forgotten")
         if self.model.profile.target == "azure":
-            sub = f" in subscription {subscription}" if subscription else ""
-            self.status.setText(f"Forgot '{name}'. Its resource group {group or self.group_name()}{sub} still exists: "
-                                "delete it in the Azure portal (Resource groups → Delete) to stop its costs.")
+            sub = fill(self.tr(" in subscription %1"), subscription) if subscription else ""
+            self.status.setText(fill(self.tr("Forgot '%1'. Its resource group %2%3 still exists: delete it in the "
+                                             "Azure portal (Resource groups → Delete) to stop its costs."),
+                                     name, group or self.group_name(), sub))
         else:
-            self.status.setText(f"Forgot '{name}'. Its resource group {group or self.group_name()} on this computer "
-                                "stays until you delete it.")
+            self.status.setText(fill(self.tr("Forgot '%1'. Its resource group %2 on this computer stays until you "
+                                             "delete it."), name, group or self.group_name()))
         self.error_banner.clear()
 
     def stop(self) -> None:
@@ -186,8 +188,9 @@ class CleanupPage(QWizardPage):
         if completed:
             self.progress.setValue(1)
             self._set_state("deleted")
-            self.status.setText(f"✓ Done. The resource group {self.group_name()} and everything in it are deleted; "
-                                "nothing of this deployment is left. Click Finish to close.")
+            self.status.setText(fill(self.tr("✓ Done. The resource group %1 and everything in it are deleted; "
+                                             "nothing of this deployment is left. Click Finish to close."),
+                                     self.group_name()))
             self.list_title.setText(self.tr("Deleted:"))
             for row in range(self.resources.count()):
                 item = self.resources.item(row)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QS
 from wizard.core.events import StepEvent
 from wizard.ui.pages.base import PageId, credential_of
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.translation import fill
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.log_view import LogView
 from wizard.ui.widgets.step_list import StepList
@@ -158,7 +159,7 @@ class DeployPage(QWizardPage):
         self._update_overall()
         self.run = run
         self._set_state("running")
-        self.status.setText(f"Deploying '{profile.name}' ({len(steps)} steps)…")
+        self.status.setText(fill(self.tr("Deploying '%1' (%2 steps)…"), profile.name, len(steps)))
         self.operation = run_in_background(self.run.run, on_success=self._finished, on_failure=self._crashed,
                                            owner=self, doing="deploy")
 
@@ -189,7 +190,8 @@ class DeployPage(QWizardPage):
         if outcome.ok:
             self._set_state("ok")
             url = outcome.endpoint.url if outcome.endpoint else ""
-            self.status.setText(f"✓ Deployed in {elapsed:.0f} s. " + (f"The function answers at {url}." if url else ""))
+            self.status.setText(fill(self.tr("✓ Deployed in %1 s. "), f"{elapsed:.0f}")
+                                + (fill(self.tr("The function answers at %1."), url) if url else ""))
             for name in self.fractions:
                 self.fractions[name] = 1.0
             self._update_overall()

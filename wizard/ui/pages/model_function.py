@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from wizard.containers.packaging_labels import packaging_choices
 from wizard.ui.pages.base import ProfilePage, hint, radio_group, session_of, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.translation import fill
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.widgets.json_editor import JsonEditor
 from wizard.ui.wording import packaging_text, packaging_words
@@ -345,7 +346,7 @@ class ModelFunctionPage(ProfilePage):
         self.sample_status.setText(self.tr("Prefilled from the sample model; edit it to send something else."))
 
     def _prefill_failed(self, error: ErrorInfo) -> None:
-        self.sample_status.setText(f"The sample input could not be prepared: {error.sentence}")
+        self.sample_status.setText(fill(self.tr("The sample input could not be prepared: %1"), error.sentence))
         self.sample_status.setToolTip(error.detail)
 
     def _sample_edited(self) -> None:
@@ -382,7 +383,8 @@ class ModelFunctionPage(ProfilePage):
         run_in_background(work, on_success=self._fill_aml, on_failure=self._aml_failed, owner=self, doing="list the Azure ML models")
 
     def _fill_aml(self, choices: list[Any]) -> None:
-        self.aml_status.setText(f"{len(choices)} models found." if choices else "The workspace has no registered models.")
+        self.aml_status.setText(fill(self.tr("%1 models found."), len(choices)) if choices
+                                else self.tr("The workspace has no registered models."))
         self._loading = True
         try:
             self.aml_model.clear()

@@ -16,6 +16,7 @@ from wizard.rules import Problem
 from wizard.ui import sku_catalog
 from wizard.ui.pages.base import PageId, ProfilePage, credential_of
 from wizard.ui.profile_model import ProfileModel, matches
+from wizard.ui.translation import fill
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.wording import field_label, friendly, managed_sku, packaging_words, page_of_field
 from wizard.ui.workers import run_in_background
@@ -226,13 +227,14 @@ class ReviewPage(ProfilePage):
             return pricing.estimate(profile)
 
         run_in_background(work, on_success=self._show_cost,
-                          on_failure=lambda e: self.cost_label.setText("Cost estimate unavailable: " + e.sentence),
+                          on_failure=lambda e: self.cost_label.setText(
+                              fill(self.tr("Cost estimate unavailable: %1"), e.sentence)),
                           owner=self, doing="estimate the monthly cost")
 
     def _show_cost(self, estimate: Any) -> None:
         self.estimate = estimate
         if not estimate.available:
-            self.cost_label.setText(html.escape("Cost estimate unavailable: " + estimate.reason))
+            self.cost_label.setText(html.escape(fill(self.tr("Cost estimate unavailable: %1"), estimate.reason)))
             return
         rows = "".join(
             f"<tr><td style='padding-right:18px'>{html.escape(line.resource)}</td><td style='padding-right:18px'>"
@@ -240,11 +242,11 @@ class ReviewPage(ProfilePage):
             + (f"{line.monthly:,.2f} {html.escape(estimate.currency)}" if line.monthly is not None
                else html.escape(line.note))
             + "</td></tr>" for line in estimate.lines)
-        self.cost_label.setText(
-            f"<b>Estimated monthly cost: {estimate.total:,.2f} {html.escape(estimate.currency)}</b> "
-            f"<span style='color:#555'>(an estimate from Azure's public list prices of {html.escape(estimate.fetched)}, "
-            "before tax and discounts; storage, traffic and executions are extra)</span>"
-            f"<table cellspacing='0' cellpadding='1'>{rows}</table>")
+        total = fill(self.tr("Estimated monthly cost: %1"), f"{estimate.total:,.2f} {estimate.currency}")
+        note = fill(self.tr("(an estimate from Azure's public list prices of %1, before tax and discounts; storage, "
+                            "traffic and executions are extra)"), estimate.fetched)
+        self.cost_label.setText(f"<b>{html.escape(total)}</b> <span style='color:#555'>{html.escape(note)}</span>"
+                                f"<table cellspacing='0' cellpadding='1'>{rows}</table>")
 
     def check_name_collision(self) -> None:
         """A new deployment must not take the name of a recorded one: Create would resume or replace that record,
@@ -384,10 +386,10 @@ class ReviewPage(ProfilePage):
         try:
             profile_mod.save(self.model.profile, path)
         except OSError as exc:
-            self.error_banner.show_error(f"Could not save the profile to {path}: {exc.strerror or exc}. "
-                                         "Choose a folder you can write to.")
+            self.error_banner.show_error(fill(self.tr("Could not save the profile to %1: %2. Choose a folder you "
+                                                      "can write to."), path, exc.strerror or exc))
             return False
         self.error_banner.clear()
         self.model.mark_saved()
-        self.saved_label.setText(f"Saved {path.name}")
+        self.saved_label.setText(fill(self.tr("Saved %1"), path.name))
         return True

@@ -31,6 +31,7 @@ from wizard import profile as profile_mod
 from wizard.session import Session
 from wizard.ui.pages.base import PageId, ProfilePage, credential_of, radio_group, select_data, session_of
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.translation import fill
 from wizard.ui.widgets.error_banner import ErrorBanner
 from wizard.ui.workers import ErrorInfo, run_in_background
 
@@ -113,8 +114,8 @@ class StartPage(ProfilePage):
         self.cleanup_button.setAccessibleName("Clean up the chosen deployment")
         self.forget_button = QPushButton(self.tr("Forget the recor&d…"))
         self.forget_button.setAccessibleName("Forget the chosen deployment's record (its resources stay)")
-        self.forget_button.setToolTip("Removes only this computer's record; no sign-in needed. Resources it created stay "
-                                      "until you delete their resource group.")
+        self.forget_button.setToolTip(self.tr("Removes only this computer's record; no sign-in needed. Resources it "
+                                              "created stay until you delete their resource group."))
         self.reopen_action = "test"  # test | resume | cleanup: where Next goes for a reopened deployment
         self.reopened_info: Any = None
         # Tests replace this to answer "forget this record?" (the narrowest seam).
@@ -265,7 +266,7 @@ class StartPage(ProfilePage):
         has_account = self.wizard_credential() is not None
         for w in (self.existing_groups,):
             w.setEnabled(has_account)
-            w.setToolTip("" if has_account else "Sign in to list the subscription's resource groups.")
+            w.setToolTip("" if has_account else self.tr("Sign in to list the subscription's resource groups."))
 
     def isComplete(self) -> bool:  # noqa: N802
         if self.reopen_radio.isChecked():
@@ -330,19 +331,19 @@ class StartPage(ProfilePage):
         try:
             loaded = profile_mod.load(path)
         except profile_mod.ProfileError as exc:
-            self.error_banner.show_error(f"Could not open {path.name}: {exc}")
+            self.error_banner.show_error(fill(self.tr("Could not open %1: %2"), path.name, exc))
             return False
         self.error_banner.clear()
         self.reopened = None
         self.open_radio.setChecked(True)
         self.model.replace(loaded)
-        self.opened_label.setText(f"Opened {path.name}")
+        self.opened_label.setText(fill(self.tr("Opened %1"), path.name))
         return True
 
     def refresh_deployments(self) -> None:
         self._deployments_loaded = True
         self.deployments.clear()
-        self.deployments.addItem("Looking for deployments…")
+        self.deployments.addItem(self.tr("Looking for deployments…"))
         run_in_background(_list_deployments, on_success=self._show_deployments,
                           on_failure=self._deployments_failed, owner=self, doing="list the deployments")
 
@@ -350,15 +351,16 @@ class StartPage(ProfilePage):
         self._infos = {info.name: info for info in infos}
         self.deployments.clear()
         if not infos:
-            item = QListWidgetItem("No deployments yet.")
+            item = QListWidgetItem(self.tr("No deployments yet."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.deployments.addItem(item)
             self.find_azure_deployments()
             return
         for info in infos:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.updated)) if info.updated else "—"
-            where = "this computer" if info.target == "local" else f"Azure, resource group {info.resource_group}"
-            item = QListWidgetItem(f"{info.name} — {where} — {info.status} — {when}")
+            where = (self.tr("this computer") if info.target == "local"
+                     else fill(self.tr("Azure, resource group %1"), info.resource_group))
+            item = QListWidgetItem(f"{info.name} — {where} — {self._status_word(info.status)} — {when}")
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             self.deployments.addItem(item)
         self.find_azure_deployments()  # signed in: add the ones Azure knows by their tags
@@ -458,35 +460,43 @@ class StartPage(ProfilePage):
         self.update_controls()
         self.completeChanged.emit()
 
+    def _status_word(self, status: str) -> str:
+        """A record's status as the list shows it (the journal's word, in the user's language)."""
+        return {"deployed": self.tr("deployed"), "failed": self.tr("failed"), "cancelled": self.tr("cancelled"),
+                "interrupted": self.tr("interrupted"), "running": self.tr("running")}.get(status, status)
+
     def _describe_chosen(self) -> None:
         info = self.reopened_info
         if info is None:
             self.reopen_state.setText("")
             return
-        words = {"deployed": "deployed and running", "failed": "failed", "cancelled": "cancelled",
-                 "interrupted": "interrupted (the program stopped while deploying)", "running": "deploying right now",
-                 }.get(info.status, "in an unknown state")
+        words = {"deployed": self.tr("deployed and running"), "failed": self.tr("failed"),
+                 "cancelled": self.tr("cancelled"),
+                 "interrupted": self.tr("interrupted (the program stopped while deploying)"),
+                 "running": self.tr("deploying right now")}.get(info.status) or self.tr("in an unknown state")
         done = sum(1 for s in info.steps.values() if s in ("done", "created", "updated", "adopted", "checked", "replaced"))
-        where = "this computer" if info.target == "local" else "Azure"
-        steps = f" {done} of {len(info.steps)} steps finished." if info.steps else ""
-        advice = {"deployed": "Test it or clean it up.",
-                  "running": "Wait for it to finish."}.get(info.status, "Resume it (finished steps are kept) or clean it up.")
-        self.reopen_state.setText(f"'{info.name}' on {where} (resource group {info.resource_group}) is {words}.{steps} {advice}")
+        where = self.tr("on this computer") if info.target == "local" else self.tr("on Azure")
+        steps = fill(self.tr(" %1 of %2 steps finished."), done, len(info.steps)) if info.steps else ""
+        advice = {"deployed": self.tr("Test it or clean it up."), "running": self.tr("Wait for it to finish.")}.get(
+            info.status) or self.tr("Resume it (finished steps are kept) or clean it up.")
+        self.reopen_state.setText(fill(self.tr("'%1' %2 (resource group %3) is %4."), info.name, where,
+                                       info.resource_group, words) + steps + " " + advice)
 
     # --- forgetting a record (no sign-in: the resources stay) -------------------------------
     def _confirm_forget(self, text: str) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        answer = QMessageBox.question(self, "Forget the record?", text)
+        answer = QMessageBox.question(self, self.tr("Forget the record?"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     def forget_chosen(self) -> None:
         info = self.reopened_info
         if info is None:
             return
-        where = "on this computer" if info.target == "local" else "in Azure"
-        if not self.confirm_forget(f"Forget '{info.name}'? Only this computer's record is removed; what it created "
-                                   f"{where} stays in the resource group {info.resource_group} until you delete it."):
+        where = self.tr("on this computer") if info.target == "local" else self.tr("in Azure")
+        if not self.confirm_forget(fill(self.tr("Forget '%1'? Only this computer's record is removed; what it created "
+                                                "%2 stays in the resource group %3 until you delete it."),
+                                        info.name, where, info.resource_group)):
             return
         name = info.name
 
@@ -505,14 +515,16 @@ class StartPage(ProfilePage):
         self.reopened_info = None
         self.model.replace(profile_mod.default_local())
         if info is not None and info.target == "azure" and group:
-            sub = f" (subscription {subscription})" if subscription else ""
-            self.reopen_state.setText(f"Forgot '{name}'. Its resource group {group}{sub} is still in Azure: delete it "
-                                      "in the Azure portal (Resource groups → Delete) to stop its costs.")
+            sub = fill(self.tr(" (subscription %1)"), subscription) if subscription else ""
+            self.reopen_state.setText(fill(self.tr("Forgot '%1'. Its resource group %2%3 is still in Azure: delete it "
+                                                   "in the Azure portal (Resource groups → Delete) to stop its costs."),
+                                           name, group, sub))
         elif group:
-            self.reopen_state.setText(f"Forgot '{name}'. Its resource group {group} on this computer stays until you "
-                                      "delete it (`mlfunc-wizard destroy` with a profile of that group).")
+            self.reopen_state.setText(fill(self.tr("Forgot '%1'. Its resource group %2 on this computer stays until "
+                                                   "you delete it (`mlfunc-wizard destroy` with a profile of that group)."),
+                                           name, group))
         else:
-            self.reopen_state.setText(f"Forgot '{name}'.")
+            self.reopen_state.setText(fill(self.tr("Forgot '%1'."), name))
         self.reopen_state.setVisible(True)
         self.refresh_deployments()
         self.update_controls()
