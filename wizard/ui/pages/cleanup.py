@@ -162,7 +162,7 @@ class CleanupPage(QWizardPage):
             return deployment.forget(name)
 
         run_in_background(work, on_success=lambda left: self._forgot(name, left), on_failure=self.error_banner.show_error,
-                          owner=self, doing=f"forget the deployment {name}")
+                          owner=self, doing="forget the deployment")
 
     def _forgot(self, name: str, left: tuple[str, str]) -> None:
         group, subscription = left

@@ -439,7 +439,7 @@ class StartPage(ProfilePage):
         self.reopened_info = self._infos.get(name)
         self._describe_chosen()
         run_in_background(lambda: _load_deployed(name), on_success=lambda p: self._reopened(name, p),
-                          on_failure=self.error_banner.show_error, owner=self, doing=f"open the deployment {name}")
+                          on_failure=self.error_banner.show_error, owner=self, doing="open the deployment")
 
     def reopen(self, name: str) -> None:
         """Select a deployment in the list (as a click would)."""
@@ -506,7 +506,7 @@ class StartPage(ProfilePage):
             return deployment.forget(name)
 
         run_in_background(work, on_success=lambda left: self._forgot(name, left), on_failure=self.error_banner.show_error,
-                          owner=self, doing=f"forget the deployment {name}")
+                          owner=self, doing="forget the deployment")
 
     def _forgot(self, name: str, left: tuple[str, str]) -> None:
         group, subscription = left
