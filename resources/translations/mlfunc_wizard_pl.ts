@@ -366,6 +366,10 @@
         <source>Checking the name…</source>
         <translation>Sprawdzanie nazwy…</translation>
     </message>
+    <message>
+        <source>Azure Cache for Redis sets replication by tier (Standard and Premium have a replica); this switch is for Azure Managed Redis.</source>
+        <translation>Azure Cache for Redis ustala replikację według warstwy (Standard i Premium mają replikę); ten przełącznik dotyczy Azure Managed Redis.</translation>
+    </message>
 </context>
 <context>
     <name>NetworkingPage</name>
@@ -660,6 +664,14 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Turn on clustering to choose the number of shards.</source>
         <translation>Włącz klastrowanie, aby wybrać liczbę fragmentów.</translation>
+    </message>
+    <message>
+        <source>Choose RDB persistence to set how often snapshots are taken.</source>
+        <translation>Wybierz trwałość RDB, aby ustawić, jak często są robione migawki.</translation>
+    </message>
+    <message>
+        <source>Microsoft Entra needs Azure; on this computer the cache uses a password (access key).</source>
+        <translation>Microsoft Entra wymaga Azure; na tym komputerze pamięć podręczna używa hasła (klucza dostępu).</translation>
     </message>
 </context>
 <context>
@@ -1250,6 +1262,34 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>The workspace has no registered models.</source>
         <translation>Obszar roboczy nie ma zarejestrowanych modeli.</translation>
+    </message>
+    <message>
+        <source>A registry is needed only when an image is built (ACR build or Docker).</source>
+        <translation>Rejestr jest potrzebny tylko wtedy, gdy budowany jest obraz (kompilacja w ACR lub Docker).</translation>
+    </message>
+    <message>
+        <source>An Azure ML workspace needs the Azure target (choose it on Start).</source>
+        <translation>Obszar roboczy Azure ML wymaga wdrożenia w Azure (wybierz je na stronie Początek).</translation>
+    </message>
+    <message>
+        <source>On this computer the function runs in the local functions host with this Python.</source>
+        <translation>Na tym komputerze funkcja działa w lokalnym hoście funkcji z tym Pythonem.</translation>
+    </message>
+    <message>
+        <source>Only an HTTP trigger has an authorization level.</source>
+        <translation>Poziom autoryzacji ma tylko wyzwalacz HTTP.</translation>
+    </message>
+    <message>
+        <source>Sign in to Azure on the Start page to list models.</source>
+        <translation>Zaloguj się do Azure na stronie Początek, aby wyświetlić modele.</translation>
+    </message>
+    <message>
+        <source>Used only with the Blob storage trigger.</source>
+        <translation>Używane tylko z wyzwalaczem Blob Storage.</translation>
+    </message>
+    <message>
+        <source>Used only with the Service Bus queue trigger.</source>
+        <translation>Używane tylko z wyzwalaczem kolejki Service Bus.</translation>
     </message>
 </context>
 <context>

@@ -282,5 +282,7 @@ def test_state_sentences_with_values_are_polish(qtbot, back_to_english):
     model_page.app_availability._answer(model_page.app_availability._serial, model_page.model.get("function.app_name"),
                                         SimpleNamespace(available=True, message=""))
     assert model_page.app_status.text().startswith("✓ Nazwa „") and "jest dostępna" in model_page.app_status.text()
+    model_page.model.set("function.trigger.type", "blob")  # a disabled control says why, in Polish
+    assert model_page.auth_combo.toolTip() == "Poziom autoryzacji ma tylko wyzwalacz HTTP."
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

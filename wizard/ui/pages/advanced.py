@@ -146,18 +146,19 @@ class AdvancedPage(ProfilePage):
         self.non_tls_warning.setVisible(cache.non_tls_port)
         local = self.model.profile.target == "local"
         set_enabled_why(self.entra_radio, not local,
-                        "Microsoft Entra needs Azure; on this computer the cache uses a password (access key).")
+                        self.tr("Microsoft Entra needs Azure; on this computer the cache uses a password (access key)."))
         for w in (self.cluster_check, self.replicas_spin, *self.zone_checks):
-            set_enabled_why(w, premium, NOT_PREMIUM)
-        set_enabled_why(self.persistence_combo, premium or managed, NO_PERSISTENCE)
+            set_enabled_why(w, premium, self.tr(NOT_PREMIUM))
+        set_enabled_why(self.persistence_combo, premium or managed, self.tr(NO_PERSISTENCE))
         set_enabled_why(self.shards_spin, premium and cache.shard_count > 0,
-                        NOT_PREMIUM if not premium else "Turn on clustering to choose the number of shards.")
+                        self.tr(NOT_PREMIUM) if not premium
+                        else self.tr("Turn on clustering to choose the number of shards."))
         set_enabled_why(self.rdb_combo, (premium or managed) and cache.persistence.mode == "rdb",
-                        NO_PERSISTENCE if not (premium or managed)
-                        else "Choose RDB persistence to set how often snapshots are taken.")
+                        self.tr(NO_PERSISTENCE) if not (premium or managed)
+                        else self.tr("Choose RDB persistence to set how often snapshots are taken."))
         for w in (self.policy_combo, self.eviction_combo):
-            set_enabled_why(w, managed, NOT_MANAGED)
-        self.premium_box.setToolTip("" if premium else NOT_PREMIUM)
+            set_enabled_why(w, managed, self.tr(NOT_MANAGED))
+        self.premium_box.setToolTip("" if premium else self.tr(NOT_PREMIUM))
         self.premium_reason.setVisible(not premium)
         self.managed_reason.setVisible(not managed)
         self.managed_box.setToolTip("" if managed else NOT_MANAGED)

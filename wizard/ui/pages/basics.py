@@ -233,8 +233,8 @@ class BasicsPage(ProfilePage):
         managed = cache.service == "managed-redis"
         self.retirement.setVisible(not managed)
         set_enabled_why(self.ha_check, managed,
-                        "Azure Cache for Redis sets replication by tier (Standard and Premium have a replica); "
-                        "this switch is for Azure Managed Redis.")
+                        self.tr("Azure Cache for Redis sets replication by tier (Standard and Premium have a replica); "
+                                "this switch is for Azure Managed Redis."))
         if not managed:
             # The classic tiers decide it: Basic has no replica, Standard and Premium have one. Show that, and do
             # not write it into the profile (the switch belongs to Azure Managed Redis).

@@ -304,19 +304,20 @@ class ModelFunctionPage(ProfilePage):
         self.source_stack.setCurrentIndex({"sample": 0, "file": 1, "azureml": 2}.get(p.model.source, 0))
         self._fit_stack(self.source_stack.currentIndex())
         trigger = p.function.trigger.type
-        set_enabled_why(self.auth_combo, trigger == "http", "Only an HTTP trigger has an authorization level.")
+        set_enabled_why(self.auth_combo, trigger == "http", self.tr("Only an HTTP trigger has an authorization level."))
         for w in (self.blob_in, self.blob_out):
-            set_enabled_why(w, trigger == "blob", "Used only with the Blob storage trigger.")
+            set_enabled_why(w, trigger == "blob", self.tr("Used only with the Blob storage trigger."))
         for w in (self.queue_in, self.queue_out):
-            set_enabled_why(w, trigger == "service-bus-queue", "Used only with the Service Bus queue trigger.")
+            set_enabled_why(w, trigger == "service-bus-queue", self.tr("Used only with the Service Bus queue trigger."))
         set_enabled_why(self.registry_edit, p.function.packaging in ("acr-build", "docker"),
-                        "A registry is needed only when an image is built (ACR build or Docker).")
+                        self.tr("A registry is needed only when an image is built (ACR build or Docker)."))
         azure = p.target == "azure"
         set_enabled_why(self.aml_radio, azure or p.model.source == "azureml",
-                        "An Azure ML workspace needs the Azure target (choose it on Start).")
-        set_enabled_why(self.aml_list, azure, "Sign in to Azure on the Start page to list models.")
+                        self.tr("An Azure ML workspace needs the Azure target (choose it on Start)."))
+        set_enabled_why(self.aml_list, azure, self.tr("Sign in to Azure on the Start page to list models."))
         for combo in (self.plan_combo, self.python_combo):
-            set_enabled_why(combo, azure, "On this computer the function runs in the local functions host with this Python.")
+            set_enabled_why(combo, azure, self.tr("On this computer the function runs in the local functions host "
+                                                  "with this Python."))
 
     # --- sample input ---------------------------------------------------------------------
     def _sample_changed(self) -> None:
