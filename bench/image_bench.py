@@ -5,6 +5,8 @@
   cold_start_s          `docker run` to the first 200 from /api/score (as runtime_bench's cold_start_first_answer_s)
   first_log_line_s      build start to the first build line reaching the caller (target <= 1): the CLI-style
                         "Sending build context" line; first_engine_line_s: to the engine's first line (Step 1/N)
+  host_change_over_cold_build  after a change of the local functions host (a stand-in base with a new host layer):
+                        the stand-in rebuild plus the app image rebuild / the cold build (requirements stay cached)
 Same engine, same run; the base is the local stand-in (MLFUNC_WIZARD_BASE_IMAGE=stand-in: never pulls), the
 wheelhouse comes from the per-machine cache. Every image and container made here is removed at the end.
 Progress goes to stderr; the last line printed is one JSON object. `--quick`: one round (about a minute warm).
@@ -59,6 +61,32 @@ def layer_size(engine, image_id: str, marker: str) -> int:
     return sum(h["Size"] for h in engine.client.history(image_id) if marker in (h.get("CreatedBy") or ""))
 
 
+def host_change_build(engine, app: Path, tag: str) -> tuple[float, list[str]]:
+    """Seconds to rebuild the stand-in and the app image after an edit of the functions host; the images made."""
+    from wizard.containers import base_image
+    from wizard.containers.app_image import build_app_image
+
+    source, files, entry = base_image.host_source()
+    with tempfile.TemporaryDirectory(prefix="mlfunc-bench-host-") as tmp:
+        changed = Path(tmp)
+        for path in files:
+            shutil.copyfile(path, changed / path.name)
+        with (changed / entry).open("a", encoding="utf-8") as fh:
+            fh.write(f"\n# bench host edit {uuid.uuid4()}\n")
+        original = base_image.host_source
+        base_image.host_source = lambda: (changed, sorted(changed / p.name for p in files), entry)
+        latest = engine.client.inspect_image(f"{base_image.STANDIN_REPO}:latest")["Id"]
+        try:
+            started = time.monotonic()
+            ref = base_image.ensure_standin(engine, log=lambda line: None)
+            build_app_image(engine, app, tag=f"{tag}-host2", base_image=ref, python_version="3.11",
+                            deployment="image-bench", on_line=lambda line: None, log=lambda line: None)
+            return time.monotonic() - started, [f"{tag}-host2", ref]
+        finally:
+            base_image.host_source = original
+            engine.client.tag(latest, base_image.STANDIN_REPO, "latest")  # ensure_standin moved it
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one round instead of three")
@@ -84,7 +112,8 @@ def main() -> int:
     made_images: list[str] = []
     made_containers: list[str] = []
     results: dict[str, list[float]] = {"warm_over_cold_build": [], "image_overhead_mb": [], "cold_start_s": [],
-                                       "first_log_line_s": [], "first_engine_line_s": [], "cold_build_s": [], "warm_build_s": []}
+                                       "first_log_line_s": [], "first_engine_line_s": [], "cold_build_s": [], "warm_build_s": [],
+                                       "host_change_over_cold_build": [], "host_change_build_s": []}
     try:
         t = time.monotonic()
         base = ensure_base_image(engine, "3.11", log=lambda line: None, cancel_event=threading.Event())
@@ -124,6 +153,12 @@ def main() -> int:
             results["warm_build_s"].append(warm_s)
             results["warm_over_cold_build"].append(warm_s / cold_s)
 
+            # Only the functions host changes: a new stand-in (a thin host layer) and an app image on it.
+            host_s, host_images = host_change_build(engine, app, tag)
+            made_images.extend(host_images)
+            results["host_change_build_s"].append(host_s)
+            results["host_change_over_cold_build"].append(host_s / cold_s)
+
             image = engine.client.inspect_image(cold.image_id)
             base_size = engine.client.inspect_image(base.ref)["Size"]
             deps = layer_size(engine, cold.image_id, "/home/site/wwwroot/.python_packages")  # COPY --from=deps
@@ -152,7 +187,7 @@ def main() -> int:
             engine.client.remove_container(container.id, force=True)
             made_containers.remove(container.id)
             build_app(profiles.load(REPO / "examples" / "digits-local-docker.json"), app)  # back to the first model
-            err(f"round {r + 1}/{rounds}: cold {cold_s:.1f} s, model-only {warm_s:.1f} s, "
+            err(f"round {r + 1}/{rounds}: cold {cold_s:.1f} s, model-only {warm_s:.1f} s, host change {host_s:.1f} s, "
                 f"cold start {results['cold_start_s'][-1]:.2f} s, first line {results['first_log_line_s'][-1]:.2f} s")
     finally:
         for cid in made_containers:
