@@ -129,6 +129,7 @@ def test_prune_removes_a_deployments_old_images_keeps_the_one_a_container_uses(d
         dry = _cli("prune", deployment, "--dry-run", env=env)
         assert dry.returncode == 0, dry.stdout + dry.stderr
         assert f"Would remove image mlfunc-wizard/{deployment}:old (" in dry.stdout, dry.stdout
+        assert " MB of its own" in dry.stdout
         assert f"Kept image mlfunc-wizard/{deployment}:new: a container uses it." in dry.stdout
         assert other not in dry.stdout  # another deployment's images are not this prune's
         docker_engine.client.inspect_image(old_id)  # still there

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from wizard.i18n import _
 
@@ -71,6 +71,7 @@ def _prune_images(name: str | None, *, remove_used: bool, dry: bool) -> None:
         return
     try:
         in_use = {c["ImageID"] for c in engine.client.containers(all=True)}
+        own = _own_sizes(engine) if dry else {}
         label = f"{DEPLOYMENT_LABEL}={name}" if name else DEPLOYMENT_LABEL
         for image in engine.client.images(filters={"label": label}):
             deployment = (image.get("Labels") or {}).get(DEPLOYMENT_LABEL, "")
@@ -80,7 +81,9 @@ def _prune_images(name: str | None, *, remove_used: bool, dry: bool) -> None:
                 print(_("Kept image {image}: a container uses it.").format(image=shown))
                 continue
             if dry:
-                print(_("Would remove image {image} ({size}).").format(image=shown, size=human_size(image.get("Size") or 0)))
+                size = own.get(image["Id"], image.get("Size") or 0)
+                print(_("Would remove image {image} ({size} of its own; the rest is shared with other images).").format(
+                    image=shown, size=human_size(size)))
                 continue
             try:
                 for tag in tags or [image["Id"]]:
@@ -90,6 +93,19 @@ def _prune_images(name: str | None, *, remove_used: bool, dry: bool) -> None:
                 print(_("Kept image {image}: {reason}").format(image=shown, reason=exc.explanation or exc))
     finally:
         engine.close()
+
+
+def _own_sizes(engine: Any) -> dict[str, int]:
+    """Image id -> bytes no other image shares (what removing it frees), from the engine's disk usage report."""
+    from docker.errors import DockerException
+    from requests.exceptions import RequestException
+
+    try:
+        report = engine.client.df()
+    except (DockerException, RequestException):
+        return {}
+    return {i["Id"]: max(0, int(i.get("Size") or 0) - max(0, int(i.get("SharedSize") or 0)))
+            for i in report.get("Images") or []}
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
