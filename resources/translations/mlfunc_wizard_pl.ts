@@ -1731,4 +1731,15 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <translation>Zaloguj się na stronie Początek, aby sprawdzić, czy ta nazwa jest wolna w Azure.</translation>
     </message>
 </context>
+<context>
+    <name>ProblemList</name>
+    <message>
+        <source>Error</source>
+        <translation>Błąd</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Ostrzeżenie</translation>
+    </message>
+</context>
 </TS>

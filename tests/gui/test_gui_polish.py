@@ -286,3 +286,20 @@ def test_state_sentences_with_values_are_polish(qtbot, back_to_english):
     assert model_page.auth_combo.toolTip() == "Poziom autoryzacji ma tylko wyzwalacz HTTP."
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def test_the_problem_boxes_severity_word_is_polish(qtbot, back_to_english):
+    """The box under a page names each problem "Error:"/"Warning:"; in Polish the word is Polish too (the page
+    check above compares whole strings, so a Polish sentence after an English word passed it)."""
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    basics = window.page_of(PageId.BASICS)
+    window.model.set("cache.name", "my--cache!")
+    basics.load()
+    text = basics.problem_list.label.text()
+    assert "<b>Błąd:</b>" in text and "Error" not in text, text
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -35,7 +35,7 @@ class ProblemList(QFrame):
         rows = []
         for p in sorted(problems, key=lambda p: p.severity != "error"):
             colour = "#a4262c" if p.severity == "error" else "#7a5a00"
-            word = "Error" if p.severity == "error" else "Warning"
+            word = self.tr("Error") if p.severity == "error" else self.tr("Warning")
             where = ""  # the field is outlined on the page and named in the sentence; no internal paths
             rows.append(f"<span style='color:{colour}'><b>{word}:</b> {html.escape(p.message)}</span>{where}")
         self.label.setText("<br>".join(rows))
