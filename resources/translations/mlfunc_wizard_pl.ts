@@ -997,6 +997,26 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>✓ Done. The resource group %1 and everything in it are deleted; nothing of this deployment is left. Click Finish to close.</source>
         <translation>✓ Gotowe. Grupa zasobów %1 i wszystko, co zawierała, zostały usunięte; z tego wdrożenia nic nie zostało. Kliknij Zakończ, aby zamknąć.</translation>
     </message>
+    <message>
+        <source>Resource group %1</source>
+        <translation>Grupa zasobów %1</translation>
+    </message>
+    <message>
+        <source>(nothing inside it right now)</source>
+        <translation>(obecnie nic w niej nie ma)</translation>
+    </message>
+    <message>
+        <source>The deployment's record (journal and profile copy) in the data folder</source>
+        <translation>Zapis wdrożenia (dziennik i kopia profilu) w folderze danych</translation>
+    </message>
+    <message>
+        <source>Resource group %1 and everything in it</source>
+        <translation>Grupa zasobów %1 i wszystko, co zawiera</translation>
+    </message>
+    <message>
+        <source>The resources could not be listed; deleting still removes the whole resource group. </source>
+        <translation>Nie udało się wyświetlić zasobów; usunięcie i tak usuwa całą grupę zasobów. </translation>
+    </message>
 </context>
 <context>
     <name>SecretLabel</name>
@@ -1740,6 +1760,21 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Warning</source>
         <translation>Ostrzeżenie</translation>
+    </message>
+</context>
+<context>
+    <name>StepList</name>
+    <message>
+        <source>Step</source>
+        <translation>Krok</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Postęp</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Czas</translation>
     </message>
 </context>
 </TS>

@@ -108,18 +108,18 @@ class CleanupPage(QWizardPage):
 
     def _show_resources(self, names: list[str]) -> None:
         self.resources.clear()
-        self.resources.addItem(f"Resource group {self.group_name()}")
+        self.resources.addItem(fill(self.tr("Resource group %1"), self.group_name()))
         for name in names:
             self.resources.addItem(f"  {name}")
         if not names:
-            self.resources.addItem("  (nothing inside it right now)")
-        self.resources.addItem("The deployment's record (journal and profile copy) in the data folder")
+            self.resources.addItem("  " + self.tr("(nothing inside it right now)"))
+        self.resources.addItem(self.tr("The deployment's record (journal and profile copy) in the data folder"))
 
     def _listing_failed(self, error: ErrorInfo) -> None:
         self.resources.clear()
-        self.resources.addItem(f"Resource group {self.group_name()} and everything in it")
-        self.error_banner.show_error(ErrorInfo("The resources could not be listed; deleting still removes the whole "
-                                               "resource group. " + error.sentence, error.detail))
+        self.resources.addItem(fill(self.tr("Resource group %1 and everything in it"), self.group_name()))
+        self.error_banner.show_error(ErrorInfo(self.tr("The resources could not be listed; deleting still removes the "
+                                                       "whole resource group. ") + error.sentence, error.detail))
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.state != "deleting"

@@ -40,7 +40,7 @@ class StepList(QTreeWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setColumnCount(3)
-        self.setHeaderLabels(["Step", "Progress", "Time"])
+        self.setHeaderLabels([self.tr("Step"), self.tr("Progress"), self.tr("Time")])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAccessibleName("Deployment steps")
