@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import os
 import sys
@@ -162,6 +163,13 @@ class ProfileFieldError(ProfileError):
 
 
 # --- conversion ---------------------------------------------------------------------------
+
+
+def fingerprint(profile: Profile) -> str:
+    """sha256 of the profile's canonical JSON (it holds no secrets): the journal's "what was asked for" and the
+    image's profile label."""
+    canonical = json.dumps(to_dict(profile), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def to_dict(obj: Any) -> Any:

@@ -114,6 +114,29 @@ def test_a_model_change_shows_in_the_text_plan_and_nothing_else_changes(arm, cre
     assert "~ package" in out and "update in-place" in out and "image " in out
 
 
+def test_a_cache_ttl_change_updates_the_app_settings_and_builds_no_image(arm, credential, managed_profile, tmp_path,
+                                                                         tiny_model):
+    """The TTL is an app setting, not image content: the package step stays `no change` (no ACR Tasks run, the
+    same image), the app settings are updated in place with the new value."""
+    profile = managed_profile
+    _own_model(profile, tmp_path, tiny_model)
+    first = deploy(profile, credential)
+    assert first.outcome.ok, first.failed_sentences
+    image = first.outcome.outputs["package"]["image"]
+    runs = len(arm.requests("POST", "schedulerun"))
+    assert profile.cache_policy.ttl_seconds == 3600
+    profile.cache_policy.ttl_seconds = 600
+
+    preview = deployment.what_if(profile, credential=credential)
+    actions = {s.name: s.change.kind for s in preview.steps}
+    assert actions["package"] is ChangeKind.NO_CHANGE, whatif.render_text(preview)
+    assert "CACHE_TTL_SECONDS 3600 → 600" in whatif.render_text(preview)
+    second = deploy(profile, credential)
+    assert second.outcome.ok, second.failed_sentences
+    assert second.outcome.outputs["package"]["image"] == image
+    assert len(arm.requests("POST", "schedulerun")) == runs  # no image was built
+
+
 def _registry_resource(arm, name: str) -> dict:
     return next(r for r in arm.state.resources.values()
                 if r["type"].lower() == "microsoft.containerregistry/registries" and r["name"].lower() == name)

@@ -118,7 +118,9 @@ def test_dockerfile_host_json_and_settings_example(built):
     final = docker.split("\nFROM ${BASE_IMAGE}\n", 1)[1]
     assert "wheel" not in final and "/build" not in final
     assert f'io.mlfunc.model.version="{built.model_version}"' in docker
-    assert 'io.mlfunc.profile-hash="' in docker and "io.mlfunc.generator-version=" in docker
+    # The profile's hash is a build argument: the Dockerfile does not change with settings outside the image.
+    assert 'ARG PROFILE_HASH=""' in lines and 'io.mlfunc.profile-hash="${PROFILE_HASH}" \\' in [line.strip() for line in lines]
+    assert "io.mlfunc.generator-version=" in docker
     host = json.loads((app / "host.json").read_text())
     assert host["version"] == "2.0" and host["extensionBundle"]["version"] == "[4.*, 5.0.0)"
     assert "local.settings.json" in (app / ".funcignore").read_text().splitlines()
@@ -279,3 +281,19 @@ def test_azure_ml_packaging_route_ships_no_model_and_finds_the_mounted_one(tmp_p
     answer = service.score_body(json.dumps(sample.sample_input))
     assert answer.status == 200 and answer.body == {"result": [0, 1, 2]}
     assert answer.headers["X-Model-Version"] == "aml3"
+
+
+def test_a_setting_outside_the_image_keeps_the_apps_fingerprint_and_a_new_model_changes_it(tmp_path):
+    """The content tag of every image route (and the local host's restart check) is the app's fingerprint: a cache
+    TTL or a tag is an app setting, not image content, so it must not make a new image; the model must."""
+    first = builder.build_app(Profile(), tmp_path / "a")
+    changed = Profile()
+    changed.cache_policy.ttl_seconds = 600
+    changed.tags = {"team": "ml"}
+    second = builder.build_app(changed, tmp_path / "b")
+    assert (first.path / "Dockerfile").read_text() == (second.path / "Dockerfile").read_text()
+    assert builder.app_fingerprint(first.path) == builder.app_fingerprint(second.path)
+    assert builder.profile_hash(Profile()) != builder.profile_hash(changed)  # the label still tells them apart
+    model = next((second.path / "model").iterdir())
+    model.write_bytes(model.read_bytes() + b"\0")
+    assert builder.app_fingerprint(first.path) != builder.app_fingerprint(second.path)

@@ -296,7 +296,7 @@ def build_app(profile: Profile, out_dir: Path, *, model_path: Path | None = None
     (out_dir / "requirements.txt").write_text(header + "\n".join(requirements) + "\n", encoding="utf-8")
     shutil.copyfile(template_dir() / "host.json", out_dir / "host.json")
     (out_dir / "Dockerfile").write_text(_template("Dockerfile.tmpl", {
-        **labels, "PYTHON_VERSION": profile.function.python_version or "3.11", "PROFILE_HASH": profile_hash(profile),
+        **labels, "PYTHON_VERSION": profile.function.python_version or "3.11",
         "GENERATOR_VERSION": generator_version(), "MANIFEST_NAME": MANIFEST_NAME, "RUNTIME_PACKAGE": RUNTIME_PACKAGE,
     }), encoding="utf-8")
     shutil.copyfile(template_dir() / "funcignore", out_dir / ".funcignore")
@@ -333,12 +333,29 @@ def build_app(profile: Profile, out_dir: Path, *, model_path: Path | None = None
     return built
 
 
-def profile_hash(profile: Profile) -> str:
-    """Short sha256 of the profile's canonical JSON (no secrets in it): an image label that ties image to profile."""
-    from wizard.profile import to_dict
+# Files of the app folder the image never contains (the Dockerfile COPYs by name): a local-run example with the
+# app settings, and the zip deploy's ignore list. They change with settings that are not the image's.
+NOT_IN_IMAGE = frozenset({"local.settings.json.example", ".funcignore"})
 
-    canonical = json.dumps(to_dict(profile), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+def app_fingerprint(folder: Path) -> str:
+    """A hash of the app folder's files as the image holds them (path and bytes; no __pycache__, no wheelhouse, not
+    NOT_IN_IMAGE): the same app gets the same content tag, whichever route builds it, and a changed cache TTL
+    does not make a new image."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        if "__pycache__" in rel.parts or rel.parts[0] == "wheels" or (len(rel.parts) == 1 and rel.name in NOT_IN_IMAGE):
+            continue
+        digest.update(rel.as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def profile_hash(profile: Profile) -> str:
+    """The profile's fingerprint, short: the image label (a build argument) that ties an image to its profile."""
+    from wizard.profile import fingerprint
+
+    return fingerprint(profile)[:16]
 
 
 def generator_version() -> str:

@@ -28,6 +28,7 @@ def build_app_image(
     base_image: str,
     python_version: str,
     deployment: str,
+    profile_hash: str = "",
     on_line: Callable[[str], None],
     log: Callable[[str], None] | None = None,
     on_step: Callable[[int, int], None] | None = None,
@@ -45,7 +46,7 @@ def build_app_image(
         shutil.copytree(app_dir, context, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "wheels"))
         if wheels is not None:
             link_into(wheels, context / "wheels")
-        buildargs = {"BASE_IMAGE": base_image}
+        buildargs = {"BASE_IMAGE": base_image, "PROFILE_HASH": profile_hash}  # PROFILE_HASH: a label, not content
         deps = deps_image(engine, base_image)
         if deps:  # the local stand-in: requirements go on its runtime, so a host change keeps them cached
             buildargs["DEPS_IMAGE"] = deps

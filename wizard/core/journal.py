@@ -8,7 +8,6 @@ at the next change.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -34,8 +33,7 @@ _V1_MERGED_STEPS = {"local": {"app-settings": "function-app"}}
 
 def profile_hash(profile: profiles.Profile) -> str:
     """A fingerprint of what the profile asks for; a different hash means steps must re-check."""
-    canonical = json.dumps(profiles.to_dict(profile), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return profiles.fingerprint(profile)
 
 
 def scrub_value(value: Any) -> Any:

@@ -11,7 +11,6 @@ whether the registry serves a manifest for that tag (a HEAD on its data plane, t
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Mapping
 
@@ -38,11 +37,11 @@ BUILD_ESTIMATE_S = 120
 
 
 def _app_tag(folder: Path) -> str:
-    """A tag from the app's files: the same app gets the same tag (and the registry says "already exists")."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
+    """A tag from the app's files as the image holds them: the same app gets the same tag (and the registry says
+    "already exists")."""
+    from wizard.appgen.builder import app_fingerprint
+
+    return app_fingerprint(folder)
 
 
 class DockerPushAction(FirstInterface):
@@ -97,6 +96,7 @@ class DockerPushAction(FirstInterface):
         raise never_replaced()
 
     def create(self, ctx: StepContext) -> PackageOutputs:
+        from wizard.appgen.builder import profile_hash
         from wizard.containers.app_image import build_app_image
         from wizard.containers.base_image import BaseImageError, ensure_base_image
         from wizard.containers.build import BuildCancelled, BuildFailed
@@ -127,6 +127,7 @@ class DockerPushAction(FirstInterface):
 
             result = build_app_image(engine, app_dir, tag=f"mlfunc-wizard/{profile.name}:{tag}", base_image=base.ref,
                                      python_version=profile.function.python_version or "3.11", deployment=profile.name,
+                                     profile_hash=profile_hash(profile),
                                      on_line=ctx.log, on_step=on_step, cancel_event=ctx.cancel_event)
             ctx.report(0.7, _("Signing in to {server}").format(server=login_server))
             auth = acr_exchange(login_server, self._arm_token(profile), tenant=profile.azure.tenant_id, verify=verify_setting())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import io
 import re
 import tarfile
@@ -17,7 +16,7 @@ from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
 import requests
 from azure.core.exceptions import HttpResponseError
-from azure.mgmt.containerregistry.v2019_06_01_preview.models import DockerBuildRequest, PlatformProperties
+from azure.mgmt.containerregistry.v2019_06_01_preview.models import Argument, DockerBuildRequest, PlatformProperties
 from azure.mgmt.containerregistry.v2025_04_01.models import Registry, RegistryUpdateParameters, Sku
 
 from wizard.i18n import _
@@ -260,8 +259,11 @@ def upload_context(url: str, context: bytes) -> None:
 
 
 def context_tag(folder: Path) -> str:
-    """The acr-build route's content tag: the hash of the reproducible build context of the app folder."""
-    return hashlib.sha256(build_context(folder)).hexdigest()[:16]
+    """The acr-build route's content tag: the app's fingerprint as the image holds it (the docker route's and the
+    local target's too), imported late because the builder pulls in scikit-learn."""
+    from wizard.appgen.builder import app_fingerprint
+
+    return app_fingerprint(folder)
 
 
 def _status(run: Any) -> str:
@@ -328,8 +330,10 @@ class AcrBuildAction(FirstInterface):
         group, name = _registry_group(ctx), ctx.outputs["registry"]["registry"]
         ctx.report(0.02, _("Generating the function app"))
         built, folder = build_app_folder(ctx)
+        from wizard.appgen.builder import profile_hash  # late, as build_app_folder: the builder pulls in scikit-learn
+
         context = build_context(folder)
-        tag = hashlib.sha256(context).hexdigest()[:16]
+        tag = context_tag(folder)
         image = self._image(ctx, ctx.outputs["registry"]["login_server"], tag)
         ctx.log(_("Uploading the build context ({size} KiB) to {registry}").format(size=len(context) // 1024, registry=name))
         upload = tasks_call(_("asking the registry for an upload address"), clients.acr_tasks.registries.get_build_source_upload_url, group, name)
@@ -338,6 +342,9 @@ class AcrBuildAction(FirstInterface):
         request = DockerBuildRequest(
             source_location=upload.relative_path,
             docker_file_path="Dockerfile",
+            # The profile's hash is the image's label only (a build argument), so settings outside the image
+            # leave the Dockerfile and the content tag alone.
+            arguments=[Argument(name="PROFILE_HASH", value=profile_hash(profile), is_secret=False)],
             image_names=[f"{repository(profile)}:{tag}"],
             is_push_enabled=True,
             platform=PlatformProperties(os="Linux", architecture="amd64"),

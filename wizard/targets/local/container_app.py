@@ -112,7 +112,7 @@ class ImagePackageAction:
         return record
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
-        from wizard.appgen.builder import BuildError, build_app
+        from wizard.appgen.builder import BuildError, build_app, profile_hash
         from wizard.containers.app_image import build_app_image, image_repo
         from wizard.containers.base_image import BaseImageError, ensure_base_image
         from wizard.containers.build import BuildCancelled, BuildFailed
@@ -151,7 +151,8 @@ class ImagePackageAction:
 
             result = build_app_image(engine, app_dir, tag=tag, base_image=base.ref,
                                      python_version=profile.function.python_version or "3.11",
-                                     deployment=profile.name, on_line=ctx.log, on_step=on_step,
+                                     deployment=profile.name, profile_hash=profile_hash(profile),
+                                     on_line=ctx.log, on_step=on_step,
                                      cancel_event=ctx.cancel_event, work_dir=app_dir.parent,
                                      nocache=os.environ.get(NO_CACHE_VAR) == "1")
         except (BuildCancelled, CommandCancelled) as exc:

@@ -101,12 +101,11 @@ def settings_sha(doc: dict[str, Any]) -> str:
 
 
 def tree_sha(folder: Path) -> str:
-    """A hash of every file's path and bytes: tells whether the running host serves the current package."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
+    """Whether the running host serves the current package: the app's fingerprint (the same one the image routes
+    tag with, so a setting the app does not hold, like the cache TTL, restarts nothing)."""
+    from wizard.appgen.builder import app_fingerprint
+
+    return app_fingerprint(folder)
 
 
 def host_env(group: Path, app: str, blob_root: Path | None) -> dict[str, str]:
@@ -191,7 +190,7 @@ def start(
     previous = read_state(group, app)
     if previous and processes.pid_alive(previous.pid):
         if is_our_host(previous):
-            log(f"Stopping the running host (pid {previous.pid}) to apply the change.")
+            log(_("Stopping the running host (pid {pid}) to apply the change.").format(pid=previous.pid))
         processes.stop_owned(previous, timeout=5.0, log=log)  # logs and leaves it alone when not provably ours
     port = previous.port if previous and not processes.port_open(previous.port) else processes.free_port()
     folder = app_folder(group, app)
@@ -206,7 +205,8 @@ def start(
     write_state(group, app, state)
     rg.set_processes(group, app, [rg.ProcessRecord(proc.pid, "function-host", app, "host", port, str(log_file),
                                                    identity=proc.identity)])
-    log(f"Started the functions host for {app} (pid {proc.pid}) on http://127.0.0.1:{port}; waiting until it answers.")
+    log(_("Started the functions host for {app} (pid {pid}) on http://127.0.0.1:{port}; waiting until it answers.").format(
+        app=app, pid=proc.pid, port=port))
     if not processes.wait_until(lambda: status_ok(port, master_key=env["MLFUNC_MASTER_KEY"]), timeout=START_TIMEOUT_S, interval=0.1, pid=proc.pid,
                                 cancel_event=cancel_event):
         if cancel_event.is_set():
