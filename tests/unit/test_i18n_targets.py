@@ -71,8 +71,8 @@ def test_a_local_deployment_that_cannot_use_its_resource_group_reports_in_polish
     failed = {e.step: e.message for e in events if e.kind == "failed"}
     assert set(failed) == {"resource-group"}
     assert failed["resource-group"] == (
-        f"{folder} istnieje, ale nie ma pliku manifest.json od mlfunc-wizard, więc nie zostało utworzone przez to "
-        "narzędzie; niczego w nim nie ruszono. Wybierz inną nazwę grupy zasobów albo usuń folder samodzielnie.")
+        f"{folder} istnieje, ale nie ma pliku manifest.json od mlfunc-wizard, więc nie utworzyło go to narzędzie; "
+        "niczego w nim nie ruszono. Wybierz inną nazwę grupy zasobów albo usuń folder samodzielnie.")
     skipped = {e.step: e.message for e in events if e.kind == "skipped"}
     assert skipped["cache"] == "Nie rozpoczęto, ponieważ krok 'resource-group' się nie powiódł."
     started = {e.step: e.message for e in events if e.kind == "started"}

@@ -250,7 +250,7 @@ class FunctionAppAction(FirstInterface):
                 SiteConfigResource(**config),
             )
             if "linux_fx_version" in config:
-                ctx.log(f"The function app now runs {image}")
+                ctx.log(_("The function app now runs {image}").format(image=image))
         site: dict[str, Any] = {}
         if "httpsOnly" in changed:
             site["https_only"] = wanted["httpsOnly"]
@@ -278,7 +278,7 @@ class FunctionAppAction(FirstInterface):
                 name,
                 SiteConfigResource(properties=SiteConfig(linux_fx_version=f"DOCKER|{package['image']}")),
             )
-            ctx.log(f"The function app now runs {package['image']}")
+            ctx.log(_("The function app now runs {image}").format(image=package["image"]))
             return self._outputs(azure_call(_("reading the function app"), clients.web.web_apps.get, group, name), package["image"])
         plan = ctx.outputs["plan"]
         sku = str(plan.get("sku") or profile.function.plan_sku)
@@ -520,7 +520,7 @@ class AppSettingsAction(FirstInterface):
             name,
             SiteConfigResource(properties=SiteConfig(acr_use_managed_identity_creds=pull_mi)),
         )
-        ctx.log(f"App settings written: {', '.join(sorted(wanted))}")
+        ctx.log(_("App settings written: {settings}").format(settings=", ".join(sorted(wanted))))
         return AppSettingsOutputs(settings=tuple(sorted(wanted)))
 
 
@@ -668,5 +668,6 @@ class SmokeTestAction:
                   "the function's logs in the portal, then deploy again.").format(status_code=answer.status_code),
                 scrub(answer.text[:500]),
             )
-        ctx.log(f"Warm-up call: 200 in {latency_ms} ms, X-Cache {answer.headers.get('X-Cache', '?')}")
+        ctx.log(_("Warm-up call: 200 in {latency_ms} ms, X-Cache {x_cache}").format(
+            latency_ms=latency_ms, x_cache=answer.headers.get("X-Cache", "?")))
         return SmokeOutputs(status=200, latency_ms=latency_ms, x_cache=answer.headers.get("X-Cache", ""))

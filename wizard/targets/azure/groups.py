@@ -66,7 +66,8 @@ class ResourceGroupAction(FirstInterface):
 
     def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
         assert observed.outputs is not None
-        ctx.log(f"Reusing the resource group {ctx.profile.resource_group.name} ({observed.outputs['location']}).")
+        ctx.log(_("Reusing the resource group {name} ({location}).").format(
+            name=ctx.profile.resource_group.name, location=observed.outputs["location"]))
         return observed.outputs
 
     def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
@@ -81,7 +82,7 @@ class ResourceGroupAction(FirstInterface):
         name = profile.resource_group.name
         group = get_or_none(_("looking for the resource group"), lambda: clients.resource.resource_groups.get(name))
         if group is not None:  # made meanwhile (or a caller of run() without observing): reuse it untouched
-            ctx.log(f"Reusing the resource group {name} ({group.location}).")
+            ctx.log(_("Reusing the resource group {name} ({location}).").format(name=name, location=group.location))
             return self._outputs(group)
         if not profile.resource_group.create:
             raise StepFailed(
@@ -94,7 +95,7 @@ class ResourceGroupAction(FirstInterface):
             name,
             ResourceGroup(location=profile.azure.location, tags=our_tags(profile)),
         )
-        ctx.log(f"Created the resource group {name} in {group.location}.")
+        ctx.log(_("Created the resource group {name} in {location}.").format(name=name, location=group.location))
         return self._outputs(group)
 
 
@@ -120,7 +121,7 @@ def delete_group(
     name = profile.resource_group.name
     group = get_or_none(_("looking for the resource group"), lambda: clients.resource.resource_groups.get(name))
     if group is None:
-        log(f"The resource group {name} does not exist any more; nothing to delete.")
+        log(_("The resource group {name} does not exist any more; nothing to delete.").format(name=name))
         return
     if not is_ours(group) and (typed_name or "") != name:
         raise StepFailed(
@@ -130,7 +131,7 @@ def delete_group(
         )
     remove_role_assignments_outside(clients, profile, log)
     for item in list_resources(clients, name):
-        log(f"Deleting {item}")
+        log(_("Deleting {item}").format(item=item))
     ctx = StepContext(
         profile=profile,
         state_dir=None,  # type: ignore[arg-type]  # not used by wait_lro
@@ -140,7 +141,7 @@ def delete_group(
         log=log,
     )
     wait_lro(ctx, lambda: clients.resource.resource_groups.begin_delete(name), _("deleting the resource group"), estimate_s=300)
-    log(f"Deleted the resource group {name}.")
+    log(_("Deleted the resource group {name}.").format(name=name))
 
 
 def remove_role_assignments_outside(clients: AzureClients, profile: Profile, log: Callable[[str], None]) -> list[str]:
@@ -155,6 +156,6 @@ def remove_role_assignments_outside(clients: AzureClients, profile: Profile, log
         return []
     removed = roles.remove_outside_group(clients, group, principal, log)
     if not removed:
-        log("No role assignments outside the resource group to remove.")
+        log(_("No role assignments outside the resource group to remove."))
     return removed
 

@@ -189,7 +189,8 @@ class MonitoringAction(FirstInterface):
                 "creating Application Insights",
                 (0.5, 1.0),
             )
-        ctx.log(f"Application Insights {component_name(profile)} collects the app's logs and requests (workspace {workspace_name(profile)}).")
+        ctx.log(_("Application Insights {component} collects the app's logs and requests (workspace {workspace}).").format(
+            component=component_name(profile), workspace=workspace_name(profile)))
         return self._outputs(found, clients, profile)
 
     @staticmethod

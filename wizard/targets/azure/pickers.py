@@ -66,15 +66,27 @@ KIND_TYPES = {
     "managed-redis": "Microsoft.Cache/redisEnterprise",
     "registry": "Microsoft.ContainerRegistry/registries",
 }
-_LABELS = {"cache": "cache", "storage": "storage account", "function-app": "function app",
-           "managed-redis": "Managed Redis", "registry": "container registry"}
 
 
 def taken(kind: str, name: str, reason: str = "") -> NameCheck:
     """The one name-taken sentence every check and every create uses (see errors.translate)."""
     why = f" ({reason})" if reason and reason.lower() not in ("alreadyexists", "already exists") else ""
-    return NameCheck(False, f"The {_LABELS.get(kind, kind)} name '{name}' is not available: it is already taken in Azure{why} "
-                            "(names are global); choose a different name.")
+    # one whole sentence per kind: the kind's name is declined differently in Polish
+    sentences = {
+        "cache": _("The cache name '{name}' is not available: it is already taken in Azure{why} (names are global); "
+                   "choose a different name."),
+        "storage": _("The storage account name '{name}' is not available: it is already taken in Azure{why} (names are "
+                     "global); choose a different name."),
+        "function-app": _("The function app name '{name}' is not available: it is already taken in Azure{why} (names "
+                          "are global); choose a different name."),
+        "managed-redis": _("The Managed Redis name '{name}' is not available: it is already taken in Azure{why} (names "
+                           "are global); choose a different name."),
+        "registry": _("The container registry name '{name}' is not available: it is already taken in Azure{why} (names "
+                      "are global); choose a different name."),
+    }
+    sentence = sentences.get(kind) or _("The {kind} name '{name}' is not available: it is already taken in Azure{why} "
+                                        "(names are global); choose a different name.")
+    return NameCheck(False, sentence.format(kind=kind, name=name, why=why))
 
 
 def check_name(kind: str, name: str, credential: TokenCredential, profile: Profile) -> NameCheck:
@@ -123,7 +135,8 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
 
             found = find_registry(clients, name)
             if found is not None:
-                return NameCheck(True, f"'{name}' is your registry in {_group(found.id)}; it will be reused.")
+                return NameCheck(True, _("'{name}' is your registry in {group}; it will be reused.").format(
+                    name=name, group=_group(found.id)))
         return _answer(kind, name, acr_result.name_available, acr_result.message)
     if kind == "managed-redis":
         # The redisenterprise SDK has no name-availability API: a name is free for us when our own
@@ -134,7 +147,8 @@ def check_name(kind: str, name: str, credential: TokenCredential, profile: Profi
             return NameCheck(True, "")
         except HttpResponseError as exc:
             raise translate(exc, _("checking the Managed Redis name")) from exc
-        return NameCheck(True, f"'{name}' already exists in {profile.resource_group.name}; it will be reused.")
+        return NameCheck(True, _("'{name}' already exists in {group}; it will be reused.").format(
+            name=name, group=profile.resource_group.name))
     raise ValueError(f"unknown resource kind {kind!r}")
 
 

@@ -115,5 +115,6 @@ class PreflightAction:
                   "unused ones, reuse one (function.storage_account), or ask for more quota (Subscription > Usage + "
                   "quotas) and deploy again.").format(current=current, limit=limit, location=profile.azure.location)
             )
-        ctx.log(f"Preflight: providers registered, {profile.function.plan_sku} offered in {profile.azure.location}, storage quota left.")
+        ctx.log(_("Preflight: providers registered, {plan_sku} offered in {location}, storage quota left.").format(
+            plan_sku=profile.function.plan_sku, location=profile.azure.location))
         return PreflightOutputs(providers=tuple(namespaces(profile)))

@@ -89,7 +89,8 @@ def assign(ctx: StepContext, clients: AzureClients, scope: str, principal_id: st
                     error_code_and_message(exc)[1],
                 ) from exc
             if not told:
-                ctx.log("The function app's new identity is not visible to Azure's role service yet; waiting for it to replicate.")
+                ctx.log(_("The function app's new identity is not visible to Azure's role service yet; waiting for "
+                          "it to replicate."))
                 told = True
             ctx.report(None, _("Waiting for the app's identity to replicate ({waited} s)").format(waited=int(waited)))
             ctx.wait(max(polling_interval(), 0.05))
@@ -116,6 +117,7 @@ def remove_outside_group(clients: AzureClients, group: str, principal_id: str, l
         role = (assignment.role_definition_id or "").rstrip("/").split("/")[-1]
         label = f"{ROLE_NAMES.get(role, 'role ' + role)} on {scope}"
         azure_call(_("removing a role assignment"), clients.authorization.role_assignments.delete_by_id, assignment.id)
-        log(f"Removed the role assignment {label} (outside the resource group {group}).")
+        log(_("Removed the role assignment {label} (outside the resource group {group}).").format(
+            label=label, group=group))
         removed.append(label)
     return removed

@@ -120,7 +120,8 @@ class ServiceBusAccessAction(FirstInterface):
         namespace = find_namespace(clients, profile)
         for role in self._wanted(profile):
             roles.assign(ctx, clients, namespace.id, principal, role, _("giving the function app {role} on {namespace}").format(role=roles.ROLE_NAMES[role], namespace=namespace.name))
-            ctx.log(f"Granted {roles.ROLE_NAMES[role]} on the Service Bus namespace {namespace.name} to the function app's identity.")
+            ctx.log(_("Granted {role} on the Service Bus namespace {name} to the function app's identity.").format(
+                role=roles.ROLE_NAMES[role], name=namespace.name))
         return self._outputs(namespace, profile)
 
     def _outputs(self, namespace: Any, profile: Profile) -> ServiceBusAccessOutputs:

@@ -171,7 +171,8 @@ class StorageAction(FirstInterface):
                 _("updating the storage account {name} ({settings})").format(name=name, settings=", ".join(sorted(keys))),
                 clients.storage.storage_accounts.update, group, name, StorageAccountUpdateParameters(**params),
             )
-            ctx.log(f"Updated the storage account {name} in place: {', '.join(sorted(keys))}.")
+            ctx.log(_("Updated the storage account {name} in place: {settings}.").format(
+                name=name, settings=", ".join(sorted(keys))))
         return self._outputs(found)
 
     def delete(self, ctx: StepContext, observed: Observed) -> None:
@@ -183,7 +184,8 @@ class StorageAction(FirstInterface):
         for field, name in _accounts(profile):
             key = f"{field}.kind"
             if observed.settings.get(key) != wanted[key]:
-                ctx.log(f"Deleting the storage account {name} (kind {observed.settings.get(key)}) to create it as {wanted[key]}.")
+                ctx.log(_("Deleting the storage account {name} (kind {kind}) to create it as {wanted}.").format(
+                    name=name, kind=observed.settings.get(key), wanted=wanted[key]))
                 azure_call(_("deleting the storage account {name}").format(name=name), clients.storage.storage_accounts.delete, group, name)
 
     def create(self, ctx: StepContext) -> StorageOutputs:

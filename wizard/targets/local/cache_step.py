@@ -83,15 +83,15 @@ class CacheAction(FirstInterface):
     def update(self, ctx: StepContext, observed: Observed, change: Change) -> Outputs:
         """The only in-place change is a repair: restart stopped nodes with their data."""
         cache: local_redis.RunningCache = observed.handle
-        ctx.log("The cache's redis-server processes are not all running; restarting them with their data.")
+        ctx.log(_("The cache's redis-server processes are not all running; restarting them with their data."))
         try:
             cache = local_redis.ensure_running(cache.folder, cache.password, log=ctx.log)
         except local_redis.CacheError as exc:
-            ctx.log(f"Repair failed ({exc}); starting the cache afresh.")
+            ctx.log(_("Repair failed ({error}); starting the cache afresh.").format(error=exc))
             return self.create(ctx)
         self._record(ctx, cache)
         if not local_redis.wait_healthy(cache, timeout=10.0):
-            ctx.log("The restarted cache did not become healthy; starting it afresh.")
+            ctx.log(_("The restarted cache did not become healthy; starting it afresh."))
             return self.create(ctx)
         return self._outputs(cache)
 
@@ -110,7 +110,7 @@ class CacheAction(FirstInterface):
             old.stop(timeout=5.0, log=ctx.log)  # identity-checked: a foreign PID is logged, not signalled
             shutil.rmtree(folder, ignore_errors=True)
         if profile.cache.authentication == "entra":
-            ctx.log("Microsoft Entra ID authentication needs Azure; the local cache uses its access keys instead.")
+            ctx.log(_("Microsoft Entra ID authentication needs Azure; the local cache uses its access keys instead."))
         keys = rg.ensure_keys(group, "caches", profile.cache.name, CACHE_KEYS)
         spec = local_redis.RedisSpec(password=keys["primary"], secondary_password=keys["secondary"], **cache_shape(profile))
         ctx.report(0.1, _("Starting redis-server"))

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.local import processes
 from wizard.targets.local import resource_group as rg
@@ -63,12 +64,13 @@ def after_failed_run(profile: Profile, before: Snapshot | None, *, first_run: bo
                 if _key(p) in (before or frozenset()) or not p["ours"]:
                     continue
                 if processes.stop_owned(p, timeout=5.0, log=log):
-                    log(f"Stopped {_describe(p)}: the first deploy of '{profile.name}' failed, so what it started "
-                        "does not keep running.")
+                    log(_("Stopped {process}: the first deploy of '{name}' failed, so what it started does not keep "
+                          "running.").format(process=_describe(p), name=profile.name))
             running = _mine(profile, folder)
         if running:
-            log("Still running after the failed deploy: " + "; ".join(_describe(p) for p in running) +
-                f". Run deploy again to finish, or remove them with `mlfunc-wizard destroy {profile.name}`.")
+            log(_("Still running after the failed deploy: {processes}. Run deploy again to finish, or remove them "
+                  "with `mlfunc-wizard destroy {name}`.").format(
+                processes="; ".join(_describe(p) for p in running), name=profile.name))
         return running
     except Exception:  # the deploy's own failure is what the user must see
         logger.warning("could not check the processes after the failed deploy", exc_info=True)

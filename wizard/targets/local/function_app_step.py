@@ -129,7 +129,7 @@ class FunctionAppAction(FirstInterface):
         app = ctx.profile.function.app_name
         settings, refs = self._app_settings(ctx)
         function_host.write_settings(group, app, settings, refs)
-        ctx.log("App settings: " + ", ".join(sorted([*settings, *refs])) + ".")
+        ctx.log(_("App settings: {settings}.").format(settings=", ".join(sorted([*settings, *refs]))))
         pkg = ctx.output(PackageOutputs)
         storage = ctx.output(StorageOutputs)
         ctx.report(0.2, _("Starting the functions host"))

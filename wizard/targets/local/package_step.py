@@ -120,8 +120,9 @@ class PackageAction(FirstInterface):
         except BuildError as exc:
             raise StepFailed(str(exc)) from None
         for warning in built.warnings:
-            ctx.log(f"warning: {warning}")
-        ctx.log(f"Generated the function app in {app_dir} (model {built.model_name} {built.model_version}).")
+            ctx.log(_("warning: {warning}").format(warning=warning))
+        ctx.log(_("Generated the function app in {app_dir} (model {model_name} {model_version}).").format(
+            app_dir=app_dir, model_name=built.model_name, model_version=built.model_version))
         ctx.check_cancelled()
         ctx.report(0.2, _("Building the app's Python environment"))
         try:

@@ -104,7 +104,7 @@ def ensure_env(
     remove_stale_builds(env_cache_dir(), log=log)
     found = ready_env(sha)
     if found:
-        log(f"Reusing the package environment {found} (cached).")
+        log(_("Reusing the package environment {found} (cached).").format(found=found))
         return AppEnv(env_python(found), sha, found, reused=True, fallback=False)
     cache = env_cache_dir()
     lock_path = cache / f"{sha}.lock"
@@ -117,22 +117,23 @@ def ensure_env(
                 break
             except OSError:
                 if not waited:
-                    log("Another deployment is building the same environment; waiting for it.")
+                    log(_("Another deployment is building the same environment; waiting for it."))
                     waited = True
                 if cancel_event.wait(0.2):
                     raise Cancelled() from None
         try:
             found = ready_env(sha)
             if found:
-                log(f"Reusing the package environment {found} (built by another deployment).")
+                log(_("Reusing the package environment {found} (built by another deployment).").format(found=found))
                 return AppEnv(env_python(found), sha, found, reused=True, fallback=False)
             try:
                 folder = _build(sha, text, log=log, cancel_event=cancel_event)
             except PackageError as exc:
                 if not allow_fallback or interpreter.is_frozen():  # a bundle's executable is no interpreter
                     raise
-                log(f"{exc} Falling back to the wizard's own interpreter ({sys.executable}), which has the same "
-                    "packages; run deploy again later to build the isolated environment.")
+                log(_("{error} Falling back to the wizard's own interpreter ({executable}), which has the same "
+                      "packages; run deploy again later to build the isolated environment.").format(
+                    error=exc, executable=sys.executable))
                 return AppEnv(Path(sys.executable), "", None, reused=False, fallback=True)
             return AppEnv(env_python(folder), sha, folder, reused=False, fallback=False)
         finally:
@@ -150,7 +151,8 @@ def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], canc
     if final.exists():  # a folder without the ready marker: an old, broken build
         shutil.rmtree(final, ignore_errors=True)
     try:
-        log(f"Building the package environment for requirements {sha[:12]} in {final}.")
+        log(_("Building the package environment for requirements {sha} in {final}.").format(
+            sha=sha[:12], final=final))
         # A frozen bundle cannot lend its pip: the environment gets its own from a system Python.
         pip_here = _has_pip() and not interpreter.is_frozen()
         try:
@@ -177,7 +179,7 @@ def _build(sha: str, requirements_text: str, *, log: Callable[[str], None], canc
                 shutil.rmtree(tmp, ignore_errors=True)
             else:
                 raise
-        log(f"Package environment ready: {final}.")
+        log(_("Package environment ready: {final}.").format(final=final))
         return final
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -222,7 +224,8 @@ def remove_stale_builds(cache: Path, log: Callable[[str], None] | None = None) -
             removed.append(folder)
     for folder in removed:
         if log:
-            log(f"Removed the unfinished package build {folder} (its build was interrupted).")
+            log(_("Removed the unfinished package build {folder} (its build was interrupted).").format(
+                folder=folder))
     return removed
 
 

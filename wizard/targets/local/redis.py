@@ -158,7 +158,7 @@ def start_cache(spec: RedisSpec, folder: Path, log: Callable[[str], None] | None
             # Another program may grab a "free" port between our probe and redis binding it: pick new ones.
             if "Address already in use" not in exc.detail or attempt == 2:
                 raise
-            say("A port was taken by another program meanwhile; retrying on other free ports.")
+            say(_("A port was taken by another program meanwhile; retrying on other free ports."))
     raise AssertionError("unreachable")
 
 
@@ -196,7 +196,8 @@ def _start(spec: RedisSpec, folder: Path, say: Callable[[str], None], group: str
             cache.pids = [n.pid for n in nodes if n.pid]
             # Recorded at once: a deploy killed right now still leaves every started node findable.
             _save_state(cache)
-            say(f"Started redis-server {node.name} (pid {node.pid}, port {node.port}).")
+            say(_("Started redis-server {name} (pid {pid}, port {port}).").format(
+                name=node.name, pid=node.pid, port=node.port))
         for node in nodes:
             _wait_ready(cache, node)
         if cluster:
@@ -207,8 +208,9 @@ def _start(spec: RedisSpec, folder: Path, say: Callable[[str], None], group: str
                 node_client.execute_command("REPLICAOF", cache.host, str(first.port))
                 node_client.close()
         _save_state(cache)
-        say(f"Redis {'cluster of ' + str(primaries) + ' shards' if cluster else 'server'} ready on "
-            f"{cache.host}:{cache.port}{' (TLS)' if spec.tls else ''}.")
+        ready = (_("Redis cluster of {shards} shards ready on {host}:{port}{tls}.") if cluster
+                 else _("Redis server ready on {host}:{port}{tls}."))
+        say(ready.format(shards=primaries, host=cache.host, port=cache.port, tls=" (TLS)" if spec.tls else ""))
         return cache
     except BaseException:
         # Never leave half a cache running: stop what we started. Nodes never started still have pid 0;
@@ -341,7 +343,7 @@ def _create_cluster(cache: RunningCache, spec: RedisSpec, primaries: int, say: C
         env = dict(os.environ)
         if cache.password:
             env["REDISCLI_AUTH"] = cache.password  # not -a: keeps the key out of `ps`
-        say("Creating the Redis Cluster: " + " ".join(argv[1:]))
+        say(_("Creating the Redis Cluster: {command}").format(command=" ".join(argv[1:])))
         proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
         for line in (proc.stdout + proc.stderr).splitlines():
             if line.strip():
@@ -460,7 +462,8 @@ def ensure_running(folder: Path, password: str | None = None, log: Callable[[str
                 name=node.name, pid=node.pid))
         _spawn(node, cache.group)
         restarted.append(node)
-        say(f"Restarted redis-server {node.name} (pid {node.pid}, port {node.port}).")
+        say(_("Restarted redis-server {name} (pid {pid}, port {port}).").format(
+            name=node.name, pid=node.pid, port=node.port))
     cache.pids = [n.pid for n in cache.nodes]
     _save_state(cache)
     try:

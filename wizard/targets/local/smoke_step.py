@@ -77,11 +77,11 @@ class SmokeTestAction:
             )
         outputs = SmokeOutputs(health=health)
         if ctx.profile.function.trigger.type != "http":
-            ctx.log("The trigger is not HTTP; the smoke test checked the host's health only.")
+            ctx.log(_("The trigger is not HTTP; the smoke test checked the host's health only."))
             return outputs
         data = self._sample(ctx.profile)
         if data is None:
-            ctx.log("The profile has no model.sample_input; the smoke test checked the host's health only.")
+            ctx.log(_("The profile has no model.sample_input; the smoke test checked the host's health only."))
             return outputs
         key = rg.get_keys(group, "functions", app).get("default", "")
         try:
@@ -93,5 +93,6 @@ class SmokeTestAction:
             raise StepFailed(_("The smoke test POST answered HTTP {status}: {body}").format(
                 status=status, body=body[:300].decode(errors='replace')),
                              detail=f"see {state.log_file}")
-        ctx.log(f"Smoke test: HTTP 200, X-Cache {headers.get('x-cache', '?')}: {body[:200].decode(errors='replace')}")
+        ctx.log(_("Smoke test: HTTP 200, X-Cache {x_cache}: {body}").format(
+            x_cache=headers.get("x-cache", "?"), body=body[:200].decode(errors="replace")))
         return SmokeOutputs(health=health, status=status, x_cache=headers.get("x-cache", ""))

@@ -122,7 +122,7 @@ def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: thread
     # The function hosts first (they use the cache), then the cache nodes.
     for proc in sorted(owned_processes(folder), key=lambda p: p.get("role") != "function-host"):
         if cancel_event.is_set():
-            log("Cancelled; the remaining processes and the folder are kept.")
+            log(_("Cancelled; the remaining processes and the folder are kept."))
             return
         pid = proc["pid"]
         if not proc["alive"]:
