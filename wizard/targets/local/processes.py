@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from wizard import interpreter
+from wizard.i18n import _
 from wizard.targets.local import log_rotation
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ _reserved: set[int] = set()
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nothing listens on now (bind to port 0), never handed out twice by this process."""
-    for _ in range(50):
+    for _attempt in range(50):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.bind((host, 0))
             port = sock.getsockname()[1]
@@ -109,25 +110,27 @@ def why_not_ours(record: Any) -> str | None:
     """None when the recorded process runs now and is provably the one we started; else a sentence saying why not."""
     pid, ident, what = _fields(record)
     if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
-        return f"{what}: no valid process id recorded ({pid!r}); nothing to stop."
+        return _("{what}: no valid process id recorded ({pid!r}); nothing to stop.").format(what=what, pid=pid)
     if isinstance(record, subprocess.Popen):
         # Our own child that we have not reaped yet: the kernel keeps its PID from being reused until we do.
-        return None if record.poll() is None else f"{what} (pid {pid}) is not running."
+        return None if record.poll() is None else _("{what} (pid {pid}) is not running.").format(what=what, pid=pid)
     if not have_proc():
-        return (f"{what} (pid {pid}): this system has no /proc, so mlfunc-wizard cannot prove the process is its own "
-                f"and does not stop it; stop it yourself if it still runs.")
+        return _("{what} (pid {pid}): this system has no /proc, so mlfunc-wizard cannot prove the process is its own "
+                 "and does not stop it; stop it yourself if it still runs.").format(what=what, pid=pid)
     if not isinstance(ident, Mapping) or not ident.get("group") or ident.get("start_time") is None:
-        return (f"{what} (pid {pid}) was recorded without its identity (by an older mlfunc-wizard), so it is not "
-                f"stopped; if it still runs, stop it yourself (kill {pid}).")
+        return _("{what} (pid {pid}) was recorded without its identity (by an older mlfunc-wizard), so it is not "
+                 "stopped; if it still runs, stop it yourself (kill {pid}).").format(what=what, pid=pid)
     if not pid_alive(pid):
-        return f"{what} (pid {pid}) is not running."
+        return _("{what} (pid {pid}) is not running.").format(what=what, pid=pid)
     if start_time(pid) != ident.get("start_time"):
-        return f"pid {pid} now belongs to another process (it started at another time than our {what}); left alone."
+        return _("pid {pid} now belongs to another process (it started at another time than our {what}); left "
+                 "alone.").format(what=what, pid=pid)
     if executable(pid) != ident.get("exe"):
-        return f"pid {pid} now runs another program than our {what}; left alone."
+        return _("pid {pid} now runs another program than our {what}; left alone.").format(what=what, pid=pid)
     marker = environ_value(pid, GROUP_ENV)
     if marker != ident.get("group"):
-        return f"pid {pid} does not carry this resource group's marker (not our {what}); left alone."
+        return _("pid {pid} does not carry this resource group's marker (not our {what}); left alone.").format(
+            what=what, pid=pid)
     return None
 
 
@@ -141,7 +144,7 @@ def signal_owned(record: Any, sig: int, *, log: Callable[[str], None] | None = N
     (start time, executable, group marker) does not match the record, logging why. True when the signal was sent.
     `record`: a mapping or object with `pid` and `identity` (see identify), or a subprocess.Popen of ours that
     has not been reaped (its PID cannot have been reused)."""
-    pid, _, _ = _fields(record)
+    pid, _ident, _what = _fields(record)
     pidfd = None
     if isinstance(pid, int) and pid > 0 and hasattr(os, "pidfd_open"):
         # Pin the process first: checked and signalled through the same handle, a PID recycled in between
@@ -161,7 +164,8 @@ def signal_owned(record: Any, sig: int, *, log: Callable[[str], None] | None = N
             if process_group:
                 # The recorded process leads its own session/group (start_new_session): its children go too.
                 if os.getpgid(pid) != pid:
-                    (log or logger.warning)(f"pid {pid} does not lead its own process group; only it is signalled.")
+                    (log or logger.warning)(_("pid {pid} does not lead its own process group; only it is signalled.").format(
+                        pid=pid))
                     os.kill(pid, sig)
                 else:
                     os.killpg(pid, sig)
@@ -180,7 +184,7 @@ def signal_owned(record: Any, sig: int, *, log: Callable[[str], None] | None = N
 def stop_owned(record: Any, *, timeout: float = 5.0, log: Callable[[str], None] | None = None) -> bool:
     """SIGTERM, wait up to `timeout`, then SIGKILL, only if the record proves the process is ours.
     True when it is gone afterwards (or was never running); False when it still runs (not ours, or it survived)."""
-    pid, _, _ = _fields(record)
+    pid, _ident, _what = _fields(record)
     if not isinstance(pid, int) or pid <= 0 or not pid_alive(pid):
         return True
     if not signal_owned(record, signal.SIGTERM, log=log):
@@ -193,7 +197,7 @@ def stop_owned(record: Any, *, timeout: float = 5.0, log: Callable[[str], None] 
 
 def kill_owned(record: Any, *, log: Callable[[str], None] | None = None) -> bool:
     """SIGKILL at once (fail-open tests, clean-up of a half-started cache), only if provably ours."""
-    pid, _, _ = _fields(record)
+    pid, _ident, _what = _fields(record)
     if not isinstance(pid, int) or pid <= 0 or not pid_alive(pid):
         return True
     if not signal_owned(record, signal.SIGKILL, log=log):
@@ -203,7 +207,7 @@ def kill_owned(record: Any, *, log: Callable[[str], None] | None = None) -> bool
 
 def _writer_done(record: Any, timeout: float = 3.0) -> bool:
     """Wait (never signal) until the process's log writer has copied its last lines and ended (end of input)."""
-    _, ident, _ = _fields(record)
+    _pid, ident, _what = _fields(record)
     writer = ident.get("writer") if isinstance(ident, Mapping) else None
     if not isinstance(writer, Mapping) or not isinstance(writer.get("pid"), int):
         return True

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.i18n import _
 from wizard.targets.local import function_host, processes
 from wizard.targets.local import redis as local_redis
 from wizard.targets.local import resource_group as rg
@@ -104,8 +105,8 @@ def describe_group(folder: Path) -> list[str]:
         return []
     st = group_status(folder)
     if not st.ours:
-        return [f"{folder} (not created by mlfunc-wizard; left alone)"]
-    lines = [f"folder {folder} (created {st.created})"]
+        return [_("{folder} (not created by mlfunc-wizard; left alone)").format(folder=folder)]
+    lines = [_("folder {folder} (created {created})").format(folder=folder, created=st.created)]
     for p in st.processes:
         state = ("alive" if p["ours"] else "alive, not provably ours") if p["alive"] else "stopped"
         where = f"{p['resource']}/{p['node']}"

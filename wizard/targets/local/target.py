@@ -128,7 +128,8 @@ def destroy_group(folder: Path, log: Callable[[str], None], cancel_event: thread
         if not proc["alive"]:
             continue
         if not proc["ours"]:
-            log(proc.get("why_not_ours") or f"pid {pid} is not provably a {proc['role']} of this group; left alone.")
+            log(proc.get("why_not_ours") or _("pid {pid} is not provably a {role} of this group; left alone.").format(
+                pid=pid, role=proc["role"]))
             continue
         log(_("Stopping {role} {resource} {node} (pid {pid}, port {port}).").format(
             role=proc["role"], resource=proc["resource"], node=proc["node"], pid=pid, port=proc["port"]))
