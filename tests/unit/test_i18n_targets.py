@@ -222,3 +222,22 @@ def test_the_plan_text_of_the_cli_is_polish():
     assert "czeka na:  nic (startuje od razu)" in text and "Ścieżka krytyczna: resource-group -> " in text
     i18n.set_language("en")
     assert plan.describe().startswith(f"Plan for the local target: {len(plan.steps)} steps")
+
+
+def test_the_engines_retry_and_give_up_lines_are_polish(tmp_path):
+    """A step that stays throttled: each retry's event line and the final failure come from the engine in Polish
+    (the step's own sentence inside them is the test target's, in English)."""
+    from tests.unit.test_engine_target import Behaviour, FileTarget, StepSpec
+    from wizard.core.engine import Engine
+    from wizard.core.plan import Plan
+
+    target = FileTarget([StepSpec("store", behaviour=Behaviour(transient=5), retries=1)], tmp_path / "resources")
+    events: list[StepEvent] = []
+    i18n.set_language("pl")
+    engine = Engine(Plan(target.steps(None), target="test"), Profile(name="engine-pl"), tmp_path / "state",
+                    events.append, backoff=lambda attempt, retry_after: 0.0)
+    assert not engine.run().ok
+    retrying = [e.message for e in events if e.kind == "retrying"]
+    assert retrying == ["store is throttled — ponawiam za 0.0 s (próba 2 z 2)."]
+    failed = [e.message for e in events if e.kind == "failed"]
+    assert len(failed) == 1 and ": niepowodzenie po 2 próbach: store is throttled. Uruchom wdrożenie ponownie" in failed[0]

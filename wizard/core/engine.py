@@ -400,7 +400,8 @@ class Engine:
                 delay = max(0.0, float(self._backoff(attempt, retry_after)))
                 self._emit(StepEvent(
                     "retrying", step.name,
-                    f"{message} — retrying in {delay:.1f} s (attempt {attempt + 1} of {step.retries + 1}).",
+                    _("{message} — retrying in {delay:.1f} s (attempt {attempt} of {attempts}).").format(
+                        message=message, delay=delay, attempt=attempt + 1, attempts=step.retries + 1),
                     outputs={"attempt": attempt + 1, "delay_s": delay, "retry_after_s": retry_after},
                 ))
                 ctx.wait(delay)

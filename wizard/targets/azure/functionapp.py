@@ -640,7 +640,8 @@ class SmokeTestAction:
         if not keys.invoke_url:
             # No endpoint to call: the host's own status says whether the trigger's bindings started (issue 11 item 5).
             state = host_status.check(self._clients_for(profile), profile, urlsplit(keys.health_url).netloc)
-            return SmokeOutputs(skipped=f"no HTTP endpoint for a {profile.function.trigger.type} trigger", host_state=state)
+            return SmokeOutputs(skipped=_("no HTTP endpoint for a {trigger} trigger").format(
+                trigger=profile.function.trigger.type), host_state=state)
         key = ctx.secrets.get("function_key") or function_key(self._clients_for(profile), profile, keys.function)
         if not key:
             raise TransientError(_("The functions host does not hand out keys yet; trying again."))

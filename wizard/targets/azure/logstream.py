@@ -57,7 +57,7 @@ def stream(profile: Profile, credential: TokenCredential, *, since: float | None
            cancel: threading.Event) -> Iterator[LogLine]:
     """Follow the app's log stream until `cancel`; NoHistory for `--since` or `--no-follow` (nothing is kept)."""
     if since is not None or not follow:
-        raise NoHistory(NO_HISTORY)
+        raise NoHistory(_(NO_HISTORY))
     clients = AzureClients(profile, credential)
     group, app = profile.resource_group.name, profile.function.app_name
     try:

@@ -110,9 +110,10 @@ class PrivateEndpointAction(FirstInterface):
             estimate_s=90,
         )
         ctx.log(
-            f"Private endpoint {name} created. For the function app to reach the cache privately, link the private DNS "
-            f"zone {_ZONES[profile.cache.service]} to the subnet's VNet and add VNet integration to the app "
-            "(`az functionapp vnet-integration add`); the wizard does not automate those two yet."
+            _("Private endpoint {name} created. For the function app to reach the cache privately, link the private "
+              "DNS zone {zone} to the subnet's VNet and add VNet integration to the app (`az functionapp "
+              "vnet-integration add`); the wizard does not automate those two yet.").format(
+                name=name, zone=_ZONES[profile.cache.service])
         )
         return self._outputs(found, profile, profile.cache.subnet_id)
 
