@@ -108,10 +108,11 @@ def describe_group(folder: Path) -> list[str]:
         return [_("{folder} (not created by mlfunc-wizard; left alone)").format(folder=folder)]
     lines = [_("folder {folder} (created {created})").format(folder=folder, created=st.created)]
     for p in st.processes:
-        state = ("alive" if p["ours"] else "alive, not provably ours") if p["alive"] else "stopped"
+        state = (_("alive") if p["ours"] else _("alive, not provably ours")) if p["alive"] else _("stopped")
         where = f"{p['resource']}/{p['node']}"
-        lines.append(f"{p['role']:<13} {where:<40} pid {p['pid']:<7} port {p['port']:<6} {state}, health {p['health']}")
-    lines += [f"resource      {f}" for f in st.folders]
+        lines.append(f"{p['role']:<13} {where:<40} pid {p['pid']:<7} port {p['port']:<6} "
+                     + _("{state}, health {health}").format(state=state, health=p["health"]))
+    lines += [f"{_('resource'):<13} {f}" for f in st.folders]
     return lines
 
 
