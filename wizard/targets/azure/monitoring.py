@@ -52,7 +52,7 @@ def workspace_id(clients: AzureClients, profile: Profile) -> str:
 def connection_string(clients: AzureClients, profile: Profile) -> str:
     """The component's connection string; registered for masking (its instrumentation key lets anyone send
     telemetry into the component)."""
-    found = get_or_none("reading Application Insights", lambda: clients.resource.resources.get_by_id(component_id(clients, profile), COMPONENT_API))
+    found = get_or_none(_("reading Application Insights"), lambda: clients.resource.resources.get_by_id(component_id(clients, profile), COMPONENT_API))
     props = dict(getattr(found, "properties", None) or {})
     value = str(props.get("ConnectionString") or "")
     if not value:
@@ -179,14 +179,14 @@ class MonitoringAction(FirstInterface):
         component = component_body(profile, ws_id)
         if force_component:  # in place: the same PUT, on the component that is there
             wait_lro(ctx, lambda: resources.begin_create_or_update_by_id(cid, COMPONENT_API, component),
-                     "updating Application Insights", estimate_s=ESTIMATE_S, span=(0.5, 1.0))
+                     _("updating Application Insights"), estimate_s=ESTIMATE_S, span=(0.5, 1.0))
             found = resources.get_by_id(cid, COMPONENT_API)
         else:
             found = _ensure(
                 ctx,
                 lambda: resources.get_by_id(cid, COMPONENT_API),
                 lambda: resources.begin_create_or_update_by_id(cid, COMPONENT_API, component),
-                "creating Application Insights",
+                _("creating Application Insights"),
                 (0.5, 1.0),
             )
         ctx.log(_("Application Insights {component} collects the app's logs and requests (workspace {workspace}).").format(
