@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import http.client
 import ssl
-import uuid
 
 import pytest
 
@@ -47,8 +46,8 @@ def test_docker_route_pushes_and_the_site_runs_the_pushed_digest(docker_engine, 
 
     package = result.outcome.outputs["package"]
     digest = package["digest"]
-    assert package["image"] == f"{acr.login_server}/{app}@{digest}"
-    site = [r for r in arm.requests("PUT") if r.lower_path.endswith(f"microsoft.web/sites/{app}")][0]
+    assert package["image"] == f"{acr.login_server}/dock-app@{digest}"
+    site = [r for r in arm.requests("PUT") if r.lower_path.endswith("microsoft.web/sites/dock-app")][0]
     assert site.body["properties"]["siteConfig"]["linuxFxVersion"] == f"DOCKER|{package['image']}"
     assert site.body["properties"]["siteConfig"]["acrUseManagedIdentityCreds"] is True
 
@@ -62,11 +61,11 @@ def test_docker_route_pushes_and_the_site_runs_the_pushed_digest(docker_engine, 
 
     # The registry serves that manifest under that digest, and it is the local image's digest.
     local = docker_engine.client.inspect_image(package["tag"])["RepoDigests"]
-    assert f"{acr.login_server}/{app}@{digest}" in local
+    assert f"{acr.login_server}/dock-app@{digest}" in local
     conn = http.client.HTTPSConnection("127.0.0.1", int(acr.login_server.split(":")[1]),
                                        context=ssl.create_default_context(cafile=str(arm.ca_file)))
     basic = base64.b64encode(f"{ACR_USER}:{acr.refresh_token}".encode()).decode()
-    conn.request("HEAD", f"/v2/{app}/manifests/{package['tag'].rsplit(':', 1)[1]}",
+    conn.request("HEAD", f"/v2/dock-app/manifests/{package['tag'].rsplit(':', 1)[1]}",
                  headers={"Authorization": f"Basic {basic}",
                           "Accept": "application/vnd.docker.distribution.manifest.v2+json"})
     resp = conn.getresponse()
