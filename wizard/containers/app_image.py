@@ -8,10 +8,11 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from wizard.containers.base_image import deps_image
-from wizard.containers.build import PLATFORM, BuildResult, build_image
+from wizard.containers.base_image import add_host_layer, host_on_top
+from wizard.containers.build import PLATFORM, TAIL_LINES, BuildResult, build_image
 from wizard.containers.engine import Engine
 from wizard.containers.wheelhouse import ensure_wheelhouse, link_into
+from wizard.i18n import _
 
 DEPLOYMENT_LABEL = "io.mlfunc.deployment"
 
@@ -46,13 +47,20 @@ def build_app_image(
         shutil.copytree(app_dir, context, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "wheels"))
         if wheels is not None:
             link_into(wheels, context / "wheels")
-        buildargs = {"BASE_IMAGE": base_image, "PROFILE_HASH": profile_hash}  # PROFILE_HASH: a label, not content
-        deps = deps_image(engine, base_image)
-        if deps:  # the local stand-in: requirements go on its runtime, so a host change keeps them cached
-            buildargs["DEPS_IMAGE"] = deps
-        return build_image(
-            engine, context, tags=[tag], on_line=on_line, on_step=on_step, cancel_event=cancel_event,
-            buildargs=buildargs, labels={DEPLOYMENT_LABEL: deployment},
+        # On the local stand-in: build on its runtime, then add the host as the last layer (a host change rebuilds
+        # only that layer). The Dockerfile is the same; any other base is built on as it is.
+        runtime = host_on_top(engine, base_image)
+        buildargs = {"BASE_IMAGE": runtime or base_image, "PROFILE_HASH": profile_hash}  # PROFILE_HASH: a label
+        labels = {DEPLOYMENT_LABEL: deployment}
+        app = build_image(
+            engine, context, tags=[] if runtime else [tag], on_line=on_line, on_step=on_step,
+            cancel_event=cancel_event, buildargs=buildargs, labels=labels,
             # No network with a wheelhouse: the build can only use what was tested here.
             network_mode="none" if wheels is not None else "host", platform=PLATFORM, nocache=nocache,
         )
+    if not runtime:
+        return app
+    top = add_host_layer(engine, app.image_id, tags=[tag], labels=labels, cancel_event=cancel_event,
+                         on_line=lambda line: on_line(_("host layer: {line}").format(line=line)))
+    return BuildResult(image_id=top.image_id, tags=[tag], lines=app.lines + top.lines, seconds=app.seconds + top.seconds,
+                       tail=(app.tail + top.tail)[-TAIL_LINES:])

@@ -20,7 +20,7 @@ from typing import Callable
 from docker.errors import DockerException, ImageNotFound
 from requests.exceptions import RequestException
 
-from wizard.containers.build import build_image, stream_call
+from wizard.containers.build import PLATFORM, BuildResult, build_image, stream_call
 from wizard.containers.engine import Engine
 from wizard.containers.paths import cache_home
 from wizard.containers.proc import run_streamed
@@ -52,10 +52,9 @@ argv = [sys.executable, "/opt/mlfunc-host/{entry}", root, "--host", parts.hostna
 os.execv(sys.executable, argv)
 '''
 
-# Two images, so that a change of the functions host (wizard/funchost) is a thin layer: the runtime (Debian, Python,
-# the host's pinned packages) changes only with those pins; the stand-in adds the host's files on top of it. App
-# images install their requirements on the runtime (DEPS_IMAGE, named by the stand-in's label), so a host change
-# leaves that install in the layer cache.
+# Two layers of images, so that a change of the functions host (wizard/funchost) is a thin last layer: the runtime
+# (Debian, Python, the host's pinned packages) changes only with those pins; the host's files go on top of it (the
+# stand-in), and on top of each app image built on the runtime (add_host_layer): a host change rebuilds only that.
 RUNTIME_DOCKERFILE = """# The mlfunc-wizard stand-in runtime for {official}:4-python3.11, without the functions host.
 ARG ROOTFS={rootfs}
 FROM ${{ROOTFS}}
@@ -73,15 +72,15 @@ WORKDIR /home/site/wwwroot
 EXPOSE 80
 """
 
-DOCKERFILE = """# The mlfunc-wizard stand-in for {official}:4-python3.11 (no access to mcr.microsoft.com): the runtime + the host.
-ARG RUNTIME={runtime}
-FROM ${{RUNTIME}}
+DOCKERFILE = """# The local functions host on {what}: the stand-in for {official}:4-python3.11 (no access to
+# mcr.microsoft.com) when FROM_IMAGE is the runtime, or an app image built on the runtime.
+ARG FROM_IMAGE={runtime}
+FROM ${{FROM_IMAGE}}
 COPY host /opt/mlfunc-host
 COPY entrypoint.py /opt/mlfunc-entrypoint.py
-LABEL io.mlfunc.stand-in="true" io.mlfunc.host-hash="{host_hash}" {deps_label}="{runtime}"
+LABEL io.mlfunc.stand-in="true" io.mlfunc.host-hash="{host_hash}"
 CMD ["python", "/opt/mlfunc-entrypoint.py"]
 """
-DEPS_LABEL = "io.mlfunc.deps-image"  # a base that names where app images install their requirements
 
 
 class BaseImageError(WizardError):
@@ -132,16 +131,6 @@ def standin_ref() -> str:
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return f"{STANDIN_REPO}:py{STANDIN_PYTHON}-{digest.hexdigest()[:12]}"
-
-
-def deps_image(engine: Engine, base_ref: str) -> str | None:
-    """Where an app image on `base_ref` installs its requirements: the base's DEPS_LABEL, else the base itself (None)."""
-    try:
-        labels = (engine.client.inspect_image(base_ref).get("Config") or {}).get("Labels") or {}
-    except (DockerException, RequestException):
-        return None
-    found = labels.get(DEPS_LABEL)
-    return found if found and image_exists(engine, found) else None
 
 
 def image_exists(engine: Engine, ref: str) -> bool:
@@ -231,26 +220,48 @@ def ensure_runtime(engine: Engine, *, log: Callable[[str], None], cancel_event: 
     return ref
 
 
+def _host_context(context: Path, what: str) -> None:
+    """The build context of the host layer: the host's files, the entry point and the Dockerfile."""
+    _source, files, entry = host_source()
+    (context / "host").mkdir()
+    for path in files:
+        shutil.copyfile(path, context / "host" / path.name)
+    (context / "entrypoint.py").write_text(ENTRYPOINT.replace("{entry}", entry), encoding="utf-8")
+    (context / "Dockerfile").write_text(DOCKERFILE.format(what=what, official=OFFICIAL_REPO, runtime=runtime_ref(),
+                                                          host_hash=standin_ref().rsplit("-", 1)[1]), encoding="utf-8")
+
+
 def ensure_standin(engine: Engine, *, log: Callable[[str], None], cancel_event: threading.Event | None = None) -> str:
     ref = standin_ref()
     if image_exists(engine, ref):
         return ref
-    source, files, entry = host_source()
+    source, _files, _entry = host_source()
     log(_("Building the local stand-in base image {ref} (Debian bookworm, Python {python}, the local functions "
           "host from {folder}/).").format(ref=ref, python=STANDIN_PYTHON, folder=source.name))
-    runtime = ensure_runtime(engine, log=log, cancel_event=cancel_event)
+    ensure_runtime(engine, log=log, cancel_event=cancel_event)
     with tempfile.TemporaryDirectory(prefix="mlfunc-standin-") as tmp:
-        context = Path(tmp)
-        (context / "host").mkdir()
-        for path in files:
-            shutil.copyfile(path, context / "host" / path.name)
-        (context / "entrypoint.py").write_text(ENTRYPOINT.replace("{entry}", entry), encoding="utf-8")
-        (context / "Dockerfile").write_text(DOCKERFILE.format(official=OFFICIAL_REPO, runtime=runtime,
-                                                              host_hash=ref.rsplit("-", 1)[1], deps_label=DEPS_LABEL),
-                                            encoding="utf-8")
-        build_image(engine, context, tags=[ref, f"{STANDIN_REPO}:latest"], on_line=log, cancel_event=cancel_event,
+        _host_context(Path(tmp), "the runtime")
+        build_image(engine, Path(tmp), tags=[ref, f"{STANDIN_REPO}:latest"], on_line=log, cancel_event=cancel_event,
                     network_mode="none", platform=None)
     return ref
+
+
+def host_on_top(engine: Engine, base_ref: str) -> str | None:
+    """For the current stand-in: the runtime to build an app image on (its host then goes on top with
+    add_host_layer, so a host change rebuilds one thin layer); None for any other base (built on as it is)."""
+    if base_ref != standin_ref():
+        return None
+    runtime = runtime_ref()
+    return runtime if image_exists(engine, runtime) else None
+
+
+def add_host_layer(engine: Engine, image: str, *, tags: list[str], labels: dict[str, str],
+                   on_line: Callable[[str], None], cancel_event: threading.Event | None = None) -> BuildResult:
+    """The local functions host as the last layer of `image` (an app image built on the runtime)."""
+    with tempfile.TemporaryDirectory(prefix="mlfunc-host-layer-") as tmp:
+        _host_context(Path(tmp), "an app image")
+        return build_image(engine, Path(tmp), tags=tags, on_line=on_line, cancel_event=cancel_event,
+                           buildargs={"FROM_IMAGE": image}, labels=labels, network_mode="none", platform=PLATFORM)
 
 
 def ensure_base_image(engine: Engine, python_version: str, *, log: Callable[[str], None],
