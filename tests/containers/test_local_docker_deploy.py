@@ -125,7 +125,7 @@ def test_deploy_streams_the_build_answers_miss_then_hit_adopts_and_destroys(dock
 def drop_tags(engine, deployment_name: str) -> None:
     """Remove a test deployment's image tags, keeping the untagged parents: the layer cache of later runs."""
     for tag in [t for img in engine.client.images(filters={"label": f"io.mlfunc.deployment={deployment_name}"})
-                for t in img.get("RepoTags") or []]:
+                for t in img.get("RepoTags") or [] if t != "<none>:<none>"]:  # an untagged image lists this
         engine.client.remove_image(tag, noprune=True)
 
 

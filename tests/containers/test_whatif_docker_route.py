@@ -7,6 +7,7 @@ registry (Debian's docker-registry behind a TLS login server) as its loginServer
 from __future__ import annotations
 
 import shutil
+import uuid
 
 import pytest
 
@@ -31,6 +32,8 @@ def test_docker_route_plan_is_clean_after_deploy_and_a_new_model_pushes_a_new_ta
     profile.cache.name = "dockwi-cache"
     profile.cache.sku = "Balanced_B0"
     profile.function.packaging = "docker"
+    # A repository of its own: the test registry keeps earlier runs' images under the same content tags.
+    profile.function.app_name = app = f"dockwi-{uuid.uuid4().hex[:8]}"
     model = tmp_path / "tiny.pkl"
     shutil.copyfile(tiny_model, model)
     profile.model.path = str(model)
@@ -50,7 +53,7 @@ def test_docker_route_plan_is_clean_after_deploy_and_a_new_model_pushes_a_new_ta
         assert package.kind is ChangeKind.UPDATE
         ((setting),) = package.settings
         assert setting.setting == "image" and setting.old == old_tag and setting.new != old_tag
-        assert setting.new.startswith(f"{acr.login_server}/dockwi-app:")
+        assert setting.new.startswith(f"{acr.login_server}/{app}:")
 
         second = deploy(profile, credential)
         assert second.outcome.ok, second.failed_sentences

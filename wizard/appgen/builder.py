@@ -335,7 +335,7 @@ def build_app(profile: Profile, out_dir: Path, *, model_path: Path | None = None
 
 # Files of the app folder the image never contains (the Dockerfile COPYs by name): a local-run example with the
 # app settings, and the zip deploy's ignore list. They change with settings that are not the image's.
-NOT_IN_IMAGE = frozenset({"local.settings.json.example", ".funcignore"})
+NOT_IN_IMAGE = frozenset({"local.settings.json.example", "local.settings.json", ".funcignore"})
 
 
 def app_fingerprint(folder: Path) -> str:

@@ -44,6 +44,7 @@ from wizard.targets.base import (
     TransientError,
     compare,
     outputs_dict,
+    producers_of,
 )
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class Engine:
         self._max_parallel = max_parallel
         self._grace = cancel_grace_s
         self.allow_replace = allow_replace
-        self._producers: dict[type, str] = {s.outputs_type: s.name for s in plan.steps if s.outputs_type}
+        self._producers: dict[type, str] = producers_of(plan.steps)
         self._changes: dict[str, Change] = {}
         self._refused: dict[str, Change] = {}
         self._done: queue.Queue[_Done] = queue.Queue()

@@ -27,6 +27,7 @@ from wizard.targets.base import (
     Step,
     StepContext,
     compare,
+    producers_of,
 )
 
 WHATIF_JSON_VERSION = 1
@@ -102,7 +103,7 @@ def preview(plan: Plan, profile: Profile, journal: Journal | None, *, secrets: d
                 outputs[name] = kind.from_dict(record.outputs) if kind else dict(record.outputs)
             except (OutputsMismatch, TypeError):
                 continue
-    producers = {s.outputs_type: s.name for s in plan.steps if s.outputs_type}
+    producers = producers_of(plan.steps)
     ctx = StepContext(profile=profile, state_dir=journal.state_dir if journal else Path("."), outputs=outputs,
                       cancel_event=threading.Event(), report=lambda f, m: None, log=lambda line: None,
                       secrets=dict(secrets or {}), producers=producers)

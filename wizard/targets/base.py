@@ -6,7 +6,7 @@ import threading
 from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Mapping, Protocol, TypeVar, runtime_checkable
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
 from wizard.i18n import _
 from wizard.core.errors import WizardError
@@ -315,6 +315,19 @@ class Step:
     def outputs_type(self) -> type[Outputs] | None:
         kind = getattr(self.action, "outputs_type", None)
         return kind if isinstance(kind, type) and issubclass(kind, Outputs) else None
+
+
+def producers_of(steps: Iterable[Step]) -> dict[type, str]:
+    """Outputs class -> the step that provides it, for `StepContext.output`. A step whose outputs subclass another
+    step kind's (the docker route's image is a package) provides the base class too, so readers need not know
+    which route ran."""
+    producers: dict[type, str] = {}
+    for step in steps:
+        kind = step.outputs_type
+        for cls in kind.__mro__ if kind else ():
+            if isinstance(cls, type) and issubclass(cls, Outputs) and cls is not Outputs:
+                producers.setdefault(cls, step.name)
+    return producers
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """The local target with function.packaging = "docker": the package step builds an image, the function app is a container.
 
-Steps (legacy existing()/run() contract, see docs/step-contract.md):
-  docker-engine   a Docker engine answers (first, so "no engine" creates nothing)
-  package         generate the app, then `docker build` it on the official Functions image or the local stand-in,
-                  every build line a log event as it arrives
-  function-app    run the image as a container labelled with the deployment (host network on Linux), adopt it by
-  app-settings    label after a resume or a kill -9; new settings recreate it (a container's environment is fixed)
+Steps (observe -> compare -> act, like every step; see docs/step-contract.md):
+  docker-engine   a check: a Docker engine answers (first, so "no engine" creates nothing)
+  package         desired: the image tagged with the app's fingerprint; observed: the image the last build recorded,
+                  if the engine still has it. Create/update: generate the app, then `docker build` it on the
+                  official Functions image or the local stand-in, every build line a log event as it arrives
+  function-app    desired: that image and the app settings; observed: the labelled running container. Create/update:
+                  run the image as a container labelled with the deployment (host network on Linux); adopted by
+                  label after a resume or a kill -9; new settings recreate it (a container's environment is fixed)
 The container's state file (functions/<app>/host-state.json, pid 0: nothing to signal) gives the port to the
 function-keys and smoke-test steps, `invoke` and `status`, as the host process's does.
 """
@@ -16,16 +18,29 @@ import dataclasses
 import http.client
 import json
 import os
-import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from wizard.i18n import _
 from wizard.profile import Profile
-from wizard.targets.base import Cancelled, Step, StepContext, StepFailed
+from wizard.targets.base import (
+    Cancelled,
+    Change,
+    FirstInterface,
+    Observed,
+    Outputs,
+    OutputsMismatch,
+    Step,
+    StepContext,
+    StepFailed,
+)
 from wizard.targets.local import function_host, processes
+from wizard.targets.local.function_app_step import FunctionAppAction, FunctionAppOutputs
+from wizard.targets.local.package_step import PackageOutputs
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.common import (
     FUNCTION_KEYS,
@@ -61,14 +76,22 @@ def _engine() -> Engine:
 # --- docker-engine --------------------------------------------------------------------------
 
 
-class EngineCheckAction:
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        return self.run(ctx)  # always asked again: the engine may have stopped since the last run
+@dataclass(frozen=True)
+class EngineOutputs(Outputs):
+    host: str
+    source: str
+    version: str
 
-    def run(self, ctx: StepContext) -> dict[str, Any]:
+
+class EngineCheckAction:
+    """A check, run every time: the engine may have stopped since the last run."""
+
+    outputs_type: ClassVar[type[Outputs]] = EngineOutputs
+
+    def check(self, ctx: StepContext) -> EngineOutputs:
         engine = _engine()
         try:
-            return {"host": engine.host, "source": engine.source, "version": engine.version}
+            return EngineOutputs(host=engine.host, source=engine.source, version=engine.version)
         finally:
             engine.close()
 
@@ -80,36 +103,69 @@ def _record_file(profile: Profile) -> Path:
     return package_folder(profile).parent / f"{profile.function.app_name}.{IMAGE_RECORD}"
 
 
-class ImagePackageAction:
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
-        try:
-            record = json.loads(_record_file(ctx.profile).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        app_dir = package_folder(ctx.profile)
-        if not app_dir.is_dir() or function_host.tree_sha(app_dir) != record.get("app_sha"):
-            return None
-        scratch = app_dir.parent / f".check-{ctx.profile.function.app_name}"
-        from wizard.appgen.builder import BuildError, build_app
+@dataclass(frozen=True)
+class ImageOutputs(PackageOutputs):
+    """The package as an image: what the host route's package gives (readers of PackageOutputs get it), plus the image."""
 
-        shutil.rmtree(scratch, ignore_errors=True)
+    image: str = ""
+    image_id: str = ""
+    base_image: str = ""
+    base_kind: str = ""
+
+
+class ImagePackageAction(FirstInterface):
+    outputs_type: ClassVar[type[Outputs]] = ImageOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self) -> None:
+        self._fresh: tuple[object, str] | None = None  # (profile, tag of a fresh build): desired() builds once per profile
+
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        """The image a build would make: the app generated into a scratch folder, tagged with its fingerprint."""
+        if self._fresh is None or self._fresh[0] is not ctx.profile:
+            from wizard.appgen.builder import BuildError, build_app
+            from wizard.containers.app_image import image_repo
+
+            with tempfile.TemporaryDirectory(prefix=f".check-{ctx.profile.function.app_name}-") as scratch:
+                try:
+                    build_app(ctx.profile, Path(scratch) / "app")
+                except BuildError as exc:
+                    raise StepFailed(str(exc)) from None
+                tag = f"{image_repo(ctx.profile.name)}:{function_host.tree_sha(Path(scratch) / 'app')}"
+            self._fresh = (ctx.profile, tag)
+        return {"image": self._fresh[1]}
+
+    def observe(self, ctx: StepContext) -> Observed | None:
+        """The image the last build recorded; a repair when the engine no longer has it (pruned by hand)."""
         try:
-            try:
-                build_app(ctx.profile, scratch)
-            except BuildError:
-                return None
-            if function_host.tree_sha(scratch) != record.get("app_sha"):
-                return None  # the profile or the model changed: build again (Docker reuses the unchanged layers)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            outputs = ImageOutputs.from_dict(json.loads(_record_file(ctx.profile).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, OutputsMismatch):
+            return None
+        if not Path(outputs.app_dir).is_dir() or not outputs.image_id:
+            return None
         engine = _engine()
         try:
-            engine.client.inspect_image(record["image_id"])
-        except Exception:  # noqa: BLE001 - any failure means the image is not usable: build it
-            return None
+            engine.client.inspect_image(outputs.image_id)
+            repair = ""
+        except Exception:  # noqa: BLE001 - any failure means the image is not usable: build it again
+            repair = _("the image {image} is no longer in the Docker engine; deploy builds it again").format(
+                image=outputs.image)
         finally:
             engine.close()
-        return record
+        return Observed({"image": outputs.image}, outputs, repair=repair)
+
+    def create(self, ctx: StepContext) -> ImageOutputs:
+        return ImageOutputs.from_dict(self.run(ctx))
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> ImageOutputs:
+        return self.create(ctx)  # a new tag: Docker reuses the unchanged layers
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None
+        return observed.outputs
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed(_("The image is never replaced; a new app is built under a new tag."))
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
         from wizard.appgen.builder import BuildError, build_app, profile_hash
@@ -262,10 +318,23 @@ def _outputs(state: Any, container: Any, settings_doc: dict[str, Any]) -> dict[s
             "settings": settings_doc.get("settings") or {}, "secret_settings": sorted(settings_doc.get("secret_refs") or {})}
 
 
-class ContainerAppAction:
-    """function-app (and app-settings): exactly one running container of this app, with the current image and settings."""
+@dataclass(frozen=True)
+class ContainerAppOutputs(FunctionAppOutputs):
+    """The function app as a container: what the host route's function app gives, plus the container."""
 
-    def __init__(self, apply_settings: bool) -> None:
+    container: str = ""
+    container_id: str = ""
+    image_id: str = ""
+
+
+class ContainerAppAction(FirstInterface):
+    """function-app (app settings included): exactly one running container of this app, with the current image and
+    settings. Desired and observed settings are named as the host route names them, plus `image`."""
+
+    outputs_type: ClassVar[type[Outputs]] = ContainerAppOutputs
+    replace_on: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, apply_settings: bool = True) -> None:
         self.apply_settings = apply_settings
 
     def _wanted(self, ctx: StepContext) -> tuple[Any, dict[str, Any]]:
@@ -282,41 +351,66 @@ class ContainerAppAction:
             doc = function_host.read_settings(group, app)
         return pkg, doc
 
-    def existing(self, ctx: StepContext) -> dict[str, Any] | None:
+    @staticmethod
+    def _as_settings(image: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"image": image}
+        out.update(FunctionAppAction._as_settings("", "", doc.get("settings") or {}, doc.get("secret_refs") or {}))
+        del out["app package"], out["python"]  # the image carries both
+        return out
+
+    def desired(self, ctx: StepContext) -> dict[str, Any]:
+        pkg, doc = self._wanted(ctx)
+        return self._as_settings(pkg["image"], doc)
+
+    def observe(self, ctx: StepContext) -> Observed | None:
+        """The labelled container(s) of this app, read only: extra or stale ones are removed by update()."""
         group = require_group(ctx.profile)
         app = ctx.profile.function.app_name
         if not rg.get_keys(group, "functions", app).get("default"):
-            return None
+            return None  # never created (the keys come with the app)
         from wizard.containers import containers as ctr
 
-        pkg, doc = self._wanted(ctx)
-        if self.apply_settings and function_host.read_settings(group, app) != doc:
-            return None
-        want_sha = function_host.settings_sha(doc)
+        doc = function_host.read_settings(group, app)
         engine = _engine()
         try:
             found = ctr.find(engine, group=ctx.profile.resource_group.name, app=app)
-            right = [c for c in found if c.running and c.image_id == pkg["image_id"]
-                     and c.labels.get(ctr.SETTINGS_LABEL) == want_sha]
-            keep = right[0] if right else None
-            for extra in found:
-                if keep is None or extra.id != keep.id:
-                    ctx.log(_("Removing container {name} (an older image or settings, or a duplicate).").format(
-                        name=extra.name))
-                    ctr.remove(engine, extra)
-            if keep is None:
-                return None
-            state = function_host.read_state(group, app)
-            port = state.port if state else 0
-            if not port or not _answers(group, app, port):
-                ctx.log(_("Container {name} runs but does not answer; it is replaced.").format(name=keep.name))
-                ctr.remove(engine, keep)
-                return None
-            state = _write_state(group, app, port=port, pkg=pkg, settings_sha=want_sha, container=keep)
-            ctx.log(_("Adopted the running container {name} ({id}).").format(name=keep.name, id=keep.id[:12]))
-            return _outputs(state, keep, doc)
+            tags = {c.id: (engine.client.inspect_image(c.image_id).get("RepoTags") or [c.image_id]) for c in found}
         finally:
             engine.close()
+        running = [c for c in found if c.running]
+        if not running:
+            recorded = (ctx.outputs.get("package") or {}).get("image", "")
+            return Observed(self._as_settings(recorded, doc), repair=_("no container of the app is running; deploy "
+                                                                       "starts one"))
+        keep = running[0]
+        pkg = ctx.outputs.get("package") or {}
+        image = pkg.get("image", "") if pkg.get("image") in tags[keep.id] else tags[keep.id][0]
+        state = function_host.read_state(group, app)
+        port = state.port if state else 0
+        repair = ""
+        if len(found) > 1:
+            repair = _("{count} containers of the app exist; deploy keeps one").format(count=len(found))
+        elif keep.labels.get(ctr.SETTINGS_LABEL) != function_host.settings_sha(doc):
+            repair = _("the container runs with older app settings; deploy recreates it")
+        elif not port or not _answers(group, app, port):
+            repair = _("the container runs but does not answer; deploy recreates it")
+        outputs = ContainerAppOutputs.from_dict(_outputs(state, keep, doc)) if state else None
+        return Observed(self._as_settings(image, doc), outputs, handle=keep, repair=repair)
+
+    def create(self, ctx: StepContext) -> ContainerAppOutputs:
+        return ContainerAppOutputs.from_dict(self.run(ctx))
+
+    def update(self, ctx: StepContext, observed: Observed, change: Change) -> ContainerAppOutputs:
+        return self.create(ctx)  # new image or settings: one new container (its environment is fixed at start)
+
+    def adopt(self, ctx: StepContext, observed: Observed) -> Outputs:
+        assert observed.outputs is not None and observed.handle is not None
+        ctx.log(_("Adopted the running container {name} ({id}).").format(name=observed.handle.name,
+                                                                        id=observed.handle.id[:12]))
+        return observed.outputs
+
+    def delete(self, ctx: StepContext, observed: Observed) -> None:
+        raise StepFailed(_("The function app is never replaced; destroy the deployment to delete it."))
 
     def run(self, ctx: StepContext) -> dict[str, Any]:
         group = require_group(ctx.profile)
@@ -398,11 +492,8 @@ def with_containers(profile: Profile, steps: list[Step]) -> list[Step]:
                                        action=ImagePackageAction(), estimate_s=30.0)
         elif step.name == "function-app":
             step = dataclasses.replace(step, title="Start the function app container",
-                                       creates=f"container for {profile.function.app_name}",
-                                       action=ContainerAppAction(apply_settings=not any(s.name == "app-settings" for s in steps)))
-        elif step.name == "app-settings":
-            step = dataclasses.replace(step, creates="cache connection settings (recreates the container)",
-                                       action=ContainerAppAction(apply_settings=True))
+                                       creates=f"container for {profile.function.app_name} (app settings included)",
+                                       action=ContainerAppAction())
         replaced.append(step)
     engine_step = Step("docker-engine", "Check the Docker engine", "nothing (checks that a Docker engine answers)",
                        (), EngineCheckAction(), estimate_s=0.1, retries=0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -35,20 +34,12 @@ class PackageOutputs(Outputs):
     env_fallback: bool = False
 
 
-# Files the local host never reads, left out of the comparison: the app settings example (it changes
-# with settings that belong to the function app, not the package) and the Dockerfile (its labels carry
-# a hash of the whole profile, so any profile change would rebuild a package the host serves unchanged).
-REFERENCE_FILES = frozenset({"local.settings.json.example", "local.settings.json", "Dockerfile"})
-
-
 def package_sha(folder: Path) -> str:
-    """A hash of the package's files (paths and bytes) without the reference files."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                       and p.name not in REFERENCE_FILES):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:16]
+    """The package's fingerprint: the files the app serves (the same hash the image routes tag with; the app
+    settings example is left out, it changes with settings that belong to the function app)."""
+    from wizard.appgen.builder import app_fingerprint  # late: the builder pulls in scikit-learn
+
+    return app_fingerprint(folder)
 
 
 class PackageAction(FirstInterface):
