@@ -139,7 +139,10 @@ class Profile:
 
     def resolve(self, relative: str) -> Path:
         """A path from the profile (model file, entry script) made absolute."""
-        path = Path(relative).expanduser()
+        try:
+            path = Path(relative).expanduser()
+        except RuntimeError:  # "~name" of a user this machine does not know: left as written, reported as not found
+            path = Path(relative)
         if path.is_absolute() or self.base_dir is None:
             return path
         return self.base_dir / path

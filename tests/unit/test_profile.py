@@ -239,3 +239,15 @@ def test_any_text_is_a_profile_or_a_profile_error(text):
         profiles.loads(text)
     except ProfileError:
         pass
+
+
+def test_a_home_folder_of_an_unknown_user_is_a_problem_not_a_crash():
+    """`~name` of a user this machine does not know made pathlib raise RuntimeError inside the rules (found by the
+    round-trip property test): now the path stays as written and the rules say the file is not there."""
+    from wizard import rules
+
+    p = Profile()
+    p.model.entry_script = "~no-such-user-0/score.py"
+    assert p.resolve(p.model.entry_script) == Path("~no-such-user-0/score.py")
+    problems = [x for x in rules.check(p) if x.path == "model.entry_script"]
+    assert problems and problems[0].severity == "error"
