@@ -251,6 +251,86 @@
         <source>this computer</source>
         <translation>ten komputer</translation>
     </message>
+    <message>
+        <source>Browse for a profile</source>
+        <translation>Wybierz plik profilu</translation>
+    </message>
+    <message>
+        <source>Clean up the chosen deployment</source>
+        <translation>Usuń zasoby wybranego wdrożenia</translation>
+    </message>
+    <message>
+        <source>Deployment name</source>
+        <translation>Nazwa wdrożenia</translation>
+    </message>
+    <message>
+        <source>Display language</source>
+        <translation>Język interfejsu</translation>
+    </message>
+    <message>
+        <source>Existing deployments</source>
+        <translation>Istniejące wdrożenia</translation>
+    </message>
+    <message>
+        <source>Existing resource groups</source>
+        <translation>Istniejące grupy zasobów</translation>
+    </message>
+    <message>
+        <source>Forget the chosen deployment's record (its resources stay)</source>
+        <translation>Zapomnij zapis wybranego wdrożenia (jego zasoby pozostaną)</translation>
+    </message>
+    <message>
+        <source>New deployment</source>
+        <translation>Nowe wdrożenie</translation>
+    </message>
+    <message>
+        <source>Open a saved profile</source>
+        <translation>Otwórz zapisany profil</translation>
+    </message>
+    <message>
+        <source>Refresh the list of deployments</source>
+        <translation>Odśwież listę wdrożeń</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>Reopen an existing deployment</source>
+        <translation>Otwórz ponownie istniejące wdrożenie</translation>
+    </message>
+    <message>
+        <source>Resource group name</source>
+        <translation>Nazwa grupy zasobów</translation>
+    </message>
+    <message>
+        <source>Resume or retry the chosen deployment</source>
+        <translation>Wznów lub ponów wybrane wdrożenie</translation>
+    </message>
+    <message>
+        <source>Sign in to Azure</source>
+        <translation>Zaloguj się do Azure</translation>
+    </message>
+    <message>
+        <source>State of the chosen deployment</source>
+        <translation>Stan wybranego wdrożenia</translation>
+    </message>
+    <message>
+        <source>Subscription</source>
+        <translation>Subskrypcja</translation>
+    </message>
+    <message>
+        <source>Target: Azure</source>
+        <translation>Miejsce docelowe: Azure</translation>
+    </message>
+    <message>
+        <source>Target: this computer</source>
+        <translation>Miejsce docelowe: ten komputer</translation>
+    </message>
+    <message>
+        <source>Test the chosen deployment</source>
+        <translation>Przetestuj wybrane wdrożenie</translation>
+    </message>
 </context>
 <context>
     <name>BasicsPage</name>
@@ -370,6 +450,42 @@
         <source>Azure Cache for Redis sets replication by tier (Standard and Premium have a replica); this switch is for Azure Managed Redis.</source>
         <translation>Azure Cache for Redis ustala replikację według warstwy (Standard i Premium mają replikę); ten przełącznik dotyczy Azure Managed Redis.</translation>
     </message>
+    <message>
+        <source>About the chosen tier</source>
+        <translation>O wybranej warstwie</translation>
+    </message>
+    <message>
+        <source>Cache name</source>
+        <translation>Nazwa pamięci podręcznej</translation>
+    </message>
+    <message>
+        <source>High availability</source>
+        <translation>Wysoka dostępność</translation>
+    </message>
+    <message>
+        <source>Memory of the chosen size</source>
+        <translation>Pamięć wybranego rozmiaru</translation>
+    </message>
+    <message>
+        <source>Name availability</source>
+        <translation>Dostępność nazwy</translation>
+    </message>
+    <message>
+        <source>Service: Azure Cache for Redis</source>
+        <translation>Usługa: Azure Cache for Redis</translation>
+    </message>
+    <message>
+        <source>Service: Azure Managed Redis</source>
+        <translation>Usługa: Azure Managed Redis</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Rozmiar</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Warstwa</translation>
+    </message>
 </context>
 <context>
     <name>NetworkingPage</name>
@@ -421,6 +537,22 @@
         <source>Virtual network injection needs the Premium tier (choose it on Basics).</source>
         <translation>Wstrzykiwanie do sieci wirtualnej wymaga warstwy Premium (wybierz ją w kroku Podstawy).</translation>
     </message>
+    <message>
+        <source>Connectivity: private endpoint</source>
+        <translation>Łączność: prywatny punkt końcowy</translation>
+    </message>
+    <message>
+        <source>Connectivity: public endpoint</source>
+        <translation>Łączność: publiczny punkt końcowy</translation>
+    </message>
+    <message>
+        <source>Connectivity: virtual network</source>
+        <translation>Łączność: sieć wirtualna</translation>
+    </message>
+    <message>
+        <source>Subnet resource ID</source>
+        <translation>Identyfikator zasobu podsieci</translation>
+    </message>
 </context>
 <context>
     <name>TagsPage</name>
@@ -454,6 +586,18 @@
     <message>
         <source>&amp;Remove tag</source>
         <translation>U&amp;suń tag</translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation>Dodaj tag</translation>
+    </message>
+    <message>
+        <source>Remove selected tag</source>
+        <translation>Usuń zaznaczony tag</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tagi</translation>
     </message>
 </context>
 <context>
@@ -673,6 +817,50 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Microsoft Entra needs Azure; on this computer the cache uses a password (access key).</source>
         <translation>Microsoft Entra wymaga Azure; na tym komputerze pamięć podręczna używa hasła (klucza dostępu).</translation>
     </message>
+    <message>
+        <source>Authentication: Microsoft Entra</source>
+        <translation>Uwierzytelnianie: Microsoft Entra</translation>
+    </message>
+    <message>
+        <source>Authentication: access keys</source>
+        <translation>Uwierzytelnianie: klucze dostępu</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>Klastrowanie</translation>
+    </message>
+    <message>
+        <source>Clustering policy</source>
+        <translation>Zasada klastrowania</translation>
+    </message>
+    <message>
+        <source>Data persistence</source>
+        <translation>Trwałość danych</translation>
+    </message>
+    <message>
+        <source>Eviction policy</source>
+        <translation>Zasada usuwania kluczy</translation>
+    </message>
+    <message>
+        <source>Minimum TLS version</source>
+        <translation>Minimalna wersja TLS</translation>
+    </message>
+    <message>
+        <source>Non-TLS port</source>
+        <translation>Port bez TLS</translation>
+    </message>
+    <message>
+        <source>RDB backup frequency</source>
+        <translation>Częstotliwość kopii zapasowych RDB</translation>
+    </message>
+    <message>
+        <source>Replicas per primary</source>
+        <translation>Repliki na węzeł podstawowy</translation>
+    </message>
+    <message>
+        <source>Shard count</source>
+        <translation>Liczba fragmentów</translation>
+    </message>
 </context>
 <context>
     <name>ReviewPage</name>
@@ -752,6 +940,30 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Saved %1</source>
         <translation>Zapisano %1</translation>
     </message>
+    <message>
+        <source>Estimated monthly cost</source>
+        <translation>Szacowany koszt miesięczny</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>Zapisz profil</translation>
+    </message>
+    <message>
+        <source>Save template for automation</source>
+        <translation>Zapisz szablon do automatyzacji</translation>
+    </message>
+    <message>
+        <source>Summary of the deployment</source>
+        <translation>Podsumowanie wdrożenia</translation>
+    </message>
+    <message>
+        <source>Validation status</source>
+        <translation>Wynik walidacji</translation>
+    </message>
+    <message>
+        <source>What Create will do</source>
+        <translation>Co zrobi przycisk Utwórz</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>
@@ -814,6 +1026,30 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>✓ Deployed in %1 s. </source>
         <translation>✓ Wdrożono w %1 s. </translation>
+    </message>
+    <message>
+        <source>Cancel deployment</source>
+        <translation>Anuluj wdrożenie</translation>
+    </message>
+    <message>
+        <source>Current task</source>
+        <translation>Bieżące zadanie</translation>
+    </message>
+    <message>
+        <source>Deployment status</source>
+        <translation>Stan wdrożenia</translation>
+    </message>
+    <message>
+        <source>Overall progress</source>
+        <translation>Postęp całości</translation>
+    </message>
+    <message>
+        <source>Progress of the current step</source>
+        <translation>Postęp bieżącego kroku</translation>
+    </message>
+    <message>
+        <source>Retry or resume the deployment</source>
+        <translation>Ponów lub wznów wdrożenie</translation>
     </message>
 </context>
 <context>
@@ -926,6 +1162,50 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>The resource group %1 holds no function app, so there is nothing to test: go Back and clean it up.</source>
         <translation>Grupa zasobów %1 nie zawiera aplikacji funkcji, więc nie ma czego testować: przejdź Wstecz i usuń jej zasoby.</translation>
     </message>
+    <message>
+        <source>Clean up: delete the deployment</source>
+        <translation>Usuń zasoby: usuń wdrożenie</translation>
+    </message>
+    <message>
+        <source>Copy the request as a curl command</source>
+        <translation>Skopiuj żądanie jako polecenie curl</translation>
+    </message>
+    <message>
+        <source>Function URL</source>
+        <translation>Adres URL funkcji</translation>
+    </message>
+    <message>
+        <source>Function key</source>
+        <translation>Klucz funkcji</translation>
+    </message>
+    <message>
+        <source>HTTP status</source>
+        <translation>Stan HTTP</translation>
+    </message>
+    <message>
+        <source>Number of requests</source>
+        <translation>Liczba żądań</translation>
+    </message>
+    <message>
+        <source>Request body</source>
+        <translation>Treść żądania</translation>
+    </message>
+    <message>
+        <source>Request history</source>
+        <translation>Historia żądań</translation>
+    </message>
+    <message>
+        <source>Send request</source>
+        <translation>Wyślij żądanie</translation>
+    </message>
+    <message>
+        <source>Send the request N times</source>
+        <translation>Wyślij żądanie N razy</translation>
+    </message>
+    <message>
+        <source>Statistics of repeated requests</source>
+        <translation>Statystyki powtarzanych żądań</translation>
+    </message>
 </context>
 <context>
     <name>CleanupPage</name>
@@ -1017,6 +1297,38 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>The resources could not be listed; deleting still removes the whole resource group. </source>
         <translation>Nie udało się wyświetlić zasobów; usunięcie i tak usuwa całą grupę zasobów. </translation>
     </message>
+    <message>
+        <source>Clean-up log</source>
+        <translation>Dziennik usuwania zasobów</translation>
+    </message>
+    <message>
+        <source>Clean-up progress</source>
+        <translation>Postęp usuwania zasobów</translation>
+    </message>
+    <message>
+        <source>Clean-up status</source>
+        <translation>Stan usuwania zasobów</translation>
+    </message>
+    <message>
+        <source>Delete resource group</source>
+        <translation>Usuń grupę zasobów</translation>
+    </message>
+    <message>
+        <source>Forget the deployment's record without deleting its resources</source>
+        <translation>Zapomnij zapis wdrożenia bez usuwania jego zasobów</translation>
+    </message>
+    <message>
+        <source>Resources that will be deleted</source>
+        <translation>Zasoby, które zostaną usunięte</translation>
+    </message>
+    <message>
+        <source>Stop deleting</source>
+        <translation>Przerwij usuwanie</translation>
+    </message>
+    <message>
+        <source>Type the resource group name to confirm</source>
+        <translation>Wpisz nazwę grupy zasobów, aby potwierdzić</translation>
+    </message>
 </context>
 <context>
     <name>SecretLabel</name>
@@ -1031,6 +1343,14 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>(none: anonymous access)</source>
         <translation>(brak: dostęp anonimowy)</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Klucz</translation>
+    </message>
+    <message>
+        <source>Reveal %1</source>
+        <translation>Pokaż %1</translation>
     </message>
 </context>
 <context>
@@ -1310,6 +1630,118 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Used only with the Service Bus queue trigger.</source>
         <translation>Używane tylko z wyzwalaczem kolejki Service Bus.</translation>
+    </message>
+    <message>
+        <source>App Service plan</source>
+        <translation>Plan usługi App Service</translation>
+    </message>
+    <message>
+        <source>Azure ML model</source>
+        <translation>Model Azure ML</translation>
+    </message>
+    <message>
+        <source>Azure ML model version</source>
+        <translation>Wersja modelu Azure ML</translation>
+    </message>
+    <message>
+        <source>Azure ML resource group</source>
+        <translation>Grupa zasobów Azure ML</translation>
+    </message>
+    <message>
+        <source>Azure ML workspace</source>
+        <translation>Obszar roboczy Azure ML</translation>
+    </message>
+    <message>
+        <source>Blob input path</source>
+        <translation>Ścieżka wejściowa obiektu blob</translation>
+    </message>
+    <message>
+        <source>Blob output path</source>
+        <translation>Ścieżka wyjściowa obiektu blob</translation>
+    </message>
+    <message>
+        <source>Browse for the entry script</source>
+        <translation>Wybierz skrypt wejściowy</translation>
+    </message>
+    <message>
+        <source>Browse for the model file</source>
+        <translation>Wybierz plik modelu</translation>
+    </message>
+    <message>
+        <source>Cache TTL in seconds</source>
+        <translation>Czas życia w pamięci podręcznej w sekundach</translation>
+    </message>
+    <message>
+        <source>Cache key prefix</source>
+        <translation>Prefiks kluczy pamięci podręcznej</translation>
+    </message>
+    <message>
+        <source>Cache timeout in milliseconds</source>
+        <translation>Limit czasu pamięci podręcznej w milisekundach</translation>
+    </message>
+    <message>
+        <source>Container registry name</source>
+        <translation>Nazwa rejestru kontenerów</translation>
+    </message>
+    <message>
+        <source>Entry script</source>
+        <translation>Skrypt wejściowy</translation>
+    </message>
+    <message>
+        <source>Function app name</source>
+        <translation>Nazwa aplikacji funkcji</translation>
+    </message>
+    <message>
+        <source>HTTP authorization level</source>
+        <translation>Poziom autoryzacji HTTP</translation>
+    </message>
+    <message>
+        <source>Input queue</source>
+        <translation>Kolejka wejściowa</translation>
+    </message>
+    <message>
+        <source>List the workspace's models</source>
+        <translation>Wyświetl modele obszaru roboczego</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>Plik modelu</translation>
+    </message>
+    <message>
+        <source>Model source: Azure ML</source>
+        <translation>Źródło modelu: Azure ML</translation>
+    </message>
+    <message>
+        <source>Model source: file</source>
+        <translation>Źródło modelu: plik</translation>
+    </message>
+    <message>
+        <source>Model source: sample</source>
+        <translation>Źródło modelu: przykład</translation>
+    </message>
+    <message>
+        <source>Output queue</source>
+        <translation>Kolejka wyjściowa</translation>
+    </message>
+    <message>
+        <source>Packaging route</source>
+        <translation>Sposób pakowania</translation>
+    </message>
+    <message>
+        <source>Python version</source>
+        <translation>Wersja Pythona</translation>
+    </message>
+    <message>
+        <source>Sample input</source>
+        <translation>Przykładowe dane wejściowe</translation>
+    </message>
+    <message>
+        <source>Sample model</source>
+        <translation>Przykładowy model</translation>
+    </message>
+    <message>
+        <source>Storage account name</source>
+        <translation>Nazwa konta magazynu</translation>
     </message>
 </context>
 <context>
@@ -1693,6 +2125,10 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Stopped.</source>
         <translation>Zatrzymano.</translation>
     </message>
+    <message>
+        <source>Function app log</source>
+        <translation>Dziennik aplikacji funkcji</translation>
+    </message>
 </context>
 <context>
     <name>ErrorBanner</name>
@@ -1703,6 +2139,18 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Hide details</source>
         <translation>Ukryj szczegóły</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Błąd</translation>
+    </message>
+    <message>
+        <source>Error details</source>
+        <translation>Szczegóły błędu</translation>
+    </message>
+    <message>
+        <source>Show error details</source>
+        <translation>Pokaż szczegóły błędu</translation>
     </message>
 </context>
 <context>
@@ -1750,6 +2198,10 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Sign in on the Start page to check that this name is free on Azure.</source>
         <translation>Zaloguj się na stronie Początek, aby sprawdzić, czy ta nazwa jest wolna w Azure.</translation>
     </message>
+    <message>
+        <source>Problem with this field</source>
+        <translation>Problem z tym polem</translation>
+    </message>
 </context>
 <context>
     <name>ProblemList</name>
@@ -1760,6 +2212,10 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Warning</source>
         <translation>Ostrzeżenie</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Problemy</translation>
     </message>
 </context>
 <context>
@@ -1775,6 +2231,50 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Time</source>
         <translation>Czas</translation>
+    </message>
+    <message>
+        <source>Deployment steps</source>
+        <translation>Kroki wdrożenia</translation>
+    </message>
+    <message>
+        <source>Progress of %1</source>
+        <translation>Postęp: %1</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>Could not open %1: %2 The wizard starts with the sample profile instead.</source>
+        <translation>Nie udało się otworzyć %1: %2 Kreator uruchomi się zamiast tego z przykładowym profilem.</translation>
+    </message>
+    <message>
+        <source>Profile not opened</source>
+        <translation>Nie otwarto profilu</translation>
+    </message>
+    <message>
+        <source>mlfunc-wizard cannot start</source>
+        <translation>Nie można uruchomić mlfunc-wizard</translation>
+    </message>
+</context>
+<context>
+    <name>BindingCheck</name>
+    <message>
+        <source>PySide6 %1 has a reference-counting bug on Python %2 that crashes the wizard after a while. Install a sound version with: pip install 'PySide6-Essentials&gt;=6.6,&lt;6.12' (or use Python 3.12 or newer).</source>
+        <translation>PySide6 %1 ma w Pythonie %2 błąd zliczania referencji, przez który kreator po pewnym czasie się zawiesza. Zainstaluj sprawną wersję poleceniem: pip install 'PySide6-Essentials&gt;=6.6,&lt;6.12' (albo użyj Pythona 3.12 lub nowszego).</translation>
+    </message>
+</context>
+<context>
+    <name>JsonEditor</name>
+    <message>
+        <source>JSON input</source>
+        <translation>Dane wejściowe JSON</translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>Deployment log</source>
+        <translation>Dziennik wdrożenia</translation>
     </message>
 </context>
 </TS>

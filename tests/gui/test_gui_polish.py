@@ -29,6 +29,7 @@ ALLOWED = [
     r"^X-Cache$", r"^HTTP$",  # an HTTP header name, the protocol
     r"^(B1|B2|S1|P1v3|EP1) \((Premium v3|Elastic Premium)\)$",  # App Service plan SKUs named as Azure names them
     r"^3\.\d+$",  # Python versions
+    r"^Region$",  # the same word in Polish (the portal's Polish label too)
 ]
 
 
@@ -51,8 +52,17 @@ def _visible_strings(window: QWizard, page: QWidget) -> list[str]:
     for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton, QWizard.WizardButton.CancelButton):
         button = window.button(which)
         if button.isVisible():
-            found.append(button.text())
-    return [s for s in found if s and s.strip()]
+            found += [button.text(), button.accessibleName(), button.accessibleDescription()]
+    return [s for s in found + _accessible_strings(page) if s and s.strip()]
+
+
+def _accessible_strings(page: QWidget) -> list[str]:
+    """What a screen reader says for the page's widgets: accessible names and descriptions. Hidden widgets count
+    too (they are read as soon as the state that shows them comes), so a page checks all of its controls."""
+    found = [page.accessibleName(), page.accessibleDescription()]
+    for w in page.findChildren(QWidget):
+        found += [w.accessibleName(), w.accessibleDescription()]
+    return found
 
 
 def _page_strings(qtbot, page_id, language, gate) -> list[str]:
@@ -231,7 +241,8 @@ def test_the_test_pages_status_texts_are_polish(qtbot, back_to_english):
 
 def tr_literals_without_polish(ts_path) -> list[tuple[str, str, str]]:
     """(class, source, file) of every `tr("literal")` under wizard/ui that the .ts lacks. PySide looks a `self.tr`
-    up under the object's classes (the class that calls it among them); a `self.page.tr` under another page's."""
+    up under the object's classes (the class that calls it among them); a `self.page.tr` under another page's.
+    `QCoreApplication.translate("Context", "literal")` is looked up under its own context."""
     import ast
     from pathlib import Path
 
@@ -242,7 +253,15 @@ def tr_literals_without_polish(ts_path) -> list[tuple[str, str, str]]:
     sources = {s for _c, s in have}
     missing = []
     for path in Path(wizard.ui.__file__).parent.rglob("*.py"):
-        for cls in [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.ClassDef)]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in ast.walk(tree):  # QCoreApplication.translate("Context", "literal"), where there is no QObject
+            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "translate"
+                    and len(call.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                                                    for a in call.args[:2])):
+                context, source = call.args[0].value, call.args[1].value  # type: ignore[attr-defined]
+                if (context, source) not in have:
+                    missing.append((context, source, path.name))
+        for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
             for call in ast.walk(cls):
                 if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "tr"
                         and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
@@ -303,3 +322,61 @@ def test_the_problem_boxes_severity_word_is_polish(qtbot, back_to_english):
     assert "<b>Błąd:</b>" in text and "Error" not in text, text
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+@pytest.fixture
+def app_style_kept(qapp):
+    """run_gui styles the shared QApplication; later tests get it back as it was."""
+    style, name = qapp.styleSheet(), qapp.applicationDisplayName()
+    yield qapp
+    qapp.setStyleSheet(style)
+    qapp.setApplicationDisplayName(name)
+
+
+def test_the_start_up_refusal_is_polish(monkeypatch, back_to_english, app_style_kept):
+    """`--lang pl` with a PySide6 build that drops references: the dialog's title is Polish. Mocked: the binding
+    check's answer (no broken PySide6 can be installed here) and QMessageBox.critical (a modal box waits for a
+    click); everything else is run_gui's own path."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from wizard.ui import app as app_mod
+
+    shown = []
+    monkeypatch.setattr(app_mod, "broken_binding", lambda: "PySide6 0.0 drops references.")
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    assert app_mod.run_gui(["--lang", "pl"]) == 2
+    assert shown == [("Nie można uruchomić mlfunc-wizard", "PySide6 0.0 drops references.")]
+
+
+def test_a_profile_that_cannot_be_opened_is_said_in_polish(qtbot, tmp_path, monkeypatch, back_to_english,
+                                                           app_style_kept):
+    """A broken profile on the command line: the warning's title and sentence are Polish (the profile's own
+    reason comes from gettext). Mocked: QMessageBox.warning (modal), which records and ends the event loop."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from wizard.ui import app as app_mod
+    from wizard.ui.wizard import DeploymentWizard
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    shown = []
+
+    def warning(parent, title, text):
+        shown.append((title, text))
+        QTimer.singleShot(0, QApplication.quit)
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    try:
+        assert app_mod.run_gui([str(broken), "--lang", "pl"]) == 0
+    finally:
+        for window in [w for w in QApplication.topLevelWidgets() if isinstance(w, DeploymentWizard)]:
+            window.ask_unsaved = lambda: "discard"
+            window.close()
+            window.deleteLater()
+        assert wait_for_workers(60_000)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    [(title, text)] = shown
+    assert title == "Nie otwarto profilu"
+    assert text.startswith(f"Nie udało się otworzyć {broken}: ") and text.endswith(
+        "Kreator uruchomi się zamiast tego z przykładowym profilem."), text

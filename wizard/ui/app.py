@@ -6,6 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wizard import i18n
@@ -13,7 +14,7 @@ from wizard import profile as profile_mod
 from wizard.secrets import install_log_scrubbing
 from wizard.ui.binding_check import broken_binding
 from wizard.ui.resources import icon, style_sheet
-from wizard.ui.translation import apply_language
+from wizard.ui.translation import apply_language, fill
 from wizard.ui.wizard import APPLICATION, ORGANISATION, DeploymentWizard
 from wizard.ui.workers import wait_for_workers
 
@@ -49,22 +50,23 @@ def run_gui(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     install_log_scrubbing()
     app = make_app()
+    lang = _lang_argument(argv)
+    apply_language(lang if lang in i18n.LANGUAGES else None)  # first: the start-up dialogs speak it too
     broken = broken_binding()
     if broken:
         log.error("%s", broken)
-        QMessageBox.critical(None, "mlfunc-wizard cannot start", broken)
+        # No QObject here to call tr(): the start-up texts live in the catalogue's "App" context.
+        QMessageBox.critical(None, QCoreApplication.translate("App", "mlfunc-wizard cannot start"), broken)
         return 2
     loaded = None
     problem = ""
-    lang_value = _lang_argument(argv)
-    paths = [a for a in argv if not a.startswith("-") and a != lang_value]
+    paths = [a for a in argv if not a.startswith("-") and a != lang]
     if paths:
         try:
             loaded = profile_mod.load(Path(paths[0]))
         except profile_mod.ProfileError as exc:
-            problem = f"Could not open {paths[0]}: {exc} The wizard starts with the sample profile instead."
-    lang = _lang_argument(argv)
-    apply_language(lang if lang in i18n.LANGUAGES else None)
+            problem = fill(QCoreApplication.translate(
+                "App", "Could not open %1: %2 The wizard starts with the sample profile instead."), paths[0], exc)
     window = DeploymentWizard(loaded)
     holder = {"window": window}
 
@@ -94,7 +96,7 @@ def run_gui(argv: list[str]) -> int:
         window.close()
         return 0 if page is not None else 1
     if problem:
-        QMessageBox.warning(window, "Profile not opened", problem)
+        QMessageBox.warning(window, QCoreApplication.translate("App", "Profile not opened"), problem)
     code = app.exec()
     wait_for_workers(30_000)  # a cancelled deployment finishes writing its journal
     return int(code)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sys
 
 from PySide6 import __version__ as PYSIDE_VERSION
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from wizard.ui.translation import fill
 
 ROUNDS = 64
 
@@ -37,8 +39,8 @@ def broken_binding() -> str | None:
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
     for _ in range(max(lost_true, 0)):
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return (
-        f"PySide6 {PYSIDE_VERSION} has a reference-counting bug on Python "
-        f"{sys.version_info.major}.{sys.version_info.minor} that crashes the wizard after a while. "
-        "Install a sound version with: pip install 'PySide6-Essentials>=6.6,<6.12' (or use Python 3.12 or newer)."
-    )
+    return fill(QCoreApplication.translate(
+        "BindingCheck",
+        "PySide6 %1 has a reference-counting bug on Python %2 that crashes the wizard after a while. "
+        "Install a sound version with: pip install 'PySide6-Essentials>=6.6,<6.12' (or use Python 3.12 or newer)."),
+        PYSIDE_VERSION, f"{sys.version_info.major}.{sys.version_info.minor}")

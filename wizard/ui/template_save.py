@@ -19,7 +19,7 @@ AZ_FILTER = "az script (*.sh)"
 def add_button(page: Any, row: Any) -> QPushButton:
     """A Save template… button in `row` of the Review `page` (which has .model, .saved_label, .error_banner)."""
     button = QPushButton(page.tr("Save &template…"))
-    button.setAccessibleName("Save template for automation")
+    button.setAccessibleName(page.tr("Save template for automation"))
     button.setToolTip(page.tr("Write an ARM template (azuredeploy.json) or an az script of the resources this "
                               "deployment creates, for automation."))
     row.addWidget(button)

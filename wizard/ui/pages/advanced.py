@@ -36,18 +36,18 @@ class AdvancedPage(ProfilePage):
 
         # Security
         self.non_tls = self.bind_check(QCheckBox(self.tr("Enable the n&on-TLS port (6379)")), "cache.non_tls_port")
-        self.non_tls.setAccessibleName("Non-TLS port")
+        self.non_tls.setAccessibleName(self.tr("Non-TLS port"))
         self.non_tls_warning = QLabel(self.tr("Traffic on the non-TLS port, keys included, is not encrypted. Leave it off "
                                       "unless a client cannot use TLS."))
         self.non_tls_warning.setObjectName("problemWarning")
         self.non_tls_warning.setWordWrap(True)
         self.tls_combo = self.bind_combo(QComboBox(), "cache.minimum_tls_version", [("1.2", "1.2")])
-        self.tls_combo.setAccessibleName("Minimum TLS version")
+        self.tls_combo.setAccessibleName(self.tr("Minimum TLS version"))
         self.tls_combo.setToolTip("Azure supports TLS 1.2 and later only.")
         self.entra_radio = QRadioButton(self.tr("Microsoft &Entra authentication"))
         self.keys_radio = QRadioButton(self.tr("Access &keys"))
-        self.auth_group = radio_group(self, (self.entra_radio, "Authentication: Microsoft Entra"),
-                                      (self.keys_radio, "Authentication: access keys"))
+        self.auth_group = radio_group(self, (self.entra_radio, self.tr("Authentication: Microsoft Entra")),
+                                      (self.keys_radio, self.tr("Authentication: access keys")))
         self.bind_radios(self.auth_group, "cache.authentication", {self.entra_radio: "entra", self.keys_radio: "access-keys"})
 
         security = QGroupBox(self.tr("Security"))
@@ -63,13 +63,13 @@ class AdvancedPage(ProfilePage):
 
         # Premium (Azure Cache for Redis)
         self.cluster_check = QCheckBox(self.tr("&Clustering"))
-        self.cluster_check.setAccessibleName("Clustering")
+        self.cluster_check.setAccessibleName(self.tr("Clustering"))
         self.shards_spin = self.bind_spin(QSpinBox(), "cache.shard_count")
         self.shards_spin.setRange(0, 30)
-        self.shards_spin.setAccessibleName("Shard count")
+        self.shards_spin.setAccessibleName(self.tr("Shard count"))
         self.replicas_spin = self.bind_spin(QSpinBox(), "cache.replicas_per_primary")
         self.replicas_spin.setRange(0, 3)
-        self.replicas_spin.setAccessibleName("Replicas per primary")
+        self.replicas_spin.setAccessibleName(self.tr("Replicas per primary"))
         self.zone_checks = [QCheckBox(self.tr("Zone %1").replace("%1", z)) for z in ("1", "2", "3")]
         for box, zone in zip(self.zone_checks, ("1", "2", "3")):
             box.setProperty("zone", zone)  # the value; the text is translated
@@ -77,12 +77,12 @@ class AdvancedPage(ProfilePage):
             box.toggled.connect(self._zones_toggled)
         self.persistence_combo = self.bind_combo(QComboBox(), "cache.persistence.mode",
                                                  [(self.tr("None"), "none"), (self.tr("RDB snapshots"), "rdb"), (self.tr("AOF (append-only file)"), "aof")])
-        self.persistence_combo.setAccessibleName("Data persistence")
+        self.persistence_combo.setAccessibleName(self.tr("Data persistence"))
         self.rdb_combo = self.bind_combo(QComboBox(), "cache.persistence.rdb_frequency_minutes",
                                          [(label, minutes) for label, minutes in
                                           ((self.tr("15 minutes"), 15), (self.tr("30 minutes"), 30), (self.tr("1 hour"), 60), (self.tr("6 hours"), 360),
                                            (self.tr("12 hours"), 720), (self.tr("24 hours"), 1440))])
-        self.rdb_combo.setAccessibleName("RDB backup frequency")
+        self.rdb_combo.setAccessibleName(self.tr("RDB backup frequency"))
         self.premium_box = QGroupBox(self.tr("Premium options (Azure Cache for Redis)"))
         pf = QFormLayout(self.premium_box)
         self.premium_reason = hint(self.tr(NOT_PREMIUM))
@@ -114,11 +114,11 @@ class AdvancedPage(ProfilePage):
         self.policy_combo = self.bind_combo(QComboBox(), "cache.clustering_policy",
                                             [(self.tr("Enterprise (one endpoint, any client)"), "EnterpriseCluster"),
                                              (self.tr("OSS (cluster-aware clients, fastest)"), "OSSCluster")])
-        self.policy_combo.setAccessibleName("Clustering policy")
+        self.policy_combo.setAccessibleName(self.tr("Clustering policy"))
         self.eviction_combo = self.bind_combo(QComboBox(), "cache.eviction_policy",
                                               [(v, v) for v in ("VolatileLRU", "AllKeysLRU", "AllKeysLFU", "VolatileLFU",
                                                                 "AllKeysRandom", "VolatileRandom", "VolatileTTL", "NoEviction")])
-        self.eviction_combo.setAccessibleName("Eviction policy")
+        self.eviction_combo.setAccessibleName(self.tr("Eviction policy"))
         self.managed_box = QGroupBox(self.tr("Azure Managed Redis options"))
         mf = QFormLayout(self.managed_box)
         self.managed_reason = hint(self.tr(NOT_MANAGED))

@@ -234,7 +234,7 @@ class ProfilePage(QWizardPage):
                 return
             label = QLabel()
             label.setWordWrap(True)
-            label.setAccessibleName("Problem with this field")
+            label.setAccessibleName(self.tr("Problem with this field"))
             form = _insert_below(widget, label)
             if form is False:
                 label.deleteLater()

@@ -113,8 +113,8 @@ class BasicsPage(ProfilePage):
 
         self.managed_radio = QRadioButton(self.tr("Azure &Managed Redis (recommended)"))
         self.classic_radio = QRadioButton(self.tr("Azure &Cache for Redis (Basic, Standard, Premium)"))
-        self.service_group = radio_group(self, (self.managed_radio, "Service: Azure Managed Redis"),
-                                         (self.classic_radio, "Service: Azure Cache for Redis"))
+        self.service_group = radio_group(self, (self.managed_radio, self.tr("Service: Azure Managed Redis")),
+                                         (self.classic_radio, self.tr("Service: Azure Cache for Redis")))
         self.bind_radios(self.service_group, "cache.service",
                          {self.managed_radio: "managed-redis", self.classic_radio: "cache-for-redis"})
         self.retirement = QLabel(
@@ -126,25 +126,25 @@ class BasicsPage(ProfilePage):
         self.retirement.setWordWrap(True)
 
         self.name_edit = self.bind_text(QLineEdit(), "cache.name")
-        self.name_edit.setAccessibleName("Cache name")
+        self.name_edit.setAccessibleName(self.tr("Cache name"))
         self.name_status = QLabel()
         self.name_status.setWordWrap(True)
-        self.name_status.setAccessibleName("Name availability")
+        self.name_status.setAccessibleName(self.tr("Name availability"))
         self.availability = NameAvailability(self, "cache.name", self._name_kind, self.name_status)
         self.name_edit.textEdited.connect(lambda _t: self.availability.schedule())
 
         self.tier_combo = QComboBox()
-        self.tier_combo.setAccessibleName("Tier")
+        self.tier_combo.setAccessibleName(self.tr("Tier"))
         self.size_combo = QComboBox()
-        self.size_combo.setAccessibleName("Size")
+        self.size_combo.setAccessibleName(self.tr("Size"))
         self.tier_help = hint("")
-        self.tier_help.setAccessibleName("About the chosen tier")
+        self.tier_help.setAccessibleName(self.tr("About the chosen tier"))
         self.size_help = hint(self.tr(help_text.SIZE))
         self.ha_help = hint(self.tr(help_text.HIGH_AVAILABILITY))
         self.memory_label = QLabel()
-        self.memory_label.setAccessibleName("Memory of the chosen size")
+        self.memory_label.setAccessibleName(self.tr("Memory of the chosen size"))
         self.ha_check = self.bind_check(QCheckBox(self.tr("&High availability (a replica in another zone)")), "cache.high_availability")
-        self.ha_check.setAccessibleName("High availability")
+        self.ha_check.setAccessibleName(self.tr("High availability"))
         self.local_note = hint(
             self.tr("On this computer the cache is a real redis-server with the same settings (TLS, clustering, "
             "persistence); the size is not enforced.")

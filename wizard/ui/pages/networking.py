@@ -18,13 +18,13 @@ class NetworkingPage(ProfilePage):
         self.public_radio = QRadioButton(self.tr("&Public endpoint (TLS, keys or Entra required)"))
         self.private_radio = QRadioButton(self.tr("P&rivate endpoint (reachable only from your virtual network)"))
         self.vnet_radio = QRadioButton(self.tr("&Virtual network injection (Premium only; Microsoft recommends private endpoints)"))
-        self.group = radio_group(self, (self.public_radio, "Connectivity: public endpoint"),
-                                 (self.private_radio, "Connectivity: private endpoint"),
-                                 (self.vnet_radio, "Connectivity: virtual network"))
+        self.group = radio_group(self, (self.public_radio, self.tr("Connectivity: public endpoint")),
+                                 (self.private_radio, self.tr("Connectivity: private endpoint")),
+                                 (self.vnet_radio, self.tr("Connectivity: virtual network")))
         self.bind_radios(self.group, "cache.connectivity",
                          {self.public_radio: "public", self.private_radio: "private-endpoint", self.vnet_radio: "vnet"})
         self.subnet_edit = self.bind_text(QLineEdit(), "cache.subnet_id")
-        self.subnet_edit.setAccessibleName("Subnet resource ID")
+        self.subnet_edit.setAccessibleName(self.tr("Subnet resource ID"))
         self.subnet_edit.setPlaceholderText(self.tr("/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…"))
         self.local_note = hint(self.tr("On this computer the cache listens on 127.0.0.1 only, whatever you choose here; "
                                "the choice matters on Azure."))

@@ -117,27 +117,27 @@ class ReviewPage(ProfilePage):
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Create"))
         self.summary = QTextBrowser()
-        self.summary.setAccessibleName("Summary of the deployment")
+        self.summary.setAccessibleName(self.tr("Summary of the deployment"))
         self.summary.setOpenLinks(False)
         self.status = QLabel()
         self.status.setObjectName("bigStatus")
-        self.status.setAccessibleName("Validation status")
+        self.status.setAccessibleName(self.tr("Validation status"))
         self.save_button = QPushButton(self.tr("&Save profile…"))
-        self.save_button.setAccessibleName("Save profile")
+        self.save_button.setAccessibleName(self.tr("Save profile"))
         self.saved_label = QLabel()
         self.saved_label.setObjectName("hint")
         self.error_banner = ErrorBanner()
         # Estimated monthly cost (Azure Retail Prices API, fetched in a worker and cached a day).
         self.cost_label = QLabel("")
         self.cost_label.setWordWrap(True)
-        self.cost_label.setAccessibleName("Estimated monthly cost")
+        self.cost_label.setAccessibleName(self.tr("Estimated monthly cost"))
         self.cost_label.setTextFormat(Qt.TextFormat.RichText)
         self.estimate: Any = None
         # What Create would do to each resource (deployment.what_if: acts on nothing), as `plan` prints it.
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setObjectName("responseView")  # monospace, visible focus
-        self.preview.setAccessibleName("What Create will do")
+        self.preview.setAccessibleName(self.tr("What Create will do"))
         self.preview.setMaximumHeight(170)
         self.whatif: Any = None
         # Tests replace this to answer "replace this resource?" (the narrowest seam).

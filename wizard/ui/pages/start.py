@@ -90,30 +90,31 @@ class StartPage(ProfilePage):
         self.new_radio = QRadioButton(self.tr("Ne&w deployment (starts from the sample digits model)"))
         self.open_radio = QRadioButton(self.tr("&Open a saved profile…"))
         self.reopen_radio = QRadioButton(self.tr("R&eopen an existing deployment (test it or clean it up)"))
-        self.mode_group = radio_group(self, (self.new_radio, "New deployment"), (self.open_radio, "Open a saved profile"),
-                                      (self.reopen_radio, "Reopen an existing deployment"))
+        self.mode_group = radio_group(self, (self.new_radio, self.tr("New deployment")),
+                                      (self.open_radio, self.tr("Open a saved profile")),
+                                      (self.reopen_radio, self.tr("Reopen an existing deployment")))
         self.new_radio.setChecked(True)
         self.open_button = QPushButton(self.tr("Browse…"))
-        self.open_button.setAccessibleName("Browse for a profile")
+        self.open_button.setAccessibleName(self.tr("Browse for a profile"))
         self.opened_label = QLabel()
         self.opened_label.setObjectName("hint")
         self.deployments = QListWidget()
-        self.deployments.setAccessibleName("Existing deployments")
+        self.deployments.setAccessibleName(self.tr("Existing deployments"))
         self.deployments.setMaximumHeight(110)
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.setAccessibleName("Refresh the list of deployments")
+        self.refresh_button.setAccessibleName(self.tr("Refresh the list of deployments"))
         # What the chosen deployment is, and what can be done with it (a failed one is resumed, not tested).
         self.reopen_state = QLabel("")
         self.reopen_state.setWordWrap(True)
-        self.reopen_state.setAccessibleName("State of the chosen deployment")
+        self.reopen_state.setAccessibleName(self.tr("State of the chosen deployment"))
         self.resume_button = QPushButton(self.tr("Resume / re&try"))
-        self.resume_button.setAccessibleName("Resume or retry the chosen deployment")
+        self.resume_button.setAccessibleName(self.tr("Resume or retry the chosen deployment"))
         self.test_button = QPushButton(self.tr("Test &it"))
-        self.test_button.setAccessibleName("Test the chosen deployment")
+        self.test_button.setAccessibleName(self.tr("Test the chosen deployment"))
         self.cleanup_button = QPushButton(self.tr("C&lean up…"))
-        self.cleanup_button.setAccessibleName("Clean up the chosen deployment")
+        self.cleanup_button.setAccessibleName(self.tr("Clean up the chosen deployment"))
         self.forget_button = QPushButton(self.tr("Forget the recor&d…"))
-        self.forget_button.setAccessibleName("Forget the chosen deployment's record (its resources stay)")
+        self.forget_button.setAccessibleName(self.tr("Forget the chosen deployment's record (its resources stay)"))
         self.forget_button.setToolTip(self.tr("Removes only this computer's record; no sign-in needed. Resources it "
                                               "created stay until you delete their resource group."))
         self.reopen_action = "test"  # test | resume | cleanup: where Next goes for a reopened deployment
@@ -144,16 +145,17 @@ class StartPage(ProfilePage):
         # Where it runs
         self.local_radio = QRadioButton(self.tr("This &computer (no account needed: real Redis and a local functions host)"))
         self.azure_radio = QRadioButton(self.tr("&Azure (needs an Azure subscription)"))
-        self.target_group = radio_group(self, (self.local_radio, "Target: this computer"), (self.azure_radio, "Target: Azure"))
+        self.target_group = radio_group(self, (self.local_radio, self.tr("Target: this computer")),
+                                        (self.azure_radio, self.tr("Target: Azure")))
         self.bind_radios(self.target_group, "target", {self.local_radio: "local", self.azure_radio: "azure"})
         self.target_group.buttonToggled.connect(self._target_toggled)
 
         self.name_edit = self.bind_text(QLineEdit(), "name")
-        self.name_edit.setAccessibleName("Deployment name")
+        self.name_edit.setAccessibleName(self.tr("Deployment name"))
         self.rg_edit = self.bind_text(QLineEdit(), "resource_group.name")
-        self.rg_edit.setAccessibleName("Resource group name")
+        self.rg_edit.setAccessibleName(self.tr("Resource group name"))
         self.rg_create = self.bind_check(QCheckBox(self.tr("Create a new resource group")), "resource_group.create")
-        self.rg_create.setAccessibleName("Create a new resource group")
+        self.rg_create.setAccessibleName(self.tr("Create a new resource group"))
 
         target_box = QGroupBox(self.tr("Where should it run?"))
         target_layout = QVBoxLayout(target_box)
@@ -171,16 +173,16 @@ class StartPage(ProfilePage):
 
         # Azure account
         self.sign_in_button = QPushButton(self.tr("&Sign in to Azure…"))
-        self.sign_in_button.setAccessibleName("Sign in to Azure")
+        self.sign_in_button.setAccessibleName(self.tr("Sign in to Azure"))
         self.account_label = QLabel(self.tr("Not signed in."))
         self.subscription_combo = QComboBox()
-        self.subscription_combo.setAccessibleName("Subscription")
+        self.subscription_combo.setAccessibleName(self.tr("Subscription"))
         self.subscription_combo.setEditable(True)
         self.region_combo = QComboBox()
-        self.region_combo.setAccessibleName("Region")
+        self.region_combo.setAccessibleName(self.tr("Region"))
         self.region_combo.setEditable(True)
         self.existing_groups = QComboBox()
-        self.existing_groups.setAccessibleName("Existing resource groups")
+        self.existing_groups.setAccessibleName(self.tr("Existing resource groups"))
         self.existing_groups.setPlaceholderText(self.tr("(sign in to list resource groups)"))
         self.azure_box = QGroupBox(self.tr("Azure account"))
         azure_form = QFormLayout(self.azure_box)
@@ -196,7 +198,7 @@ class StartPage(ProfilePage):
 
         # The language (follows LANG/LANGUAGE unless chosen here or with --lang).
         self.language_combo = QComboBox()
-        self.language_combo.setAccessibleName("Display language")
+        self.language_combo.setAccessibleName(self.tr("Display language"))
         self.language_combo.addItem(self.tr("System language"), "")
         for code, name in i18n.LANGUAGES.items():
             self.language_combo.addItem(name, code)

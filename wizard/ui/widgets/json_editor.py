@@ -16,12 +16,12 @@ class JsonEditor(QWidget):
     valid_changed = Signal(bool)
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None, accessible_name: str = "JSON input"):
+    def __init__(self, parent: QWidget | None = None, accessible_name: str = ""):
         super().__init__(parent)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setObjectName("jsonEditor")
         self.text_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text_edit.setAccessibleName(accessible_name)
+        self.text_edit.setAccessibleName(accessible_name or self.tr("JSON input"))
         self.text_edit.setTabChangesFocus(True)  # keyboard users can leave the editor with Tab
         self.status = QLabel()
         self.status.setObjectName("problemError")

@@ -29,7 +29,7 @@ class LogPanel(QGroupBox):
         self.setTitle(self.tr("Logs"))
         self._source = source
         self.view = LogView(self, max_blocks=MAX_BLOCKS)
-        self.view.setAccessibleName("Function app log")
+        self.view.setAccessibleName(self.tr("Function app log"))
         # A splitter pane on the Test page: it takes the room it is given and never makes an 800x600 window taller.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.start_button = QPushButton(self.tr("Start"))

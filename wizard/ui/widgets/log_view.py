@@ -26,7 +26,7 @@ class LogView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setMaximumBlockCount(max_blocks)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.setAccessibleName("Deployment log")
+        self.setAccessibleName(self.tr("Deployment log"))
         self.buffer = LogBuffer(max_lines=max_blocks)
         self.blocks_max = 0  # the most blocks the document ever held (bench reports it)
         self.flush_ms_max = 0.0  # longest single append (bench reports it)

@@ -15,7 +15,7 @@ class ProblemList(QFrame):
         self.setObjectName("problemBox")
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.label.setAccessibleName("Problems")
+        self.label.setAccessibleName(self.tr("Problems"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.label)
@@ -32,14 +32,15 @@ class ProblemList(QFrame):
         self.setProperty("severity", "error" if has_error else "warning")
         self.style().unpolish(self)
         self.style().polish(self)
-        rows = []
+        rows, spoken = [], []
         for p in sorted(problems, key=lambda p: p.severity != "error"):
             colour = "#a4262c" if p.severity == "error" else "#7a5a00"
             word = self.tr("Error") if p.severity == "error" else self.tr("Warning")
             where = ""  # the field is outlined on the page and named in the sentence; no internal paths
             rows.append(f"<span style='color:{colour}'><b>{word}:</b> {html.escape(p.message)}</span>{where}")
+            spoken.append(f"{word}: {p.message}")  # a screen reader says the same words the box shows
         self.label.setText("<br>".join(rows))
-        self.label.setAccessibleDescription("; ".join(f"{p.severity}: {p.message}" for p in problems))
+        self.label.setAccessibleDescription("; ".join(spoken))
         self.show()
 
     def texts(self) -> list[str]:

@@ -6,17 +6,19 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 from PySide6.QtCore import Qt
 
 from wizard.secrets import mask
+from wizard.ui.translation import fill
 
 
 class SecretLabel(QWidget):
-    def __init__(self, parent: QWidget | None = None, accessible_name: str = "Key"):
+    def __init__(self, parent: QWidget | None = None, accessible_name: str = ""):
         super().__init__(parent)
         self._secret: str | None = None
         self.label = QLabel()
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        accessible_name = accessible_name or self.tr("Key")
         self.label.setAccessibleName(accessible_name)
         self.reveal = QCheckBox(self.tr("Reveal"))
-        self.reveal.setAccessibleName(f"Reveal {accessible_name.lower()}")
+        self.reveal.setAccessibleName(fill(self.tr("Reveal %1"), accessible_name.lower()))
         self.reveal.setToolTip(self.tr("Shows the key in full. Anyone who sees it can call the function."))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QProgressBar, QTreeWidget, QTreeWidge
 
 from wizard.core.events import StepEvent
 from wizard.ui.resources import state_icon
+from wizard.ui.translation import fill
 
 STATES = ("pending", "running", "done", "skipped", "blocked", "failed", "cancelled", "retrying")
 _KIND_TO_STATE = {
@@ -43,7 +44,7 @@ class StepList(QTreeWidget):
         self.setHeaderLabels([self.tr("Step"), self.tr("Progress"), self.tr("Time")])
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
-        self.setAccessibleName("Deployment steps")
+        self.setAccessibleName(self.tr("Deployment steps"))
         header = self.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
@@ -66,7 +67,7 @@ class StepList(QTreeWidget):
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setTextVisible(False)
-            bar.setAccessibleName(f"Progress of {title}")
+            bar.setAccessibleName(fill(self.tr("Progress of %1"), title))
             self.setItemWidget(item, 1, bar)
             row = StepRow(name, title, item, bar)
             self.rows[name] = row
