@@ -241,3 +241,14 @@ def test_the_engines_retry_and_give_up_lines_are_polish(tmp_path):
     assert retrying == ["store is throttled — ponawiam za 0.0 s (próba 2 z 2)."]
     failed = [e.message for e in events if e.kind == "failed"]
     assert len(failed) == 1 and ": niepowodzenie po 2 próbach: store is throttled. Uruchom wdrożenie ponownie" in failed[0]
+
+
+def test_a_polish_retirement_sentence_is_recognised_after_switching_to_english(arm, in_english):
+    """The journal keeps the failure in the language it was shown in; the GUI's offer to switch to Azure Managed
+    Redis must still appear when the wizard is reopened in English."""
+    i18n.set_language("pl")
+    journaled = str(translate(_arm_error(arm, "retiring"), _("creating the Azure Cache for Redis")))
+    assert journaled != RETIREMENT_SENTENCE
+    i18n.set_language(None)  # LANG=C: English again
+    assert is_retirement_failure(journaled)
+    assert not is_retirement_failure("Azure odmówił podczas tworzenia usługi Azure Cache for Redis: zły SKU.")

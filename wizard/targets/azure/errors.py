@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import logging
 from typing import Any, Callable, TypeVar
 
@@ -12,6 +13,7 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from wizard import i18n
 from wizard.i18n import _
 from wizard.secrets import scrub
 from wizard.targets.base import StepFailed, TransientError
@@ -32,8 +34,18 @@ RETIREMENT_SENTENCE = (
 def is_retirement_failure(sentence: str) -> bool:
     """Whether a step's failure sentence is the Azure Cache for Redis retirement refusal (the GUI then offers
     to switch the profile to Azure Managed Redis)."""
-    # the journal keeps the sentence in the language it was shown in; the user may have switched since
-    return sentence.strip() in (RETIREMENT_SENTENCE, _(RETIREMENT_SENTENCE))
+    # The journal keeps the sentence in the language it was shown in; the user may have switched since.
+    return sentence.strip() in _in_every_language(RETIREMENT_SENTENCE)
+
+
+def _in_every_language(text: str) -> set[str]:
+    """`text` and its translation in each language the wizard ships."""
+    found = {text, _(text)}
+    localedir = str(i18n.translations_dir() / "locale")
+    for lang in i18n.LANGUAGES:
+        for domain in i18n.domains(lang) if lang != "en" else []:
+            found.add(gettext.translation(domain, localedir=localedir, languages=[lang], fallback=True).gettext(text))
+    return found
 
 
 # ARM error codes that mean "try again later" even when they arrive inside a failed LRO.
