@@ -114,7 +114,7 @@ def preview(plan: Plan, profile: Profile, journal: Journal | None, *, secrets: d
         moved = [n for n in step.needs if decided[n].kind in (ChangeKind.CREATE, ChangeKind.REPLACE, ChangeKind.UPDATE)]
         note = ""
         if moved and change.kind is ChangeKind.NO_CHANGE:
-            note = "may change after: " + ", ".join(moved)
+            note = _("may change after: {steps}").format(steps=", ".join(moved))
         decided[step.name] = change
         planned.append(PlannedStep(step.name, step.title, step.creates, change, tuple(step.needs), note))
     return WhatIf(profile.name, plan.target, tuple(planned))
