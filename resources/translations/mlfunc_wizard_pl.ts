@@ -331,6 +331,14 @@
         <source>Test the chosen deployment</source>
         <translation>Przetestuj wybrane wdrożenie</translation>
     </message>
+    <message>
+        <source>Open a profile</source>
+        <translation>Otwórz profil</translation>
+    </message>
+    <message>
+        <source>Profiles (*.json);;All files (*)</source>
+        <translation>Profile (*.json);;Wszystkie pliki (*)</translation>
+    </message>
 </context>
 <context>
     <name>BasicsPage</name>
@@ -568,6 +576,10 @@
         <source>At most 50 tags. Names cannot contain &lt; &gt; % &amp; \ ? /</source>
         <translation>Najwyżej 50 tagów. Nazwy nie mogą zawierać &lt; &gt; % &amp; \ ? /</translation>
     </message>
+    <message>
+        <source>The tag name '%1' is used twice; each name can appear once.</source>
+        <translation>Nazwa tagu „%1” występuje dwa razy; każda nazwa może wystąpić tylko raz.</translation>
+    </message>
 </context>
 <context>
     <name>TagTable</name>
@@ -598,6 +610,10 @@
     <message>
         <source>Tags</source>
         <translation>Tagi</translation>
+    </message>
+    <message>
+        <source>The tag name '%1' is used twice; each name can appear once.</source>
+        <translation>Nazwa tagu „%1” występuje dwa razy; każda nazwa może wystąpić tylko raz.</translation>
     </message>
 </context>
 <context>
@@ -861,6 +877,14 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Shard count</source>
         <translation>Liczba fragmentów</translation>
     </message>
+    <message>
+        <source>Azure supports TLS 1.2 and later only.</source>
+        <translation>Azure obsługuje tylko TLS 1.2 i nowsze.</translation>
+    </message>
+    <message>
+        <source>Basic and Standard caches keep data in memory only; persistence needs Premium or Azure Managed Redis.</source>
+        <translation>Pamięci podręczne Basic i Standard przechowują dane tylko w pamięci; trwałość wymaga warstwy Premium lub Azure Managed Redis.</translation>
+    </message>
 </context>
 <context>
     <name>ReviewPage</name>
@@ -964,6 +988,46 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>What Create will do</source>
         <translation>Co zrobi przycisk Utwórz</translation>
     </message>
+    <message>
+        <source>ARM template (*.json)</source>
+        <translation>Szablon ARM (*.json)</translation>
+    </message>
+    <message>
+        <source>Save &amp;template…</source>
+        <translation>Zapisz &amp;szablon…</translation>
+    </message>
+    <message>
+        <source>Save template</source>
+        <translation>Zapisz szablon</translation>
+    </message>
+    <message>
+        <source>Write an ARM template (azuredeploy.json) or an az script of the resources this deployment creates, for automation.</source>
+        <translation>Zapisz szablon ARM (azuredeploy.json) albo skrypt az z zasobami, które tworzy to wdrożenie, do automatyzacji.</translation>
+    </message>
+    <message>
+        <source>Writing the template…</source>
+        <translation>Zapisywanie szablonu…</translation>
+    </message>
+    <message>
+        <source>az script (*.sh)</source>
+        <translation>Skrypt az (*.sh)</translation>
+    </message>
+    <message>
+        <source>Profiles (*.json)</source>
+        <translation>Profile (*.json)</translation>
+    </message>
+    <message>
+        <source>on this computer</source>
+        <translation>na tym komputerze</translation>
+    </message>
+    <message>
+        <source>on Azure</source>
+        <translation>w Azure</translation>
+    </message>
+    <message>
+        <source>A deployment named '%1' already exists (%2, %3, resource group %4). Choose another deployment name on Start, or reopen that one from Start to resume or clean it up.</source>
+        <translation>Wdrożenie o nazwie „%1” już istnieje (%2, %3, grupa zasobów %4). Wybierz inną nazwę wdrożenia na stronie Początek albo otwórz tamto wdrożenie ponownie na stronie Początek, aby je wznowić lub usunąć jego zasoby.</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>
@@ -1050,6 +1114,14 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Retry or resume the deployment</source>
         <translation>Ponów lub wznów wdrożenie</translation>
+    </message>
+    <message>
+        <source>Runs the deployment again; steps that finished are skipped.</source>
+        <translation>Uruchamia wdrożenie ponownie; ukończone kroki są pomijane.</translation>
+    </message>
+    <message>
+        <source>The deployment failed.</source>
+        <translation>Wdrożenie nie powiodło się.</translation>
     </message>
 </context>
 <context>
@@ -1328,6 +1400,14 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Type the resource group name to confirm</source>
         <translation>Wpisz nazwę grupy zasobów, aby potwierdzić</translation>
+    </message>
+    <message>
+        <source>No sign-in needed. Removes only this computer's record; delete the resource group yourself (for Azure: in the portal).</source>
+        <translation>Nie trzeba się logować. Usuwa tylko zapis na tym komputerze; grupę zasobów usuń samodzielnie (w Azure: w portalu).</translation>
+    </message>
+    <message>
+        <source>Type %1 to enable deletion.</source>
+        <translation>Wpisz %1, aby włączyć usuwanie.</translation>
     </message>
 </context>
 <context>
@@ -1742,6 +1822,18 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Storage account name</source>
         <translation>Nazwa konta magazynu</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Wybierz plik</translation>
+    </message>
+    <message>
+        <source>Models (*.pkl *.joblib *.onnx *.pt);;All files (*)</source>
+        <translation>Modele (*.pkl *.joblib *.onnx *.pt);;Wszystkie pliki (*)</translation>
+    </message>
+    <message>
+        <source>Python scripts (*.py)</source>
+        <translation>Skrypty Pythona (*.py)</translation>
     </message>
 </context>
 <context>
@@ -2269,12 +2361,35 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>JSON input</source>
         <translation>Dane wejściowe JSON</translation>
     </message>
+    <message>
+        <source>The input is empty. Type the JSON to send, for example {"data": [[...]]}.</source>
+        <translation>Dane wejściowe są puste. Wpisz JSON do wysłania, na przykład {"data": [[...]]}.</translation>
+    </message>
+    <message>
+        <source>The input is not valid JSON: %1 at line %2, column %3.</source>
+        <translation>Dane wejściowe nie są poprawnym JSON-em: %1 w wierszu %2, kolumnie %3.</translation>
+    </message>
 </context>
 <context>
     <name>LogView</name>
     <message>
         <source>Deployment log</source>
         <translation>Dziennik wdrożenia</translation>
+    </message>
+    <message>
+        <source>%1 lines were not shown: the view keeps the latest %2.</source>
+        <translation>Nie pokazano wierszy: %1; widok przechowuje tylko ostatnie %2.</translation>
+    </message>
+    <message>
+        <source>… %1 earlier lines not shown (the log view keeps the latest %2).</source>
+        <translation>… nie pokazano wcześniejszych wierszy: %1 (widok dziennika przechowuje tylko ostatnie %2).</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileModel</name>
+    <message>
+        <source>The profile could not be checked: %1.</source>
+        <translation>Nie udało się sprawdzić profilu: %1.</translation>
     </message>
 </context>
 </TS>

@@ -57,11 +57,11 @@ def _visible_strings(window: QWizard, page: QWidget) -> list[str]:
 
 
 def _accessible_strings(page: QWidget) -> list[str]:
-    """What a screen reader says for the page's widgets: accessible names and descriptions. Hidden widgets count
-    too (they are read as soon as the state that shows them comes), so a page checks all of its controls."""
-    found = [page.accessibleName(), page.accessibleDescription()]
+    """What a screen reader says for the page's widgets (accessible names and descriptions) and what hovering
+    shows (tooltips). Hidden widgets count too (they are read as soon as the state that shows them comes)."""
+    found = [page.accessibleName(), page.accessibleDescription(), page.toolTip()]
     for w in page.findChildren(QWidget):
-        found += [w.accessibleName(), w.accessibleDescription()]
+        found += [w.accessibleName(), w.accessibleDescription(), w.toolTip()]
     return found
 
 
@@ -261,15 +261,33 @@ def tr_literals_without_polish(ts_path) -> list[tuple[str, str, str]]:
                 context, source = call.args[0].value, call.args[1].value  # type: ignore[attr-defined]
                 if (context, source) not in have:
                     missing.append((context, source, path.name))
+        # tr(NAME) of a module-level NAME = "literal" (a sentence used in several places) counts as its literal.
+        constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+                     if isinstance(t, ast.Name) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)}
+
+        def literal(call: ast.AST) -> str | None:
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "tr"
+                    and call.args):
+                return None
+            arg = call.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                return arg.value
+            return constants.get(arg.id) if isinstance(arg, ast.Name) else None
+
+        in_classes = set()
         for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
             for call in ast.walk(cls):
-                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "tr"
-                        and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+                source = literal(call)
+                if source is None:
                     continue
-                source = call.args[0].value
-                on_self = isinstance(call.func.value, ast.Name) and call.func.value.id == "self"
+                in_classes.add(id(call))
+                on_self = isinstance(call.func.value, ast.Name) and call.func.value.id == "self"  # type: ignore[attr-defined]
                 if (cls.name, source) not in have and (on_self or source not in sources):
                     missing.append((cls.name, source, path.name))
+        for call in ast.walk(tree):  # `page.tr("...")` in a module function: some page's context must hold it
+            source = literal(call)
+            if source is not None and id(call) not in in_classes and source not in sources:
+                missing.append(("(a page)", source, path.name))
     return missing
 
 
@@ -380,3 +398,37 @@ def test_a_profile_that_cannot_be_opened_is_said_in_polish(qtbot, tmp_path, monk
     assert title == "Nie otwarto profilu"
     assert text.startswith(f"Nie udało się otworzyć {broken}: ") and text.endswith(
         "Kreator uruchomi się zamiast tego z przykładowym profilem."), text
+
+
+def test_sentences_a_widget_builds_in_some_state_are_polish(qtbot, back_to_english):
+    """What the page check does not reach: a broken JSON input, a log view that dropped lines, a tag typed twice;
+    each sentence is Polish, values in place."""
+    from wizard.ui.widgets.json_editor import JsonEditor
+    from wizard.ui.widgets.log_view import LogView
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    editor = JsonEditor()
+    qtbot.addWidget(editor)
+    editor.set_text("")
+    assert editor.status.text().startswith("Dane wejściowe są puste. Wpisz JSON do wysłania"), editor.status.text()
+    editor.set_text("{")
+    assert editor.status.text().startswith("Dane wejściowe nie są poprawnym JSON-em: "), editor.status.text()
+    assert editor.status.text().endswith(" w wierszu 1, kolumnie 2.")
+    assert editor.text_edit.accessibleName() == "Dane wejściowe JSON"
+
+    view = LogView(max_blocks=10)
+    qtbot.addWidget(view)
+    view.append_lines([f"line {i}" for i in range(40)])
+    qtbot.waitUntil(lambda: len(view.buffer) == 0, timeout=30_000)
+    view.flush_all()
+    assert view.toolTip() == f"Nie pokazano wierszy: {view.skipped_total}; widok przechowuje tylko ostatnie 10."
+
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    tags = window.page_of(PageId.TAGS)
+    tags.table.add_row("env", "a")
+    tags.table.add_row("env", "b")
+    assert "Nazwa tagu „env” występuje dwa razy; każda nazwa może wystąpić tylko raz." in tags.problem_list.texts()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

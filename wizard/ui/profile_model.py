@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from wizard import profile as profile_mod
 from wizard import rules
 from wizard.profile import Profile
+from wizard.ui.translation import fill
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class ProfileModel(QObject):
             self._problems = list(rules.check(self.profile))
         except Exception as exc:  # a rule that crashes on a half-edited profile must not kill the GUI
             log.exception("rules.check failed")
-            self._problems = [rules.Problem("", "error", f"The profile could not be checked: {exc}.")]
+            self._problems = [rules.Problem("", "error", fill(self.tr("The profile could not be checked: %1."), exc))]
 
     def problems(self, prefixes: tuple[str, ...] | None = None) -> list[rules.Problem]:
         every = self._problems + list(self.extra_problems.values())

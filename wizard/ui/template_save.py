@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 from wizard.ui.translation import fill
 from wizard.ui.workers import run_in_background
 
-ARM_FILTER = "ARM template (*.json)"
-AZ_FILTER = "az script (*.sh)"
 
 
 def add_button(page: Any, row: Any) -> QPushButton:
@@ -30,9 +28,10 @@ def add_button(page: Any, row: Any) -> QPushButton:
 
 def _choose_and_save(page: Any) -> None:
     start = (page.model.profile.base_dir or Path.home()) / "azuredeploy.json"
-    path, chosen = QFileDialog.getSaveFileName(page, "Save template", str(start), f"{ARM_FILTER};;{AZ_FILTER}")
+    arm_filter, az_filter = page.tr("ARM template (*.json)"), page.tr("az script (*.sh)")
+    path, chosen = QFileDialog.getSaveFileName(page, page.tr("Save template"), str(start), f"{arm_filter};;{az_filter}")
     if path:
-        save_template(page, Path(path), "az" if chosen == AZ_FILTER or path.endswith(".sh") else "arm")
+        save_template(page, Path(path), "az" if chosen == az_filter or path.endswith(".sh") else "arm")
 
 
 def save_template(page: Any, path: Path, fmt: str) -> Any:

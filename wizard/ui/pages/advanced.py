@@ -43,7 +43,7 @@ class AdvancedPage(ProfilePage):
         self.non_tls_warning.setWordWrap(True)
         self.tls_combo = self.bind_combo(QComboBox(), "cache.minimum_tls_version", [("1.2", "1.2")])
         self.tls_combo.setAccessibleName(self.tr("Minimum TLS version"))
-        self.tls_combo.setToolTip("Azure supports TLS 1.2 and later only.")
+        self.tls_combo.setToolTip(self.tr("Azure supports TLS 1.2 and later only."))
         self.entra_radio = QRadioButton(self.tr("Microsoft &Entra authentication"))
         self.keys_radio = QRadioButton(self.tr("Access &keys"))
         self.auth_group = radio_group(self, (self.entra_radio, self.tr("Authentication: Microsoft Entra")),
@@ -161,7 +161,7 @@ class AdvancedPage(ProfilePage):
         self.premium_box.setToolTip("" if premium else self.tr(NOT_PREMIUM))
         self.premium_reason.setVisible(not premium)
         self.managed_reason.setVisible(not managed)
-        self.managed_box.setToolTip("" if managed else NOT_MANAGED)
+        self.managed_box.setToolTip("" if managed else self.tr(NOT_MANAGED))
 
     def _cluster_toggled(self, on: bool) -> None:
         if self._loading:

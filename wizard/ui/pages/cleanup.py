@@ -46,8 +46,8 @@ class CleanupPage(QWizardPage):
         self.delete_button.setAccessibleName(self.tr("Delete resource group"))
         self.forget_button = QPushButton(self.tr("For&get the record only"))
         self.forget_button.setAccessibleName(self.tr("Forget the deployment's record without deleting its resources"))
-        self.forget_button.setToolTip("No sign-in needed. Removes only this computer's record; delete the resource "
-                                      "group yourself (for Azure: in the portal).")
+        self.forget_button.setToolTip(self.tr("No sign-in needed. Removes only this computer's record; delete the "
+                                              "resource group yourself (for Azure: in the portal)."))
         self.cancel_button = QPushButton(self.tr("Stop"))
         self.cancel_button.setAccessibleName(self.tr("Stop deleting"))
         self.progress = QProgressBar()
@@ -221,7 +221,7 @@ class CleanupPage(QWizardPage):
         deleting = self.state == "deleting"
         matches = self.confirm_edit.text().strip() == self.group_name()
         self.delete_button.setEnabled(matches and not deleting and self.state not in ("deleted", "forgotten"))
-        self.delete_button.setToolTip("" if matches else f"Type {self.group_name()} to enable deletion.")
+        self.delete_button.setToolTip("" if matches else fill(self.tr("Type %1 to enable deletion."), self.group_name()))
         self.confirm_edit.setEnabled(not deleting and self.state not in ("deleted", "forgotten"))
         self.forget_button.setEnabled(not deleting and self.state not in ("deleted", "forgotten"))
         self.cancel_button.setVisible(deleting)

@@ -66,7 +66,7 @@ class DeployPage(QWizardPage):
         self.cancel_button.setAccessibleName(self.tr("Cancel deployment"))
         self.retry_button = QPushButton(self.tr("&Retry / resume"))
         self.retry_button.setAccessibleName(self.tr("Retry or resume the deployment"))
-        self.retry_button.setToolTip("Runs the deployment again; steps that finished are skipped.")
+        self.retry_button.setToolTip(self.tr("Runs the deployment again; steps that finished are skipped."))
         self.error_banner = ErrorBanner()
 
         top = QHBoxLayout()
@@ -201,7 +201,7 @@ class DeployPage(QWizardPage):
                                 "or go Back to Start and reopen it later."))
         else:
             self._set_state("failed")
-            first = next(iter(outcome.failed.items()), ("", "The deployment failed."))
+            first = next(iter(outcome.failed.items()), ("", self.tr("The deployment failed.")))
             self.status.setText(self.tr("✗ The deployment failed. Fix the cause, then Retry / resume."))
             detail = "\n\n".join(f"{k}:\n{v}" for k, v in getattr(outcome, "details", {}).items())
             self.error_banner.show_error(f"{first[0]}: {first[1]}" if first[0] else first[1], detail)

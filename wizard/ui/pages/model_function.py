@@ -234,8 +234,10 @@ class ModelFunctionPage(ProfilePage):
         self.storage_availability = NameAvailability(self, "function.storage_account", lambda: "storage", self.storage_status)
         self.app_edit.textEdited.connect(lambda _t: self.app_availability.schedule())
         self.storage_edit.textEdited.connect(lambda _t: self.storage_availability.schedule())
-        self.path_browse.clicked.connect(lambda: self._browse(self.path_edit, "model.path", "Models (*.pkl *.joblib *.onnx *.pt);;All files (*)"))
-        self.entry_browse.clicked.connect(lambda: self._browse(self.entry_edit, "model.entry_script", "Python (*.py)"))
+        self.path_browse.clicked.connect(lambda: self._browse(self.path_edit, "model.path",
+                                                                self.tr("Models (*.pkl *.joblib *.onnx *.pt);;All files (*)")))
+        self.entry_browse.clicked.connect(lambda: self._browse(self.entry_edit, "model.entry_script",
+                                                                  self.tr("Python scripts (*.py)")))
         self.sample_editor.edited.connect(self._sample_edited)
         self.sample_editor.valid_changed.connect(lambda _v: self.completeChanged.emit())
         self.source_group.buttonToggled.connect(lambda *_: None if self._loading else self._maybe_prefill())
@@ -366,7 +368,7 @@ class ModelFunctionPage(ProfilePage):
     # --- files and Azure ML ---------------------------------------------------------------
     def _browse(self, edit: QLineEdit, path: str, filters: str) -> None:
         base = self.model.profile.base_dir or Path.home()
-        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a file", str(base), filters)
+        chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file"), str(base), filters)
         if chosen:
             edit.setText(chosen)
             self.model.set(path, chosen)

@@ -267,11 +267,12 @@ class ReviewPage(ProfilePage):
             problem = None
             if found and reopened != name:
                 info = found[0]
-                where = "this computer" if info.target == "local" else "Azure"
-                problem = Problem("name", "error",
-                                  f"A deployment named '{name}' already exists ({info.status}, on {where}, resource group "
-                                  f"{info.resource_group}). Choose another deployment name on Start, or reopen that "
-                                  "one from Start to resume or clean it up.")
+                where = self.tr("on this computer") if info.target == "local" else self.tr("on Azure")
+                status = start._status_word(info.status) if hasattr(start, "_status_word") else info.status
+                problem = Problem("name", "error", fill(self.tr(
+                    "A deployment named '%1' already exists (%2, %3, resource group %4). Choose another deployment "
+                    "name on Start, or reopen that one from Start to resume or clean it up."),
+                    name, status, where, info.resource_group))
             self.model.set_extra_problem("collision:name", problem)
 
         run_in_background(work, on_success=answer, on_failure=lambda _e: None, owner=self,
@@ -378,7 +379,8 @@ class ReviewPage(ProfilePage):
     # --- saving ---------------------------------------------------------------------------
     def _save_dialog(self) -> None:
         start = (self.model.profile.base_dir or Path.home()) / f"{self.model.profile.name}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Save profile", str(start), "Profiles (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save profile"), str(start),
+                                              self.tr("Profiles (*.json)"))
         if path:
             self.save_profile(Path(path))
 

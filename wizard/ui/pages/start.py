@@ -324,7 +324,8 @@ class StartPage(ProfilePage):
         self.completeChanged.emit()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a profile", str(Path.home()), "Profiles (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a profile"), str(Path.home()),
+                                              self.tr("Profiles (*.json);;All files (*)"))
         if path:
             self.open_profile(Path(path))
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from wizard.rules import Problem
 from wizard.ui.pages.base import ProfilePage, hint
 from wizard.ui.profile_model import ProfileModel
+from wizard.ui.translation import fill
 from wizard.ui.widgets.tag_table import TagTable
 
 
@@ -36,7 +37,8 @@ class TagsPage(ProfilePage):
         problems = self.model.problems(self.prefixes)
         dups = self.table.duplicates()
         if dups:
-            problems = problems + [Problem(f"tags.{d}", "error", f"The tag name '{d}' is used twice; each name can appear once.")
+            problems = problems + [Problem(f"tags.{d}", "error",
+                                           fill(self.tr("The tag name '%1' is used twice; each name can appear once."), d))
                                    for d in dups]
         self.table.show_problems(problems)
         self.problem_list.set_problems(problems)

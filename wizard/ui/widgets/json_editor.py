@@ -9,6 +9,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from wizard.ui.translation import fill
+
 
 class JsonEditor(QWidget):
     """`value()` -> parsed JSON or raises ValueError with a sentence; `valid_changed(bool)`."""
@@ -52,11 +54,13 @@ class JsonEditor(QWidget):
     def value(self) -> Any:
         text = self.text().strip()
         if not text:
-            raise ValueError("The input is empty. Type the JSON to send, for example {\"data\": [[...]]}.")
+            raise ValueError(self.tr("The input is empty. Type the JSON to send, for example {\"data\": [[...]]}."))
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"The input is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.") from None
+            # exc.msg is the json module's own English phrase ("Expecting value"); where it is, is said in Polish.
+            raise ValueError(fill(self.tr("The input is not valid JSON: %1 at line %2, column %3."),
+                                  exc.msg, exc.lineno, exc.colno)) from None
 
     def is_valid(self) -> bool:
         return self._valid

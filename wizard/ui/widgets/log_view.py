@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from wizard.ui.translation import fill
 from wizard.ui.workers import LogBuffer
 
 FRAME_MS = 16
@@ -55,8 +56,10 @@ class LogView(QPlainTextEdit):
             return
         if dropped:
             self.skipped_total += dropped
-            self.setToolTip(f"{self.skipped_total} lines were not shown: the view keeps the latest {self.maximumBlockCount()}.")
-            lines.insert(0, f"… {dropped} earlier lines not shown (the log view keeps the latest {self.maximumBlockCount()}).")
+            self.setToolTip(fill(self.tr("%1 lines were not shown: the view keeps the latest %2."),
+                                 self.skipped_total, self.maximumBlockCount()))
+            lines.insert(0, fill(self.tr("… %1 earlier lines not shown (the log view keeps the latest %2)."),
+                                 dropped, self.maximumBlockCount()))
         bar = self.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 2
         started = time.perf_counter()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.rules import Problem
+from wizard.ui.translation import fill
 
 _ERROR = QBrush(QColor("#fde7e9"))
 _WARNING = QBrush(QColor("#fff8e1"))
@@ -124,7 +125,7 @@ class TagTable(QWidget):
                 messages = [p.message for p in found]
                 error = any(p.severity == "error" for p in found)
                 if name in dups:
-                    messages.append(f"The tag name {name!r} is used twice; each name can appear once.")
+                    messages.append(fill(self.tr("The tag name '%1' is used twice; each name can appear once."), name))
                     error = True
                 brush = _ERROR if error else (_WARNING if messages else QBrush())
                 for col in range(2):
