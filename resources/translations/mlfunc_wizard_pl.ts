@@ -2332,6 +2332,38 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Progress of %1</source>
         <translation>Postęp: %1</translation>
     </message>
+    <message>
+        <source>pending</source>
+        <translation>oczekuje</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>w toku</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>ukończony</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>pominięty</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>zablokowany</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>nieudany</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>anulowany</translation>
+    </message>
+    <message>
+        <source>retrying</source>
+        <translation>ponawianie</translation>
+    </message>
 </context>
 <context>
     <name>App</name>
@@ -2368,6 +2400,34 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>The input is not valid JSON: %1 at line %2, column %3.</source>
         <translation>Dane wejściowe nie są poprawnym JSON-em: %1 w wierszu %2, kolumnie %3.</translation>
+    </message>
+    <message>
+        <source>Expecting value</source>
+        <translation>oczekiwano wartości</translation>
+    </message>
+    <message>
+        <source>Expecting property name enclosed in double quotes</source>
+        <translation>oczekiwano nazwy właściwości w podwójnym cudzysłowie</translation>
+    </message>
+    <message>
+        <source>Expecting ':' delimiter</source>
+        <translation>oczekiwano dwukropka</translation>
+    </message>
+    <message>
+        <source>Expecting ',' delimiter</source>
+        <translation>oczekiwano przecinka</translation>
+    </message>
+    <message>
+        <source>Unterminated string starting at</source>
+        <translation>niezamknięty ciąg znaków</translation>
+    </message>
+    <message>
+        <source>Invalid control character at</source>
+        <translation>niedozwolony znak sterujący</translation>
+    </message>
+    <message>
+        <source>Extra data</source>
+        <translation>nadmiarowe dane po wartości</translation>
     </message>
 </context>
 <context>

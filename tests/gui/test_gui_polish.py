@@ -401,10 +401,14 @@ def test_a_profile_that_cannot_be_opened_is_said_in_polish(qtbot, tmp_path, monk
 
 
 def test_sentences_a_widget_builds_in_some_state_are_polish(qtbot, back_to_english):
-    """What the page check does not reach: a broken JSON input, a log view that dropped lines, a tag typed twice;
-    each sentence is Polish, values in place."""
+    """What the page check does not reach: a broken JSON input, a running step's state, a log view that dropped
+    lines, a tag typed twice; each sentence is Polish, values in place."""
+    from PySide6.QtCore import Qt
+
+    from wizard.core.events import StepEvent
     from wizard.ui.widgets.json_editor import JsonEditor
     from wizard.ui.widgets.log_view import LogView
+    from wizard.ui.widgets.step_list import StepList
     from wizard.ui.wizard import DeploymentWizard
 
     apply_language("pl")
@@ -413,9 +417,17 @@ def test_sentences_a_widget_builds_in_some_state_are_polish(qtbot, back_to_engli
     editor.set_text("")
     assert editor.status.text().startswith("Dane wejściowe są puste. Wpisz JSON do wysłania"), editor.status.text()
     editor.set_text("{")
-    assert editor.status.text().startswith("Dane wejściowe nie są poprawnym JSON-em: "), editor.status.text()
-    assert editor.status.text().endswith(" w wierszu 1, kolumnie 2.")
+    assert editor.status.text() == ("Dane wejściowe nie są poprawnym JSON-em: oczekiwano nazwy właściwości w podwójnym "
+                                    "cudzysłowie w wierszu 1, kolumnie 2."), editor.status.text()
     assert editor.text_edit.accessibleName() == "Dane wejściowe JSON"
+
+    steps = StepList()
+    qtbot.addWidget(steps)
+    steps.set_steps([("cache", "Utwórz pamięć podręczną")])
+    steps.apply(StepEvent("started", "cache"))
+    row = steps.rows["cache"]
+    assert row.item.data(0, Qt.ItemDataRole.AccessibleDescriptionRole) == "w toku"  # what a screen reader says
+    assert row.bar.accessibleName() == "Postęp: Utwórz pamięć podręczną"
 
     view = LogView(max_blocks=10)
     qtbot.addWidget(view)

@@ -58,9 +58,23 @@ class JsonEditor(QWidget):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            # exc.msg is the json module's own English phrase ("Expecting value"); where it is, is said in Polish.
             raise ValueError(fill(self.tr("The input is not valid JSON: %1 at line %2, column %3."),
-                                  exc.msg, exc.lineno, exc.colno)) from None
+                                  self._json_phrase(exc.msg), exc.lineno, exc.colno)) from None
+
+    def _json_phrase(self, msg: str) -> str:
+        """The json module's own English phrase ("Expecting value") in the user's language; a rare one not listed
+        here stays as the module words it."""
+        phrases = {
+            "Expecting value": self.tr("Expecting value"),
+            "Expecting property name enclosed in double quotes": self.tr(
+                "Expecting property name enclosed in double quotes"),
+            "Expecting ':' delimiter": self.tr("Expecting ':' delimiter"),
+            "Expecting ',' delimiter": self.tr("Expecting ',' delimiter"),
+            "Unterminated string starting at": self.tr("Unterminated string starting at"),
+            "Invalid control character at": self.tr("Invalid control character at"),
+            "Extra data": self.tr("Extra data"),
+        }
+        return phrases.get(msg, msg)
 
     def is_valid(self) -> bool:
         return self._valid

@@ -127,12 +127,19 @@ class StepList(QTreeWidget):
     def _show(self, row: StepRow, state: str) -> None:
         row.state = state
         row.item.setIcon(0, state_icon(state))
-        row.item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, state)
+        row.item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, self.state_word(state))
         row.item.setText(2, _format_duration(row))
         if any(r.state in ("running", "retrying") for r in self.rows.values()):
             self._ticker.start()
         else:
             self._ticker.stop()
+
+    def state_word(self, state: str) -> str:
+        """What a screen reader says for a row's state icon, in the user's language."""
+        words = {"pending": self.tr("pending"), "running": self.tr("running"), "done": self.tr("done"),
+                 "skipped": self.tr("skipped"), "blocked": self.tr("blocked"), "failed": self.tr("failed"),
+                 "cancelled": self.tr("cancelled"), "retrying": self.tr("retrying")}
+        return words.get(state, state)
 
     def _tick(self) -> None:
         for row in self.rows.values():
