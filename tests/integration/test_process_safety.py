@@ -178,6 +178,12 @@ def test_signal_owned_refuses_pid_0_and_negative_pids(started):
     assert len(lines) == 10 and all("no valid process id" in line for line in lines)
     # A record that does match is signalled, through the same function (the positive control of the seam).
     proc = started.start(["sleep", "30"], env=dict(os.environ, **{processes.GROUP_ENV: "g"}))
+    # Popen returns when exec closes its error pipe, which the kernel does before it lays out the new program's
+    # environment: for a moment /proc/PID/environ is empty. Wait until it is readable (the wizard never signals a
+    # process within microseconds of starting it; under load this test did).
+    deadline = time.monotonic() + 10
+    while processes.environ_value(proc.pid, processes.GROUP_ENV) != "g" and time.monotonic() < deadline:
+        time.sleep(0.01)
     with pytest.MonkeyPatch.context() as patch:
         _record_signals(patch, sent)
         assert processes.signal_owned({"pid": proc.pid, "identity": processes.identify(proc.pid, "g")}, signal.SIGTERM)
