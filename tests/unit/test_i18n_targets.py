@@ -252,3 +252,22 @@ def test_a_polish_retirement_sentence_is_recognised_after_switching_to_english(a
     i18n.set_language(None)  # LANG=C: English again
     assert is_retirement_failure(journaled)
     assert not is_retirement_failure("Azure odmówił podczas tworzenia usługi Azure Cache for Redis: zły SKU.")
+
+
+def test_the_azure_steps_titles_and_what_they_create_are_polish():
+    """The Deploy page and `plan` show each step's title and what it creates: on Azure too, in the user's language."""
+    from wizard.targets.azure.target import AzureTarget
+
+    profile = Profile(name="amr", target="azure")
+    profile.function.packaging = "acr-build"
+    profile.function.registry = "amracr"
+    i18n.set_language("en")
+    english = {s.name: (s.title, s.creates) for s in AzureTarget().steps(profile)}
+    i18n.set_language("pl")
+    try:
+        polish = {s.name: (s.title, s.creates) for s in AzureTarget().steps(profile)}
+    finally:
+        i18n.set_language(None)
+    assert polish.keys() == english.keys() and len(polish) > 10
+    assert [name for name in polish if polish[name][0] == english[name][0]] == []
+    assert polish["resource-group"] == ("Utwórz grupę zasobów", f"grupa zasobów {profile.resource_group.name}")

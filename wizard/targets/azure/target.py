@@ -40,75 +40,76 @@ class AzureTarget:
         persistence = profile.cache.persistence.mode in ("rdb", "aof") and profile.cache.service == "cache-for-redis"
         classic = profile.cache.service == "cache-for-redis"
         steps = [
-            Step("resource-group", "Create the resource group", f"resource group {profile.resource_group.name}", (), groups.ResourceGroupAction(c), 5),
-            Step("storage", "Create the storage account", "storage account " + ", ".join(storage.account_names(profile)),
+            Step("resource-group", _("Create the resource group"), _("resource group {name}").format(name=profile.resource_group.name), (), groups.ResourceGroupAction(c), 5),
+            Step("storage", _("Create the storage account"), _("storage account {names}").format(names=", ".join(storage.account_names(profile))),
                  ("resource-group",), storage.StorageAction(c), storage.ESTIMATE_S),
         ]
         if classic:
-            steps.append(Step("cache", "Create the Azure Cache for Redis", f"Azure Cache for Redis {profile.cache.name} ({profile.cache.sku})",
+            steps.append(Step("cache", _("Create the Azure Cache for Redis"), _("Azure Cache for Redis {name} ({sku})").format(name=profile.cache.name, sku=profile.cache.sku),
                               ("resource-group", "storage") if persistence else ("resource-group",),
                               cache_classic.ClassicCacheAction(c), cache_classic.ESTIMATE_S, retries=4))
         else:
-            steps.append(Step("cache", "Create the Azure Managed Redis", f"Azure Managed Redis {profile.cache.name} ({profile.cache.sku}) + database default",
+            steps.append(Step("cache", _("Create the Azure Managed Redis"), _("Azure Managed Redis {name} ({sku}) + database default").format(name=profile.cache.name, sku=profile.cache.sku),
                               ("resource-group",), managed_redis.ManagedRedisAction(c), managed_redis.ESTIMATE_S))
         if profile.cache.connectivity == "private-endpoint":
             from wizard.targets.azure.network import PrivateEndpointAction, endpoint_name
 
-            steps.append(Step("cache-private-endpoint", "Create the cache's private endpoint", f"private endpoint {endpoint_name(profile)}",
+            steps.append(Step("cache-private-endpoint", _("Create the cache's private endpoint"), _("private endpoint {name}").format(name=endpoint_name(profile)),
                               ("cache",), PrivateEndpointAction(c), 90))
         if packaging == "acr-build":
-            steps.append(Step("registry", "Create the container registry", f"container registry {registry.registry_name(profile)} (Basic)",
+            steps.append(Step("registry", _("Create the container registry"), _("container registry {name} (Basic)").format(name=registry.registry_name(profile)),
                               ("resource-group",), registry.RegistryAction(c), 60))
-            steps.append(Step("package", "Build the image with ACR Tasks", "container image of the function app",
+            steps.append(Step("package", _("Build the image with ACR Tasks"), _("container image of the function app"),
                               ("registry",), registry.AcrBuildAction(c), registry.BUILD_ESTIMATE_S))
         elif packaging == "azureml":
             from wizard.targets.azure.aml import BUILD_ESTIMATE_S, AmlPackageAction  # the only azureml route
 
-            steps.append(Step("package", "Package the model with Azure ML", "container image in the workspace registry",
+            steps.append(Step("package", _("Package the model with Azure ML"), _("container image in the workspace registry"),
                               ("resource-group",), AmlPackageAction(c, lambda: self.credential(profile)), BUILD_ESTIMATE_S))
         elif packaging == "docker" and "/" not in profile.function.registry:  # an ACR name: build here, push there
             from wizard.targets.azure.docker_push import BUILD_ESTIMATE_S as PUSH_ESTIMATE_S
             from wizard.targets.azure.docker_push import DockerPushAction
 
-            steps.append(Step("registry", "Create the container registry", f"container registry {registry.registry_name(profile)} (Basic)",
+            steps.append(Step("registry", _("Create the container registry"), _("container registry {name} (Basic)").format(name=registry.registry_name(profile)),
                               ("resource-group",), registry.RegistryAction(c), 60))
-            steps.append(Step("package", "Build the image here and push it", "container image of the function app (pushed)",
+            steps.append(Step("package", _("Build the image here and push it"), _("container image of the function app (pushed)"),
                               ("registry",), DockerPushAction(c), PUSH_ESTIMATE_S))
         elif packaging == "docker":  # a full image reference: an image you already pushed
-            steps.append(Step("package", "Use the pushed image", "nothing (the image already exists)", (), registry.PushedImageAction(c), 2))
+            steps.append(Step("package", _("Use the pushed image"), _("nothing (the image already exists)"), (), registry.PushedImageAction(c), 2))
         else:
             raise StepFailed(_(
                 'The packaging route "{route}" does not work with the Azure target. Choose "acr-build" (build in '
                 'Azure from the generated app), "docker" (an image you pushed) or "azureml" (Azure ML packaging).'
             ).format(route=packaging))
         steps += [
-            Step("plan", "Create the App Service plan", f"App Service plan {functionapp.plan_name(profile)} ({profile.function.plan_sku}, Linux)",
+            Step("plan", _("Create the App Service plan"), _("App Service plan {name} ({sku}, Linux)").format(name=functionapp.plan_name(profile), sku=profile.function.plan_sku),
                  ("resource-group",), functionapp.PlanAction(c), 60),
-            Step("function-app", "Create the function app", f"function app {profile.function.app_name} (container, managed identity)",
+            Step("function-app", _("Create the function app"), _("function app {name} (container, managed identity)").format(name=profile.function.app_name),
                  ("plan", "storage", "package"), functionapp.FunctionAppAction(c), 120),
-            Step("registry-access", "Let the app pull its image", "AcrPull role assignment (or registry credentials)",
+            Step("registry-access", _("Let the app pull its image"), _("AcrPull role assignment (or registry credentials)"),
                  ("function-app", "package"), registry.RegistryAccessAction(c), 10),
-            Step("cache-access", "Give the app access to the cache",
-                 "Entra access-policy assignment" if profile.cache.authentication == "entra" else "nothing (access keys)",
+            Step("cache-access", _("Give the app access to the cache"),
+                 _("Entra access-policy assignment") if profile.cache.authentication == "entra" else _("nothing (access keys)"),
                  ("cache", "function-app"),
                  (cache_classic.ClassicCacheAccessAction(c) if classic else managed_redis.ManagedRedisAccessAction(c)), 30),
-            Step("app-settings", "Write the app settings", "app settings (merged)",
+            Step("app-settings", _("Write the app settings"), _("app settings (merged)"),
                  ("function-app", "cache", "cache-access", "registry-access", "storage"), functionapp.AppSettingsAction(c), 10),
-            Step("function-keys", "Wait for the function host", "nothing (reads the function key)", ("app-settings",),
+            Step("function-keys", _("Wait for the function host"), _("nothing (reads the function key)"), ("app-settings",),
                  functionapp.FunctionKeysAction(c), 120),
-            Step("smoke-test", "Warm up the function", "nothing (one call with the sample input)", ("function-keys",),
+            Step("smoke-test", _("Warm up the function"), _("nothing (one call with the sample input)"), ("function-keys",),
                  functionapp.SmokeTestAction(c), 20),
         ]
         if monitoring.enabled(profile):  # issue 11 item 16: the app settings carry its connection string
-            steps.append(Step("monitoring", "Create Application Insights",
-                              f"Application Insights {monitoring.component_name(profile)} + Log Analytics workspace {monitoring.workspace_name(profile)}",
+            steps.append(Step("monitoring", _("Create Application Insights"),
+                              _("Application Insights {name} + Log Analytics workspace {workspace}").format(
+                                  name=monitoring.component_name(profile), workspace=monitoring.workspace_name(profile)),
                               ("resource-group",), monitoring.MonitoringAction(c), monitoring.ESTIMATE_S))
             for step in steps:
                 if step.name == "app-settings":
                     step.needs = (*step.needs, "monitoring")
         if servicebus.used(profile):  # issue 11 item 5: identity-based Service Bus connection
-            steps.append(Step("service-bus-access", "Let the app use its Service Bus namespace",
-                              "Azure Service Bus Data Receiver (+ Sender) role assignments on the namespace",
+            steps.append(Step("service-bus-access", _("Let the app use its Service Bus namespace"),
+                              _("Azure Service Bus Data Receiver (+ Sender) role assignments on the namespace"),
                               ("function-app",), servicebus.ServiceBusAccessAction(c), 15))
             for step in steps:
                 if step.name == "app-settings":
@@ -118,7 +119,7 @@ class AzureTarget:
 
         for step in steps:
             step.needs = ("preflight", *step.needs)
-        steps.insert(0, Step("preflight", "Check the subscription", "nothing (reads provider registrations, SKU offers, quotas)",
+        steps.insert(0, Step("preflight", _("Check the subscription"), _("nothing (reads provider registrations, SKU offers, quotas)"),
                              (), PreflightAction(c), 5))
         return steps
 
