@@ -447,8 +447,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(i.updated)) if i.updated else "-"
         rows.append((i.name, i.target, i.resource_group, i.status, updated, i.endpoint_url or "-"))
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]) - 1)]
-    for r in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths)) + "  " + r[-1])
+    for r in rows:  # widths has one column less: the last (the URL) is not padded
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)) + "  " + r[-1])
     for i in infos:
         if args.name:
             print("\n" + _("Steps of {name}:").format(name=i.name))

@@ -47,7 +47,7 @@ def parse_since(text: str, now: float | None = None) -> float:
     value = (text or "").strip()
     match = _DURATION.match(value.lower()) if value else None
     if match and any(match.groups()):
-        seconds = sum(int(n) * unit for n, unit in zip(match.groups(), _UNIT_S) if n)
+        seconds = sum(int(n) * unit for n, unit in zip(match.groups(), _UNIT_S, strict=True) if n)
         return (time.time() if now is None else now) - seconds
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))

@@ -125,7 +125,7 @@ class CachedEntry:
         if pieces is None or len(pieces) != len(keys):
             return
         known = self._known_rows
-        for piece, key in zip(pieces, keys):
+        for piece, key in zip(pieces, keys, strict=True):
             if piece in known:
                 continue
             self._known_bytes += len(piece) + len(key)
@@ -169,7 +169,7 @@ class CachedEntry:
                 return hit
         found: dict[str, Any] = {}
         if cached is not None:
-            for key, raw in zip(keys, cached):
+            for key, raw in zip(keys, cached, strict=True):
                 if raw is not None and key not in found:
                     try:
                         found[key] = orjson.loads(raw)  # what we stored: plain JSON, never NaN
@@ -178,7 +178,7 @@ class CachedEntry:
         missed_keys = list(dict.fromkeys(k for k in keys if k not in found))
         computed = 0
         if missed_keys:
-            row_of = dict(zip(keys, rows))
+            row_of = dict(zip(keys, rows, strict=True))
             fresh, computed = self._compute(missed_keys, row_of, write_back=cached is not None)
             if fresh is None:  # run() does not answer per row: whole request, uncached
                 return Prediction(self._run_whole(rows), MISS if cached is not None else BYPASS, len(rows))
@@ -208,7 +208,7 @@ class CachedEntry:
             if answers is None:
                 self.flights.fail(claim, _NotPerRow())
                 return None, 0
-            results.update(zip(own_keys, answers))
+            results.update(zip(own_keys, answers, strict=True))
             computed = len(own_keys)
             if write_back and self.cache is not None:
                 try:

@@ -92,7 +92,7 @@ REPLACE_ON: Mapping[str, str] = {f"{field}.kind": REPLACE_LOSS for field in FIEL
 
 def _accounts(profile: Profile) -> list[tuple[str, str]]:
     """(profile field, account name) of each account of the step."""
-    return list(zip(FIELDS, account_names(profile)))
+    return list(zip(FIELDS, account_names(profile), strict=True))
 
 
 def desired_settings(profile: Profile) -> dict[str, Any]:
