@@ -1028,6 +1028,22 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>A deployment named '%1' already exists (%2, %3, resource group %4). Choose another deployment name on Start, or reopen that one from Start to resume or clean it up.</source>
         <translation>Wdrożenie o nazwie „%1” już istnieje (%2, %3, grupa zasobów %4). Wybierz inną nazwę wdrożenia na stronie Początek albo otwórz tamto wdrożenie ponownie na stronie Początek, aby je wznowić lub usunąć jego zasoby.</translation>
     </message>
+    <message>
+        <source>a setting</source>
+        <translation>jedno z ustawień</translation>
+    </message>
+    <message>
+        <source> It loses %1.</source>
+        <translation> Tracisz przy tym: %1.</translation>
+    </message>
+    <message>
+        <source>%1: changing %2 replaces it (delete and create).</source>
+        <translation>%1: zmiana %2 wymaga zastąpienia (usunięcia i ponownego utworzenia).</translation>
+    </message>
+    <message>
+        <source>Replace and continue?</source>
+        <translation>Zastąpić i kontynuować?</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>
@@ -1122,6 +1138,10 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>The deployment failed.</source>
         <translation>Wdrożenie nie powiodło się.</translation>
+    </message>
+    <message>
+        <source>— Retrying: steps that finished before are checked and skipped —</source>
+        <translation>— Ponawianie: wcześniej ukończone kroki są sprawdzane i pomijane —</translation>
     </message>
 </context>
 <context>
@@ -2450,6 +2470,13 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>The profile could not be checked: %1.</source>
         <translation>Nie udało się sprawdzić profilu: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>SkuCatalog</name>
+    <message>
+        <source>size unknown</source>
+        <translation>rozmiar nieznany</translation>
     </message>
 </context>
 </TS>

@@ -369,8 +369,8 @@ def test_the_start_up_refusal_is_polish(monkeypatch, back_to_english, app_style_
 def test_a_profile_that_cannot_be_opened_is_said_in_polish(qtbot, tmp_path, monkeypatch, back_to_english,
                                                            app_style_kept):
     """A broken profile on the command line: the warning's title and sentence are Polish (the profile's own
-    reason comes from gettext). Mocked: QMessageBox.warning (modal), which records and ends the event loop."""
-    from PySide6.QtCore import QTimer
+    reason comes from gettext). Mocked: QMessageBox.warning (modal) records, and the app's exec() returns at once
+    (ending the shared test app's event loop would stop every later test's background workers)."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from wizard.ui import app as app_mod
@@ -380,11 +380,8 @@ def test_a_profile_that_cannot_be_opened_is_said_in_polish(qtbot, tmp_path, monk
     broken.write_text("{not json", encoding="utf-8")
     shown = []
 
-    def warning(parent, title, text):
-        shown.append((title, text))
-        QTimer.singleShot(0, QApplication.quit)
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(app_style_kept, "exec", lambda: 0)
     try:
         assert app_mod.run_gui([str(broken), "--lang", "pl"]) == 0
     finally:
@@ -396,7 +393,7 @@ def test_a_profile_that_cannot_be_opened_is_said_in_polish(qtbot, tmp_path, monk
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     [(title, text)] = shown
     assert title == "Nie otwarto profilu"
-    assert text.startswith(f"Nie udało się otworzyć {broken}: ") and text.endswith(
+    assert text.startswith(f"Nie udało się otworzyć {broken}: Profil ") and text.endswith(
         "Kreator uruchomi się zamiast tego z przykładowym profilem."), text
 
 
@@ -442,5 +439,31 @@ def test_sentences_a_widget_builds_in_some_state_are_polish(qtbot, back_to_engli
     tags.table.add_row("env", "a")
     tags.table.add_row("env", "b")
     assert "Nazwa tagu „env” występuje dwa razy; każda nazwa może wystąpić tylko raz." in tags.problem_list.texts()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def test_the_replacement_consent_is_polish(qtbot, back_to_english):
+    """Create asks before replacing a resource: the question names the step and the setting (its Polish label,
+    no internal path) in Polish. The what-if is built from the real types, as test_gui_whatif does."""
+    from wizard.core import whatif
+    from wizard.targets.base import Change, ChangeKind, SettingChange
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    review = window.page_of(PageId.REVIEW)
+    step = whatif.PlannedStep(name="cache", title="Utwórz pamięć podręczną", creates="redis-server cache",
+                              change=Change(ChangeKind.REPLACE, (SettingChange("cache.clustering_policy",
+                                                                               "EnterpriseCluster", "OSSCluster"),),
+                                            forced_by=("cache.clustering_policy",), data_loss="x"))
+    review.whatif = whatif.WhatIf(deployment="digits-local", target="local", steps=(step,))
+    asked: list[str] = []
+    review.confirm_replace = lambda text: asked.append(text) or False
+    assert review.validatePage() is False
+    assert asked == ["Utwórz pamięć podręczną: zmiana “Zasada klastrowania” wymaga zastąpienia (usunięcia i ponownego "
+                     "utworzenia). Tracisz przy tym: x.\n\nZastąpić i kontynuować?"], asked
+    assert wait_for_workers(60_000)
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

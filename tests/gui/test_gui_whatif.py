@@ -45,7 +45,8 @@ def test_a_replacement_needs_consent_naming_the_setting_and_the_loss(wizard_wind
     create = wizard_window.button(QWizard.WizardButton.CommitButton)
     qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
     assert wizard_window.currentId() == int(PageId.REVIEW)  # refused: nothing starts
-    assert "cache.clustering_policy" in asked[0] and "every cached answer" in asked[0]
+    assert "“Clustering policy”" in asked[0] and "every cached answer" in asked[0], asked[0]  # the page's label
+    assert "cache.clustering_policy" not in asked[0]
     review.confirm_replace = lambda text: True
     qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
     assert wizard_window.currentId() == int(PageId.DEPLOY)

@@ -66,7 +66,8 @@ def run_gui(argv: list[str]) -> int:
             loaded = profile_mod.load(Path(paths[0]))
         except profile_mod.ProfileError as exc:
             problem = fill(QCoreApplication.translate(
-                "App", "Could not open %1: %2 The wizard starts with the sample profile instead."), paths[0], exc)
+                "App", "Could not open %1: %2 The wizard starts with the sample profile instead."),
+                paths[0], str(exc).removeprefix(f"{paths[0]}: "))  # the profile's sentence may name the file too
     window = DeploymentWizard(loaded)
     holder = {"window": window}
 

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 log = logging.getLogger(__name__)
 
 def _retirement() -> str:
@@ -104,7 +106,8 @@ def memory(code: str) -> str:
     if text:
         return text
     gb = _FALLBACK_GB.get(code)
-    return _gb_text(gb) if gb is not None else "size unknown"
+    # A module function, no QObject to call tr(): the word lives in the catalogue's "SkuCatalog" context.
+    return _gb_text(gb) if gb is not None else QCoreApplication.translate("SkuCatalog", "size unknown")
 
 
 def classic_sizes(tier: str) -> list[Size]:

@@ -180,7 +180,7 @@ class DeployPage(QWizardPage):
         if self.is_running():
             return
         self.steps.reset_unfinished()
-        self.log_view.append_lines(["", "— Retrying: steps that finished before are checked and skipped —"])
+        self.log_view.append_lines(["", self.tr("— Retrying: steps that finished before are checked and skipped —")])
         self.start()
 
     def _finished(self, outcome: Any) -> None:

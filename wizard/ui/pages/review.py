@@ -203,10 +203,12 @@ class ReviewPage(ProfilePage):
             return True
         lines = []
         for step in replacing:
-            forced = ", ".join(step.change.forced_by) or "a setting"
-            loss = f" It loses {step.change.data_loss}." if step.change.data_loss else ""
-            lines.append(f"{step.name}: changing {forced} replaces it (delete and create).{loss}")
-        if not self.confirm_replace("\n".join(lines) + "\n\nReplace and continue?"):
+            # The settings by their labels on the pages, as rule sentences name them (no internal paths).
+            forced = friendly(", ".join(step.change.forced_by)) or self.tr("a setting")
+            loss = fill(self.tr(" It loses %1."), step.change.data_loss) if step.change.data_loss else ""
+            lines.append(fill(self.tr("%1: changing %2 replaces it (delete and create)."), step.title or step.name,
+                              forced) + loss)
+        if not self.confirm_replace("\n".join(lines) + "\n\n" + self.tr("Replace and continue?")):
             return False
         if deploy is not None:
             deploy.allow_replace = True
