@@ -1044,6 +1044,10 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
         <source>Replace and continue?</source>
         <translation>Zastąpić i kontynuować?</translation>
     </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 na stronie %2</translation>
+    </message>
 </context>
 <context>
     <name>DeployPage</name>
@@ -2197,6 +2201,46 @@ To, co dotąd utworzono, jest zapisane: otwórz wdrożenie ponownie na stronie P
     <message>
         <source>Cache timeout</source>
         <translation>Limit czasu pamięci podręcznej</translation>
+    </message>
+    <message>
+        <source>Tag '%1'</source>
+        <translation>Tag „%1”</translation>
+    </message>
+    <message>
+        <source>%1 (new)</source>
+        <translation>%1 (nowa)</translation>
+    </message>
+    <message>
+        <source>%1 (existing)</source>
+        <translation>%1 (istniejąca)</translation>
+    </message>
+    <message>
+        <source>%1 shards</source>
+        <translation>fragmenty: %1</translation>
+    </message>
+    <message>
+        <source>%1 every %2 min</source>
+        <translation>%1 co %2 min</translation>
+    </message>
+    <message>
+        <source>sample '%1'</source>
+        <translation>przykład „%1”</translation>
+    </message>
+    <message>
+        <source>file %1</source>
+        <translation>plik %1</translation>
+    </message>
+    <message>
+        <source>function key</source>
+        <translation>klucz funkcji</translation>
+    </message>
+    <message>
+        <source>admin key</source>
+        <translation>klucz administratora</translation>
+    </message>
+    <message>
+        <source>anonymous key</source>
+        <translation>bez klucza (anonimowo)</translation>
     </message>
 </context>
 <context>

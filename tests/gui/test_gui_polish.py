@@ -467,3 +467,27 @@ def test_the_replacement_consent_is_polish(qtbot, back_to_english):
     assert wait_for_workers(60_000)
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def test_review_names_where_a_problem_is_in_polish(qtbot, back_to_english):
+    """A problem on Review links to its field: "<field> on <page>", both by their Polish words (a tag by its name);
+    the values the summary composes (a new group, the sample model, the trigger's key) are Polish as well."""
+    from wizard.ui.wizard import DeploymentWizard
+
+    apply_language("pl")
+    window = DeploymentWizard()
+    window.ask_unsaved = lambda: "discard"
+    window.model.set("cache.name", "my--cache!")
+    window.model.set("tags", {"bad<name": "x"})
+    review = window.page_of(PageId.REVIEW)
+    review.show_summary()
+    text = review.summary.toPlainText()
+    assert "— Nazwa pamięci podręcznej na stronie Podstawy" in text, text
+    assert "— Tag „bad<name” na stronie Tagi" in text, text
+    assert " on " not in text and "Tag '" not in text
+    # Values the summary builds from words and names read in Polish too.
+    assert "(nowa)" in text and "przykład „digits”" in text and "http (klucz funkcji)" in text, text
+    assert "(new)" not in text and "sample '" not in text and "function key" not in text
+    assert wait_for_workers(60_000)
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

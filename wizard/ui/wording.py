@@ -70,7 +70,7 @@ def field_label(path: str) -> str:
     if path in FIELDS:
         return FIELDS[path][1]
     if path.startswith("tags."):
-        return f"Tag '{path[5:]}'"
+        return QCoreApplication.translate("ReviewSummary", "Tag '%1'").replace("%1", path[5:])
     return FIELDS.get(path.rsplit(".", 1)[0], ("", path))[1]
 
 

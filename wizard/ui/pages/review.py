@@ -45,7 +45,8 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
         size = f"{c.sku} {code} ({sku_catalog.memory(code)})"
     start = [("Deployment name", p.name),
              ("Runs on", "this computer" if p.target == "local" else "Azure"),
-             ("Resource group", f"{p.resource_group.name} ({'new' if p.resource_group.create else 'existing'})")]
+             ("Resource group", fill(_t("%1 (new)") if p.resource_group.create else _t("%1 (existing)"),
+                                     p.resource_group.name))]
     if p.target == "azure":
         start += [("Subscription", p.azure.subscription_id or "(not chosen)"), ("Region", p.azure.location)]
     # (The classic service's retirement is the warning under this section: said once, one date format.)
@@ -60,22 +61,26 @@ def _rows(p: profile_mod.Profile) -> dict[str, list[tuple[str, str]]]:
     advanced = [("Non-TLS port", "enabled" if c.non_tls_port else "disabled"), ("Minimum TLS", c.minimum_tls_version),
                 ("Authentication", "Microsoft Entra" if c.authentication == "entra" else "Access keys")]
     if premium:
-        advanced += [("Clustering", f"{c.shard_count} shards" if c.shard_count else "off"),
+        advanced += [("Clustering", fill(_t("%1 shards"), c.shard_count) if c.shard_count else "off"),
                      ("Replicas per primary", str(c.replicas_per_primary)),
                      ("Zones", ", ".join(c.zones) or "none"),
-                     ("Persistence", c.persistence.mode + (f" every {c.persistence.rdb_frequency_minutes} min"
-                                                           if c.persistence.mode == "rdb" else ""))]
+                     ("Persistence", fill(_t("%1 every %2 min"), c.persistence.mode,
+                                          c.persistence.rdb_frequency_minutes) if c.persistence.mode == "rdb"
+                      else c.persistence.mode)]
     if managed:
         advanced += [("Clustering policy", POLICIES.get(c.clustering_policy, c.clustering_policy)),
                      ("Eviction policy", EVICTION.get(c.eviction_policy, c.eviction_policy))]
     tags = [(k, v) for k, v in p.tags.items()] or [("(no tags)", "")]
     if m.source == "sample":
-        model_desc = f"sample '{m.sample}'"
+        model_desc = fill(_t("sample '%1'"), m.sample)
     elif m.source == "file":
-        model_desc = f"file {m.path or '(none)'}"
+        model_desc = fill(_t("file %1"), m.path or _t("(none)"))
     else:
         model_desc = f"Azure ML {m.azureml.workspace}/{m.azureml.name}:{m.azureml.version}"
-    trigger = f.trigger.type + (f" ({f.trigger.auth_level} key)" if f.trigger.type == "http" else "")
+    keys = {"function": _t("function key"), "admin": _t("admin key"), "anonymous": _t("anonymous key")}
+    level = f.trigger.auth_level or ""
+    trigger = f.trigger.type + (f" ({keys.get(level, level)})"
+                                if f.trigger.type == "http" else "")
     model_rows = [("Model", model_desc), ("Entry script", m.entry_script or "generated"),
                   ("Sample input", "set" if m.sample_input is not None else "from the sample model"),
                   ("Trigger", trigger),
@@ -343,8 +348,8 @@ class ReviewPage(ProfilePage):
             for p in group_problems:
                 colour = "#a4262c" if p.severity == "error" else "#7a5a00"
                 word = self.tr("Error") if p.severity == "error" else self.tr("Warning")
-                where = (f" — <a href='field:{html.escape(p.path)}'>{html.escape(field_label(p.path))} on "
-                         f"{html.escape(page_of_field(p.path) or title)}</a>") if p.path else ""
+                place = fill(self.tr("%1 on %2"), _t(field_label(p.path)), _t(page_of_field(p.path) or title))
+                where = f" — <a href='field:{html.escape(p.path)}'>{html.escape(place)}</a>" if p.path else ""
                 parts.append(f"<p style='color:{colour};margin:2px 0'><b>{word}:</b> "
                              f"{html.escape(friendly(p.message, p.path, self.model.profile.target))}{where}</p>")
         self.summary.setHtml("".join(parts))
