@@ -338,6 +338,8 @@ def test_the_problem_boxes_severity_word_is_polish(qtbot, back_to_english):
     basics.load()
     text = basics.problem_list.label.text()
     assert "<b>Błąd:</b>" in text and "Error" not in text, text
+    spoken = basics.problem_list.label.accessibleDescription()  # a screen reader says the same words
+    assert spoken.startswith("Błąd: ") and "error" not in spoken, spoken
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
