@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wizard import profile as profiles
 from wizard import i18n, rules, secrets
+from wizard import profile as profiles
 from wizard.core.errors import InputError, WizardError
 from wizard.i18n import _
 

@@ -16,15 +16,15 @@ from typing import Any, Callable, Iterator
 import requests
 
 from wizard import profile as profiles
-from wizard.core.errors import WizardError
-from wizard.core.engine import Engine, RunOutcome
 from wizard.core import whatif
+from wizard.core.engine import Engine, RunOutcome
+from wizard.core.errors import WizardError
 from wizard.core.events import EventSink, StepEvent
 from wizard.core.journal import Journal, scrub_value
-from wizard.paths import data_home
 from wizard.core.plan import Plan
 from wizard.core.whatif import WhatIf
 from wizard.i18n import _
+from wizard.paths import data_home
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.base import Endpoint, StepFailed, Target

@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 
 HELPER_FLAG = "--run-helper"
 

@@ -3,8 +3,8 @@ and the Review page's Save template... both write this)."""
 
 from __future__ import annotations
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.profile import Profile
 
 FORMATS = ("arm", "az")

@@ -22,11 +22,11 @@ from typing import Any, Callable
 
 import requests
 
-from wizard.i18n import _
 from wizard.core.events import EventSink, StepEvent, kind_for
 from wizard.core.journal import Journal, profile_hash, scrub_value
 from wizard.core.lifecycle import StepState
 from wizard.core.plan import Plan
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.base import (

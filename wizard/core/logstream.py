@@ -8,8 +8,8 @@ import re
 import time
 from dataclasses import dataclass
 
-from wizard.i18n import _
 from wizard.core.errors import InputError, WizardError
+from wizard.i18n import _
 from wizard.secrets import scrub
 
 POLL_S = 0.1  # how often a followed file is looked at again; also the longest wait for a cancel to be seen

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.targets.base import Step
 
 

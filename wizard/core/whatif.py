@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.core.journal import Journal
 from wizard.core.plan import Plan
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.base import (
     Change,

@@ -8,8 +8,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, TypeVar, runtime_checkable
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.profile import Profile
 
 

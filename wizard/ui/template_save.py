@@ -13,7 +13,6 @@ from wizard.ui.translation import fill
 from wizard.ui.workers import run_in_background
 
 
-
 def add_button(page: Any, row: Any) -> QPushButton:
     """A Save template… button in `row` of the Review `page` (which has .model, .saved_label, .error_banner)."""
     button = QPushButton(page.tr("Save &template…"))

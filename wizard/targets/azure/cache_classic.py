@@ -13,6 +13,7 @@ from azure.mgmt.redis.models import (
     Sku,
 )
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure import storage
@@ -22,7 +23,6 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, StepContext, StepFailed, compare
 
 ESTIMATE_S = 20 * 60.0  # a new cache takes 15-20 minutes; Premium clusters longer

@@ -5,6 +5,7 @@ Configuration (endpoints, CA bundle, polling) is in config.py; the GUI's pickers
 from __future__ import annotations
 
 from functools import cached_property
+
 from azure.core.credentials import TokenCredential
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.containerregistry import ContainerRegistryManagementClient

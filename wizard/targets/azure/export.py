@@ -11,7 +11,17 @@ from typing import Any
 from wizard.core.errors import WizardError
 from wizard.i18n import _
 from wizard.profile import Profile
-from wizard.targets.azure import api_versions, cache_classic, functionapp, managed_redis, monitoring, registry, roles, servicebus, storage
+from wizard.targets.azure import (
+    api_versions,
+    cache_classic,
+    functionapp,
+    managed_redis,
+    monitoring,
+    registry,
+    roles,
+    servicebus,
+    storage,
+)
 from wizard.targets.azure.auth import cloud_for
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"

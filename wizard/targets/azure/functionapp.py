@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping, Protocol
+from urllib.parse import urlsplit
 
 import requests
 from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
@@ -25,6 +25,7 @@ from azure.mgmt.web.models import (
     StringDictionary,
 )
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.azure import cache_classic, host_status, managed_redis, monitoring, servicebus, storage
@@ -34,7 +35,6 @@ from wizard.targets.azure.errors import azure_call, translate
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro, wait_until
 from wizard.targets.azure.registry import registry_credentials
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 
 HOST_TIMEOUT_S = 15 * 60.0  # a container's first start pulls the image: minutes, not seconds

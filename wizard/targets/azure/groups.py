@@ -8,11 +8,11 @@ from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.resource.resources.models import ResourceGroup
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.polling import get_or_none, wait_lro
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 CREATED_BY_TAG = "created-by"

@@ -12,11 +12,16 @@ from typing import Any
 
 import requests
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError, ServiceRequestError
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+)
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.core.logstream import POLL_S, LogLine, NoHistory, make_line
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry, scrub
 from wizard.targets.azure.clients import AzureClients

@@ -15,6 +15,7 @@ from azure.mgmt.redisenterprise.models import (
     Sku,
 )
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure.cache_access import CacheAccessAction
@@ -23,7 +24,6 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, get_or_none, resume_or_create, wait_lro
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, StepContext, StepFailed, compare
 
 ESTIMATE_S = 10 * 60.0

@@ -10,13 +10,13 @@ from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.resource.resources.models import GenericResource
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import get_or_none, wait_lro
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 COMPONENT_API = api_versions.APPLICATION_INSIGHTS

@@ -9,11 +9,11 @@ from typing import Any, Callable, ClassVar, Mapping
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.network.models import PrivateEndpoint, PrivateLinkServiceConnection, Subnet
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 # Private DNS zone each service's endpoint needs, for the hint we log (zone + VNet link are not automated).

@@ -10,11 +10,11 @@ from azure.core.credentials import TokenCredential
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.resource.subscriptions import SubscriptionClient
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure import api_versions
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import client_options, cloud_for
-from wizard.i18n import _
 from wizard.targets.azure.errors import azure_call, translate
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.polling import get_or_none
-from wizard.i18n import _
 from wizard.targets.base import Outputs, StepContext, StepFailed
 
 

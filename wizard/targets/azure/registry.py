@@ -28,7 +28,16 @@ from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval, verify_setting
 from wizard.targets.azure.errors import azure_call, error_code_and_message, translate
 from wizard.targets.azure.groups import our_tags
-from wizard.targets.azure.package import IMAGE, ContentTag, PackageOutputs, app_facts, changed_from, never_replaced, previous, registry_of
+from wizard.targets.azure.package import (
+    IMAGE,
+    ContentTag,
+    PackageOutputs,
+    app_facts,
+    changed_from,
+    never_replaced,
+    previous,
+    registry_of,
+)
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create, wait_lro, wait_until
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed, TransientError
 

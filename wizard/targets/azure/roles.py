@@ -10,10 +10,10 @@ from typing import Any, Callable
 
 from azure.core.exceptions import HttpResponseError
 
+from wizard.i18n import _
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.config import polling_interval
 from wizard.targets.azure.errors import azure_call, error_code_and_message, translate
-from wizard.i18n import _
 from wizard.targets.base import StepContext, StepFailed
 
 # Built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).

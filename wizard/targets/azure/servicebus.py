@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Mapping
 from urllib.parse import urlsplit
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.azure import api_versions, roles
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext, StepFailed
 
 NAMESPACE_API = api_versions.SERVICE_BUS

@@ -7,13 +7,13 @@ from typing import Any, Callable, ClassVar, Mapping
 
 from azure.mgmt.storage.models import Sku, StorageAccountCreateParameters, StorageAccountUpdateParameters
 
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.secrets import registry
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.azure.errors import azure_call
 from wizard.targets.azure.groups import our_tags
 from wizard.targets.azure.polling import existing_and_ready, resume_or_create
-from wizard.i18n import _
 from wizard.targets.base import Change, FirstInterface, Observed, Outputs, StepContext
 
 ESTIMATE_S = 30.0

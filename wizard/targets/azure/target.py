@@ -9,7 +9,16 @@ from azure.core.credentials import TokenCredential
 
 from wizard.i18n import _
 from wizard.profile import Profile
-from wizard.targets.azure import cache_classic, functionapp, groups, managed_redis, monitoring, registry, servicebus, storage
+from wizard.targets.azure import (
+    cache_classic,
+    functionapp,
+    groups,
+    managed_redis,
+    monitoring,
+    registry,
+    servicebus,
+    storage,
+)
 from wizard.targets.azure.auth import default_credential
 from wizard.targets.azure.clients import AzureClients
 from wizard.targets.base import Endpoint, Step, StepFailed

@@ -21,8 +21,8 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from wizard.i18n import _
@@ -39,8 +39,6 @@ from wizard.targets.base import (
     StepFailed,
 )
 from wizard.targets.local import function_host, processes
-from wizard.targets.local.function_app_step import FunctionAppAction, FunctionAppOutputs
-from wizard.targets.local.package_step import PackageOutputs
 from wizard.targets.local import resource_group as rg
 from wizard.targets.local.common import (
     FUNCTION_KEYS,
@@ -48,6 +46,8 @@ from wizard.targets.local.common import (
     package_folder,
     require_group,
 )
+from wizard.targets.local.function_app_step import FunctionAppAction, FunctionAppOutputs
+from wizard.targets.local.package_step import PackageOutputs
 
 if TYPE_CHECKING:
     from wizard.containers.engine import Engine

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import wizard.funchost
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.targets.local import processes
 from wizard.targets.local import resource_group as rg
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
 from wizard.core.logstream import POLL_S, LogLine, make_line
+from wizard.i18n import _
 from wizard.profile import Profile
 from wizard.targets.local import function_host
 from wizard.targets.local import resource_group as rg

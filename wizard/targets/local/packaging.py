@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from wizard.i18n import _
 from wizard import interpreter
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.paths import data_home
 from wizard.targets.base import Cancelled
 from wizard.targets.local import processes

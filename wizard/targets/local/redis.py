@@ -22,8 +22,8 @@ from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.targets.local import processes
 from wizard.targets.local.tls import ensure_tls
 

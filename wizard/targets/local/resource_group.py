@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from wizard.i18n import _
 from wizard.core.errors import WizardError
+from wizard.i18n import _
 from wizard.paths import data_home
 from wizard.rules import RESOURCE_GROUP_NAME_RE
 from wizard.secrets import registry

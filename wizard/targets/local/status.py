@@ -12,6 +12,7 @@ from wizard.targets.local import function_host, processes
 from wizard.targets.local import redis as local_redis
 from wizard.targets.local import resource_group as rg
 
+
 def owned_processes(folder: Path) -> list[dict[str, Any]]:
     """Every process the group owns: the manifest's list plus what the cache and host state files record
     (so a process started just before a crash, before the manifest was updated, is still found)."""

@@ -71,7 +71,7 @@ class AdvancedPage(ProfilePage):
         self.replicas_spin.setRange(0, 3)
         self.replicas_spin.setAccessibleName(self.tr("Replicas per primary"))
         self.zone_checks = [QCheckBox(self.tr("Zone %1").replace("%1", z)) for z in ("1", "2", "3")]
-        for box, zone in zip(self.zone_checks, ("1", "2", "3")):
+        for box, zone in zip(self.zone_checks, ("1", "2", "3"), strict=True):
             box.setProperty("zone", zone)  # the value; the text is translated
             box.setAccessibleName(box.text())
             box.toggled.connect(self._zones_toggled)

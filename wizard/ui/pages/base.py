@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from wizard.ui.profile_model import ProfileModel
-from wizard.ui.wording import friendly_problem
 from wizard.ui.widgets.problem_list import ProblemList
+from wizard.ui.wording import friendly_problem
 
 
 class PageId(enum.IntEnum):

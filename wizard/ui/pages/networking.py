@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
-from wizard.ui.pages.base import ProfilePage, hint, set_enabled_why, radio_group
+from wizard.ui.pages.base import ProfilePage, hint, radio_group, set_enabled_why
 from wizard.ui.profile_model import ProfileModel
 
 

@@ -7,6 +7,7 @@ import shlex
 import time
 from typing import Any
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
     QWizardPage,
 )
-from PySide6.QtCore import Qt, Signal
 
 from wizard.i18n import _
 from wizard.secrets import mask
