@@ -35,11 +35,9 @@ def two_subscriptions():
 
 @pytest.fixture
 def arm2(two_subscriptions, monkeypatch):
-    two_subscriptions.reset()
-    monkeypatch.setenv("MLFUNC_WIZARD_CA_BUNDLE", str(two_subscriptions.ca_file))
-    monkeypatch.setenv("MLFUNC_WIZARD_POLLING_INTERVAL", "0")
-    monkeypatch.setenv("MLFUNC_WIZARD_RETRY_BACKOFF", "0.01")
-    return two_subscriptions
+    from tests.fixtures.arm_emulator import use_emulator
+
+    return use_emulator(two_subscriptions, monkeypatch)
 
 
 def _made_elsewhere(base_profile, subscription: str, name: str, *, with_app: bool) -> str:
