@@ -91,8 +91,9 @@ REPLACE_ON: Mapping[str, str] = {f"{field}.kind": REPLACE_LOSS for field in FIEL
 
 
 def _accounts(profile: Profile) -> list[tuple[str, str]]:
-    """(profile field, account name) of each account of the step."""
-    return list(zip(FIELDS, account_names(profile), strict=True))
+    """(profile field, account name) of each account of the step: the function app's, and the persistence
+    account only when there is a separate one (so there may be fewer names than FIELDS)."""
+    return list(zip(FIELDS, account_names(profile), strict=False))
 
 
 def desired_settings(profile: Profile) -> dict[str, Any]:
