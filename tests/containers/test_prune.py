@@ -147,3 +147,19 @@ def test_prune_removes_a_deployments_old_images_keeps_the_one_a_container_uses(d
                 docker_engine.client.remove_image(ref, force=True)
             except Exception:  # already removed by the prune under test
                 pass
+
+
+def test_an_environment_a_deploy_just_reused_is_kept_though_it_was_built_long_ago(tmp_path, wizard_home, monkeypatch):
+    """A deploy that picks a cached environment has not journaled it yet: reusing it marks it used now, so a prune
+    at that moment keeps it (it was judged by its build time alone, and removed under the deploy)."""
+    from wizard.containers.env_prune import package_envs
+    from wizard.targets.local.packaging import ready_env
+
+    cache = tmp_path / "envs"
+    cache.mkdir()
+    monkeypatch.setenv("MLFUNC_WIZARD_ENV_CACHE", str(cache))
+    old = _env(cache, "built an hour ago, reused now")
+    assert [e.kept_by for e in package_envs() if e.folder == old] == [[]]  # unused: prune would remove it
+    assert ready_env(old.name) == old  # what ensure_env does when a deploy reuses it
+    [kept] = [e.kept_by for e in package_envs() if e.folder == old]
+    assert kept and "reused" in kept[0]

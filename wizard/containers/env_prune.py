@@ -2,7 +2,7 @@
 
 An environment is kept while a deployment's journal references it (the package step's env_sha / env_python), while a
 recorded function host that is provably alive runs from it (identity check; nothing is signalled), or for
-GRACE_S after it was built (a deploy may not have written its journal yet). Everything else may be removed.
+GRACE_S after it was built or last reused (its ready marker's time: a deploy may not have written its journal yet). Everything else may be removed.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def package_envs(now: float | None = None) -> list[PackageEnv]:
         except OSError:
             built = now
         if not kept and now - built < GRACE_S:
-            kept.append("built in the last few minutes (a deploy may be recording it)")
+            kept.append("built or reused in the last few minutes (a deploy may be recording it)")
         envs.append(PackageEnv(folder, folder_size(folder), kept))
     return envs
 

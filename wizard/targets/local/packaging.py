@@ -85,8 +85,15 @@ def env_python(folder: Path) -> Path:
 
 
 def ready_env(sha: str) -> Path | None:
+    """The finished environment for `sha`, marked as used now: `prune` keeps an environment built or reused in
+    its grace period, so a deploy that has just picked it (and not yet journaled it) keeps it."""
     folder = env_cache_dir() / sha
-    if (folder / READY_MARKER).is_file() and env_python(folder).exists():
+    marker = folder / READY_MARKER
+    if marker.is_file() and env_python(folder).exists():
+        try:
+            os.utime(marker)
+        except OSError:  # a read-only cache still serves; prune then judges by the build time
+            pass
         return folder
     return None
 
